@@ -1,0 +1,108 @@
+"""The `duban` command. Each command parses arguments, calls one library function, renders."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import render
+from .errors import DubanError
+from .evaluate import SCORED_ROLES, Score, load_gold, score_file
+from .extract import extract
+from .ingest import read
+
+app = typer.Typer(help="督办 duban：把政府工作方案读成工作台账 (read work plans into a ledger).",
+                  no_args_is_help=True, add_completion=False)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+FORMATS = ("json", "table", "summary")
+
+
+def read_all(paths: list[Path]):
+    """(path, documents) for every readable file; unreadable ones are reported and skipped."""
+    ok, failed = [], 0
+    for path in paths:
+        try:
+            ok.append((path, extract(read(path))))
+        except DubanError as e:
+            err.print(f"[red]错误 (error)[/red] {e}", highlight=False)
+            failed += 1
+    return ok, failed
+
+
+@app.command("extract")
+def extract_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="文件：.txt .md .docx .pdf .html")],
+    format: Annotated[str, typer.Option("--format", "-f", help="json | table | summary")] = "json",
+) -> None:
+    """提取文件中的公文、任务和责任单位 (extract documents, tasks and responsibilities)."""
+    if format not in FORMATS:
+        raise typer.BadParameter(f"格式应为 {' | '.join(FORMATS)} (unknown format {format!r})")
+    results, failed = read_all(paths)
+    docs = [d for _, ds in results for d in ds]
+    if format == "json":
+        json.dump({"documents": [render.document_dict(d) for d in docs]}, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif format == "table":
+        for d in docs:
+            if d.tasks:
+                out.print(render.task_table(d))
+    else:
+        out.print(render.summary_table(docs))
+    raise typer.Exit(2 if failed else 0)
+
+
+def score_table(rows: list[tuple[str, Score]]) -> Table:
+    table = Table(title="对照标准答案评分 (scored against the answer key)")
+    for name in ("文件", "任务 P/R/F1", *(f"{r} F1" for r in SCORED_ROLES), "完全正确率", "文头准确率"):
+        table.add_column(name)
+    for name, s in rows:
+        table.add_row(name, f"{s.tasks.precision:.3f}/{s.tasks.recall:.3f}/{s.tasks.f1:.3f}",
+                      *(f"{s.roles[r].f1:.3f}" for r in SCORED_ROLES), f"{s.exact_rate:.3f}",
+                      f"{s.header_accuracy:.3f}")
+    return table
+
+
+@app.command("eval")
+def eval_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="要评分的文件 (files to score)")],
+    gold: Annotated[Path, typer.Option("--gold", help="标准答案目录 (answer key directory)")],
+    min_f1: Annotated[float, typer.Option("--min-f1", help="任一 F1 低于此值时退出码为 1")] = 0.0,
+    show_misses: Annotated[bool, typer.Option("--misses", help="列出每一处差异 (list every miss)")] = False,
+) -> None:
+    """按标准答案评分：任务和各角色单位的 P/R/F1、完全正确率、文头准确率 (score against gold)."""
+    if not gold.is_dir():
+        raise typer.BadParameter(f"标准答案目录不存在 (no such directory): {gold}")
+    results, failed = read_all(paths)
+    rows, total = [], Score()
+    for path, docs in results:
+        key = load_gold(gold, str(path))
+        if key is None:
+            err.print(f"[yellow]跳过 (skipped)[/yellow] {path}: 标准答案中没有此文件 (not in the answer key)")
+            continue
+        score = score_file(*key, docs)
+        rows.append((path.name, score))
+        total.add(score)
+    rows.append(("合计 (overall)", total))
+    out.print(score_table(rows))
+    if show_misses:
+        for miss in total.misses:
+            out.print(miss, highlight=False)
+    f1s = [total.tasks.f1, *(total.roles[r].f1 for r in SCORED_ROLES)]
+    out.print(f"task F1 {total.tasks.f1:.4f}  " + "  ".join(f"{r} F1 {total.roles[r].f1:.4f}" for r in SCORED_ROLES)
+              + f"  exact {total.exact_rate:.4f}  header {total.header_accuracy:.4f}", highlight=False)
+    if failed:
+        raise typer.Exit(2)
+    if min(f1s) < min_f1:
+        err.print(f"低于要求 (below --min-f1 {min_f1}): 最低 F1 {min(f1s):.4f}")
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,17 @@
+"""The only exceptions a user sees: each says where the problem is and what it is."""
+
+
+class DubanError(Exception):
+    """A problem the user can fix: where it is and what to do."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.path, self.line = path, line
+
+    def __str__(self) -> str:
+        where = ":".join(str(p) for p in (self.path, self.line) if p is not None)
+        return f"{where}: {self.args[0]}" if where else self.args[0]
+
+
+class ReadError(DubanError):
+    """A file could not be read as a document (empty, binary, encrypted, image-only …)."""

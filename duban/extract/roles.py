@@ -1,0 +1,176 @@
+"""Responsibility attributions and the units they name.
+
+Two grammars, often mixed: labelled fields ("牵头单位：X；责任单位：Y", in brackets or on
+their own line) and role tails ("X牵头，Y配合，Z负责落实", in brackets or after 责任分工：).
+An attribution is split into clauses at top-level ，；; a clause is a unit list, maybe with
+a role tail. Unit-list clauses with no role take the current label's role, or wait for the
+next role tail, or end up unattributed (a bare "（县农业局）"). Positions index folded text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import load
+from .units import OPEN, CLOSE, person_spans, top_level, trim, unit_spans
+
+LEX = load("roles")
+LABEL_ROLES = {**LEX["labels"], **{c: "container" for c in LEX["containers"]},
+               **{s: "stop" for s in LEX["stops"]}, **{d: "deadline" for d in LEX["deadline_labels"]}}
+LABEL = re.compile("(" + "|".join(sorted(map(re.escape, LABEL_ROLES), key=len, reverse=True)) + r")\s*：")
+TAIL_START = re.compile("|".join(map(re.escape, LEX["tail_starts"])))
+TAIL_ENDS = tuple(LEX["tail_ends"])
+TAIL_ROLES = [tuple(pair) for pair in LEX["tail_roles"]]
+SENTENCE_END = "。；！？：\n"
+
+
+@dataclass
+class Attribution:
+    start: int  # span of the whole attribution (brackets included) in folded text
+    end: int
+    mentions: list[tuple[str, int, int]] = field(default_factory=list)  # (role, start, end)
+    deadlines: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Parse:
+    mentions: list[tuple[str, int, int]] = field(default_factory=list)
+    deadlines: list[tuple[int, int]] = field(default_factory=list)
+    labelled: bool = False
+    tailed: bool = False
+    invalid: int = 0
+
+
+def tail_role(tail: str) -> str:
+    return next((role for word, role in TAIL_ROLES if word in tail), "resp_units")
+
+
+def parse_clause(folded: str, start: int, end: int, role: str | None):
+    """(role or None, unit spans, had a tail) for one clause, or None if it is prose."""
+    start, end = trim(folded, start, end)
+    if start >= end:
+        return role, [], False
+    if role == "lead_leaders":
+        return role, person_spans(folded, start, end), False
+    for m in TAIL_START.finditer(folded, start, end):
+        tail = folded[m.start():end].rstrip("。 ")
+        if m.start() > start and tail.endswith(TAIL_ENDS):
+            units = unit_spans(folded, start, m.start())
+            if units:
+                return tail_role(tail), units, True
+    units = unit_spans(folded, start, end)
+    return (role, units, False) if units else None
+
+
+def segments(folded: str, start: int, end: int, role: str | None = None):
+    """(start, end, role) pieces of an attribution between labels; `role` before any."""
+    pos = start
+    for m in LABEL.finditer(folded, start, end):
+        if depth_at(folded, start, m.start()) != 0:
+            continue
+        yield pos, m.start(), role
+        role, pos = LABEL_ROLES[m.group(1)], m.end()
+    yield pos, end, role
+
+
+def depth_at(folded: str, start: int, pos: int) -> int:
+    return sum((c in OPEN) - (c in CLOSE) for c in folded[start:pos])
+
+
+def parse(folded: str, start: int, end: int, initial: str | None = None) -> Parse:
+    out, pending = Parse(), []
+    for seg_start, seg_end, label in segments(folded, start, end, initial):
+        out.labelled |= label not in (None, "container", "stop", "deadline")
+        if label == "deadline":
+            out.deadlines.append(trim(folded, seg_start, seg_end))
+        if label in ("stop", "deadline"):
+            continue
+        role = None if label == "container" else label
+        for s, e in top_level(folded, seg_start, seg_end, "，；"):
+            clause = parse_clause(folded, s, e, role)
+            if clause is None:
+                out.invalid += 1
+                continue
+            got, units, tailed = clause
+            out.tailed |= tailed
+            if got is None:
+                pending.extend(units)
+            else:
+                out.mentions.extend((got, a, b) for a, b in pending + units)
+                pending = []
+    out.mentions.extend(("unattributed_units", a, b) for a, b in pending)
+    return out
+
+
+def brackets(folded: str, start: int, end: int):
+    """Top-level bracket groups (open index, close index) in folded[start:end]."""
+    depth, opened = 0, None
+    for i in range(start, end):
+        c = folded[i]
+        if c in OPEN:
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif c in CLOSE and depth > 0:
+            depth -= 1
+            if depth == 0:
+                yield opened, i
+    if depth > 0 and opened is not None:
+        yield opened, end
+
+
+def after_sentence(folded: str, start: int, pos: int) -> bool:
+    """A bare unit bracket counts only where a sentence (or the line) has ended."""
+    i = pos - 1
+    while i >= start and folded[i] == " ":
+        i -= 1
+    return i < start or folded[i] in SENTENCE_END or folded[i] in CLOSE
+
+
+def in_brackets(folded: str, start: int, end: int) -> list[Attribution]:
+    found = []
+    for o, c in brackets(folded, start, end):
+        p = parse(folded, o + 1, c)
+        if not p.mentions:
+            continue
+        if p.labelled or (p.tailed and not p.invalid) or (not p.invalid and after_sentence(folded, start, o)):
+            found.append(Attribution(o, min(c + 1, end), p.mentions, p.deadlines))
+    return found
+
+
+def label_runs(folded: str, start: int, end: int, taken: list[Attribution]) -> list[Attribution]:
+    """"责任分工：…" / "牵头单位：…" fields outside brackets, to the end of the sentence."""
+    found = []
+    for m in LABEL.finditer(folded, start, end):
+        if any(a.start <= m.start() < a.end for a in taken + found) or not after_sentence(folded, start, m.start()):
+            continue
+        stop = end
+        for i in range(m.end(), end):
+            if folded[i] == "\n" or (folded[i] == "。" and depth_at(folded, m.end(), i) == 0):
+                stop = i + 1 if folded[i] == "。" else i
+                break
+        p = parse(folded, m.start(), stop)
+        if p.mentions or p.deadlines:
+            found.append(Attribution(m.start(), stop, p.mentions, p.deadlines))
+    return found
+
+
+def find(folded: str, start: int, end: int) -> list[Attribution]:
+    """Every attribution in folded[start:end], in text order."""
+    found = in_brackets(folded, start, end)
+    found += label_runs(folded, start, end, found)
+    return sorted(found, key=lambda a: a.start)
+
+
+def duty_units(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A heading that is only unit names ("（二）环保局。负责……"): the units, else []."""
+    stop = next((i for i in range(start, end) if folded[i] in "。：\n"), end)
+    return unit_spans(folded, start, stop) or [] if stop < end else []
+
+
+def starts_duty(folded: str, start: int, end: int) -> bool:
+    stop = next((i for i in range(start, end) if folded[i] in "。：\n"), end)
+    return folded.startswith(tuple(LEX["duty_starts"]), stop + 1)
+
+
+DUTY_PARENTS = tuple(LEX["duty_parents"])

@@ -1,0 +1,110 @@
+"""Task ledgers printed as tables: a header row names the columns (序号, 工作任务, 牵头单位,
+责任单位, 完成时限 …); every later row with cells becomes an item whose units come from the
+role columns. Rows arrive as tab-separated lines (docx, html, cell-per-line OCR rebuilt by
+normalize) or markdown pipe rows."""
+
+from __future__ import annotations
+
+import re
+
+from .. import markers
+from ..outline import Node
+from ..records import Text
+from .lexicon import load
+from .roles import Attribution, parse
+
+COLUMNS = load("tables")["columns"]
+
+
+def cells(line: str, offset: int) -> list[tuple[int, int]]:
+    """(start, end) of each cell of a tab- or pipe-separated row, or [] if not a row."""
+    sep = "|" if line.count("|") >= 2 else "\t" if "\t" in line else None
+    if sep is None:
+        return []
+    spans, pos = [], 0
+    for part in line.split(sep):
+        s, e = pos, pos + len(part)
+        while s < e and line[s] in " \u3000":
+            s += 1
+        while e > s and line[e - 1] in " \u3000":
+            e -= 1
+        spans.append((offset + s, offset + e))
+        pos += len(part) + 1
+    if sep == "|":
+        spans = spans[1:] if line.lstrip().startswith("|") else spans
+        spans = spans[:-1] if line.rstrip().endswith("|") else spans
+    return spans
+
+
+def column_kind(name: str) -> str | None:
+    key = re.sub(r"\s+", "", name)
+    return next((kind for word, kind in COLUMNS.items() if key == word or (len(key) <= 8 and word in key)), None)
+
+
+class Table:
+    """Reads table rows line by line, remembering the current header."""
+
+    def __init__(self):
+        self.kinds: list[str | None] = []
+        self.count = 0
+
+    @classmethod
+    def detector(cls):
+        return cls().row
+
+    def row(self, text: Text, i: int) -> Node | None:
+        line = text.lines[i]
+        spans = cells(text.fold[line.start:line.end], line.start)
+        if len(spans) < 2:
+            return None
+        names = [text.fold[s:e] for s, e in spans]
+        kinds = [column_kind(n) for n in names]
+        if sum(k is not None for k in kinds) >= 2 and "text" in kinds or kinds.count(None) == 0:
+            self.kinds, self.count = kinds, 0
+            return None
+        filled = [(s, e) for s, e in spans if e > s]
+        if not self.kinds or not filled:
+            return None
+        if len(filled) == 1:  # a chapter row spanning the table: an ordinary heading
+            return heading_node(text, filled[0], i)
+        return self.data_node(text, spans, i)
+
+    def data_node(self, text: Text, spans, i: int) -> Node:
+        self.count += 1
+        number = next((text.fold[s:e] for (s, e), k in zip(spans, self.kinds) if k == "number"), "")
+        value = markers.numeral_value(number.strip("（）.、 ")) if number.strip("（）.、 ") else self.count
+        node = Node("row", str(value or self.count), value or self.count, i, text.lines[i].start)
+        node.cells = [(k, s, e) for (s, e), k in zip(spans, self.kinds + [None] * len(spans))]
+        return node
+
+
+def heading_node(text: Text, span, i: int) -> Node | None:
+    s, e = span
+    marker = markers.match(text.fold[s:e])
+    if marker is None:
+        return None
+    return Node(marker.kind, marker.printed, marker.value, i, s + marker.end)
+
+
+def cell(node: Node, kind: str):
+    return next(((s, e) for k, s, e in node.cells if k == kind), None)
+
+
+def attributions(text: Text, node: Node) -> list[Attribution]:
+    out = []
+    for kind, s, e in node.cells:
+        if kind in ("lead_leaders", "lead_units", "co_units", "resp_units"):
+            p = parse(text.fold, s, e, initial=kind)
+            out.append(Attribution(s, e, p.mentions))
+        elif kind == "deadline" and e > s:
+            out.append(Attribution(s, e, [], [(s, e)]))
+    return out
+
+
+def number(node: Node) -> str:
+    return str(node.value)
+
+
+def task_text(text: Text, node: Node) -> str:
+    span = cell(node, "text")
+    return text.display[span[0]:span[1]] if span else ""

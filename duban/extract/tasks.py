@@ -1,0 +1,102 @@
+"""Tasks of one document: outline nodes that carry an attribution, or every item of a numbered
+list in which most items carry one (gold/SCHEMA.md). Headings that only group items are not
+tasks. Each task keeps its number, heading path, title, text and the units of every role."""
+
+from __future__ import annotations
+
+import re
+
+from .. import outline
+from ..records import Deadline, Document, Mention, Task, Text
+from . import roles, tables
+
+TITLE_MAX, TITLE_CUT = 40, 30
+CJK = r"\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’《》"
+OCR_SPACE = re.compile(rf"(?<![{CJK}])\s+|\s+(?![{CJK}])")
+MAJORITY = 0.5
+
+
+def squeeze_ocr_spaces(s: str) -> str:
+    """Drop spaces except between two CJK characters ("增长 6%" -> "增长6%")."""
+    return OCR_SPACE.sub("", s.strip())
+
+
+class Item:
+    """An outline node with what was found in its own text."""
+
+    def __init__(self, text: Text, node: outline.Node):
+        self.node = node
+        first, last = text.lines[node.lines[0]], text.lines[node.lines[-1]]
+        self.start, self.end = node.body_start, last.end
+        self.line_start = first.start
+        self.attributions = tables.attributions(text, node) if node.cells else \
+            roles.find(text.fold, self.start, self.end)
+        self.duty = [] if self.attributions or node.cells else roles.duty_units(text.fold, self.start, self.end)
+
+    def attributed(self, text: Text) -> bool:
+        if self.attributions:
+            return any(a.mentions for a in self.attributions)
+        parent = self.node.parent
+        parent_title = text.fold[parent.body_start:text.lines[parent.line].end] if parent else ""
+        return bool(self.duty) and (roles.starts_duty(text.fold, self.start, self.end)
+                                    or any(w in parent_title for w in roles.DUTY_PARENTS))
+
+
+def title_of(cleaned: str) -> str:
+    """Lead phrase up to the first 。/： if short, else the first 30 characters (SCHEMA.md)."""
+    first = cleaned.split("\n", 1)[0]
+    head = re.split(r"[。：:]", first, maxsplit=1)[0]
+    head = squeeze_ocr_spaces(head)
+    if len(head) <= TITLE_MAX and head:
+        return head
+    return squeeze_ocr_spaces(cleaned.replace("\n", ""))[:TITLE_CUT]
+
+
+def cleaned_text(text: Text, item: Item) -> str:
+    """The item's text without its marker and its attributions."""
+    if item.node.cells:
+        return tables.task_text(text, item.node)
+    parts, pos = [], item.start
+    for a in item.attributions:
+        parts.append(text.display[pos:a.start])
+        pos = max(pos, a.end)
+    parts.append(text.display[pos:item.end])
+    return re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(parts)).strip()
+
+
+def name(text: Text, start: int, end: int) -> str:
+    return re.sub(r"\s+", "", text.display[start:end])
+
+
+def mentions(text: Text, item: Item) -> list[Mention]:
+    out = [Mention(name(text, s, e), role, text.span(s, e))
+           for a in item.attributions for role, s, e in a.mentions]
+    if not out:
+        out = [Mention(name(text, s, e), "resp_units", text.span(s, e)) for s, e in item.duty]
+    return [m for m in out if m.name]
+
+
+def to_task(text: Text, item: Item) -> Task:
+    cleaned = cleaned_text(text, item)
+    return Task(
+        number=str(item.node.value) if not item.node.cells else tables.number(item.node),
+        path=item.node.path,
+        title=title_of(cleaned),
+        text=cleaned,
+        line=text.source.line_of(text.origin[item.line_start]),
+        span=text.span(item.line_start, item.end),
+        mentions=mentions(text, item),
+        deadlines=[Deadline(text.display[s:e], text.span(s, e)) for a in item.attributions for s, e in a.deadlines],
+    )
+
+
+def extract_tasks(text: Text, doc: Document) -> list[Task]:
+    first, last = doc.lines  # type: ignore[attr-defined]
+    nodes = outline.build(text, doc.body_start, last, table=tables.Table.detector())  # type: ignore[attr-defined]
+    items = {id(n): Item(text, n) for n in nodes}
+    chosen: set[int] = set()
+    for run in outline.lists(nodes):
+        flags = [items[id(n)].attributed(text) for n in run]
+        whole = sum(flags) / len(run) >= MAJORITY and any(flags)
+        chosen.update(id(n) for n, f in zip(run, flags, strict=True) if f or whole)
+    return [to_task(text, items[id(n)]) for n in nodes if id(n) in chosen]

@@ -1,0 +1,122 @@
+"""Is this a unit name, and where are the unit names in a list of them?
+
+A list is split on 、，； outside brackets; "X等部门" keeps X and drops the summary, and what
+follows a 和/及 after it is one more unit; "A和B" is split only when both sides are whole
+unit names (so 县发展和改革局 stays whole). All positions index the folded text."""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import load
+
+LEX = load("units")
+SUFFIXES = tuple(LEX["suffixes"])
+PROSE = re.compile("|".join(map(re.escape, LEX["not_in_units"])))
+JOINERS = tuple(LEX["joiners"])
+TRAILING_PAREN = re.compile(r"（[^（）]*）$")
+PLACES, AREAS = "县市区旗省乡村", ("开发区", "园区", "新区", "高新区")
+OPEN, CLOSE = "（〔", "）〕"
+EDGE = " \t\n、，；。：“”\"'"
+
+
+def core(name: str) -> str:
+    """The name without trailing parentheses ("各乡镇（街道）" -> "各乡镇")."""
+    while (m := TRAILING_PAREN.search(name)) and m.start() > 0:
+        name = name[: m.start()]
+    return name.replace(" ", "")
+
+
+def unit_like(name: str) -> bool:
+    c = core(name)
+    return (2 <= len(c) and len(name) <= 40 and c.endswith(SUFFIXES)
+            and not PROSE.search(c) and not c[0].isdigit())
+
+
+def whole_before_joiner(name: str) -> bool:
+    """Left of 和/及 must be a whole organ, not a place ("县城市管理和…" is one name)."""
+    c = core(name)
+    return unit_like(name) and not (c[-1] in PLACES and not c.endswith(AREAS))
+
+
+def top_level(folded: str, start: int, end: int, seps: str) -> list[tuple[int, int]]:
+    """Split folded[start:end] on separator characters outside brackets."""
+    parts, depth, begin = [], 0, start
+    for i in range(start, end):
+        c = folded[i]
+        depth += (c in OPEN) - (c in CLOSE)
+        if depth <= 0 and c in seps:
+            parts.append((begin, i))
+            begin, depth = i + 1, 0
+    parts.append((begin, end))
+    return parts
+
+
+def trim(folded: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and folded[start] in EDGE:
+        start += 1
+    while end > start and folded[end - 1] in EDGE:
+        end -= 1
+    if folded.startswith("由", start):
+        start += 1
+    while end > start and folded[end - 1] == "等":
+        end -= 1
+    return start, end
+
+
+def find_top(folded: str, start: int, end: int, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(position, length) of words outside brackets, left to right."""
+    hits, depth, i = [], 0, start
+    while i < end:
+        c = folded[i]
+        depth += (c in OPEN) - (c in CLOSE)
+        if depth == 0:
+            w = next((w for w in words if folded.startswith(w, i) and i + len(w) <= end), None)
+            if w:
+                hits.append((i, len(w)))
+                i += len(w)
+                continue
+        i += 1
+    return hits
+
+
+def expand(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """One list piece -> unit spans (several when joined by 和/及), or None if it is prose."""
+    summary = find_top(folded, start, end, ("等",))
+    if summary:
+        head = trim(folded, start, summary[0][0])
+        joins = find_top(folded, summary[0][0], end, JOINERS)
+        tail = [trim(folded, joins[-1][0] + joins[-1][1], end)] if joins else []
+        spans = [head] + [t for t in tail if unit_like(folded[t[0]:t[1]])]
+        return spans if unit_like(folded[head[0]:head[1]]) else None
+    for pos, size in find_top(folded, start, end, JOINERS):
+        left, right = trim(folded, start, pos), trim(folded, pos + size, end)
+        if whole_before_joiner(folded[left[0]:left[1]]):
+            rest = expand(folded, *right)
+            if rest:
+                return [left] + rest
+    return [(start, end)] if unit_like(folded[start:end]) else None
+
+
+def unit_spans(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """Spans of every unit in a list, or None if any piece is not a unit."""
+    out = []
+    for s, e in top_level(folded, start, end, "、，；"):
+        s, e = trim(folded, s, e)
+        if s >= e:
+            continue
+        spans = expand(folded, s, e)
+        if spans is None:
+            return None
+        out.extend(spans)
+    return out or None
+
+
+def person_spans(folded: str, start: int, end: int, max_len: int = LEX["person_max_len"]):
+    """Names after a leader label: short pieces without digits."""
+    out = []
+    for s, e in top_level(folded, start, end, "、，；"):
+        s, e = trim(folded, s, e)
+        if s < e and e - s <= max_len and not re.search(r"\d", folded[s:e]):
+            out.append((s, e))
+    return out

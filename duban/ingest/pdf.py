@@ -1,0 +1,27 @@
+"""PDF with a text layer, page by page (pdfplumber). A scan without text needs OCR first."""
+
+from __future__ import annotations
+
+import io
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from ..errors import ReadError
+from ..records import Source
+
+
+def read(data: bytes) -> Source:
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [page.extract_text() or "" for page in pdf.pages]
+    except (PDFPasswordIncorrect, PdfminerException) as e:
+        cause = e.args[0] if e.args else e
+        if isinstance(cause, PDFPasswordIncorrect) or "password" in repr(e).lower():
+            raise ReadError("PDF 已加密，需要密码 (password-protected PDF)") from e
+        raise ReadError(f"PDF 文件已损坏或无法解析 (unreadable PDF: {e})") from e
+    if not any(p.strip() for p in pages):
+        raise ReadError("PDF 没有文字层（扫描图像），请先做 OCR (image-only PDF: run OCR first)")
+    # a blank line between pages, as an OCR export has: normalize rejoins broken sentences
+    return Source(path="", text="\n\n".join(pages), format="pdf")

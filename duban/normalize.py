@@ -1,0 +1,172 @@
+"""Repair OCR/PDF/markdown noise without losing track of where each character came from.
+
+The text is read line by line; each line is cleaned by removing junk (markdown marks, HTML
+tags, LaTeX) and dropped if it is only a rule or a page number; then consecutive lines are
+joined when the first was cut mid-sentence (a column or page break) and page-break fragments
+repeated on the next line are removed. Every kept character keeps its offset in Source.text.
+The fixers are named, ordered and each is small; normalize is total on any text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import markers
+from .fold import fold
+from .records import Line, Source, Text
+
+JUNK = re.compile(
+    r"^[ \t\u3000]*(?:#{1,6}[ \t]+|>[ \t]*)"  # markdown heading / quote marks
+    r"|\*\*|__"  # bold
+    r"|</?[a-zA-Z][^<>]{0,80}>"  # HTML tags
+    r"|\$|\\[a-zA-Z]+ ?|_\{|\^\{|(?<=[\dA-Za-z.])\}"  # LaTeX: PM_{2.5}, $\alpha$
+    r"|[ \t\u3000]+$|^[ \t\u3000]+"
+)
+RULE = re.compile(r"^[-=_*~|:\s]+$")  # markdown rules and table separators
+PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?"
+                         r"|\d{1,4}\s*/\s*\d{1,4})$")
+BARE_NUMBER = re.compile(r"^\d{1,3}$")
+DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[〇零一二三四五六七八九十○]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$")
+OPENERS, CLOSERS = "（〔", "）〕"
+TERMINAL = "。！？；：）〕"
+ROLE_HINT = re.compile(r"牵头|配合|参与|负责|单位|领导|落实")
+RUNNING = re.compile(r"[，。；、]")
+
+
+@dataclass
+class Piece:
+    """A line being built: printed text and the source offset of each character."""
+
+    text: str
+    origin: list[int]
+    heading: bool = False
+
+    @property
+    def folded(self) -> str:
+        return fold(self.text)
+
+
+def clean(line: str, offset: int) -> Piece:
+    """The line without junk; markdown heading and whole-line bold are remembered."""
+    keep, origin, pos = [], [], 0
+    for m in JUNK.finditer(line):
+        keep.append(line[pos:m.start()])
+        origin.extend(range(offset + pos, offset + m.start()))
+        pos = m.end()
+    keep.append(line[pos:])
+    origin.extend(range(offset + pos, offset + len(line)))
+    stripped = line.strip()
+    heading = stripped.startswith("#") or (stripped.startswith("**") and stripped.endswith("**"))
+    return Piece("".join(keep), origin, heading)
+
+
+def depth(folded: str) -> int:
+    """Open brackets left at the end of the text (negative: more closers than openers)."""
+    return sum((c in OPENERS) - (c in CLOSERS) for c in folded)
+
+
+def is_running_text(folded: str) -> bool:
+    return bool(RUNNING.search(folded)) or depth(folded) > 0
+
+
+def ends_open(folded: str) -> bool:
+    """Cut mid-sentence: no sentence-final punctuation (an open bracket always counts)."""
+    if depth(folded) > 0:
+        return True
+    last = folded[-1]
+    if last == "”":
+        return len(folded) < 2 or folded[-2] not in "。！？"
+    return last not in TERMINAL
+
+
+def starts_block(folded: str) -> bool:
+    """Lines that always begin something new: a heading or item marker, a table row."""
+    return markers.match(folded) is not None or "\t" in folded or folded.startswith("|")
+
+
+def without_marker(folded: str) -> str:
+    marker = markers.match(folded)
+    return folded[marker.end:] if marker else folded
+
+
+def should_join(prev: Piece, nxt: Piece, after: Piece | None) -> bool:
+    pf, nf = without_marker(prev.folded), nxt.folded
+    if starts_block(nf) or "\t" in pf:
+        return False
+    if DATE_LINE.match(nf.replace(" ", "")) or (after and DATE_LINE.match(after.folded.replace(" ", ""))
+                                                and len(nf) <= 25 and not RUNNING.search(nf)):
+        return False  # a signature block interleaved in the text stays on its own lines
+    return is_running_text(pf) and ends_open(pf)
+
+
+def repeated_fragment(prev: Piece, nxt: Piece) -> int | None:
+    """Characters to drop from the start of `nxt` when a page break repeated the end of
+    `prev` and closed it early ("…改革局）" + "革局；责任单位…）"), or None if not that case."""
+    pf, nf = prev.folded, nxt.folded
+    if len(pf) < 2 or pf[-1] not in "。）〕" or starts_block(nf):
+        return None
+    body = pf[:-1]
+    for k in (4, 3, 2, 1):
+        if len(nf) > k and body.endswith(nf[:k]) and nf[k] in "，、；：":
+            return k
+    if pf[-1] in "）〕" and depth(nf) < 0 and ROLE_HINT.match(nf):
+        return 0  # "（县经信和商务局）" + "牵头，县农业局配合）": the bracket closed early
+    return None
+
+
+def merge(prev: Piece, nxt: Piece, drop_prev: int, drop_next: int) -> Piece:
+    end = len(prev.text) - drop_prev
+    return Piece(prev.text[:end] + nxt.text[drop_next:], prev.origin[:end] + nxt.origin[drop_next:],
+                 prev.heading)
+
+
+def is_dropped(piece: Piece, prev: Piece | None) -> bool:
+    """Rules, page numbers; a bare number only where it interrupts a sentence."""
+    f = piece.folded.strip()
+    if not f or RULE.match(f) or PAGE_NUMBER.match(f):
+        return True
+    return bool(BARE_NUMBER.match(f)) and prev is not None and is_running_text(prev.folded) \
+        and ends_open(prev.folded)
+
+
+def cleaned_lines(text: str) -> list[Piece]:
+    pieces, offset, prev = [], 0, None
+    for raw in text.split("\n"):
+        piece = clean(raw, offset)
+        offset += len(raw) + 1
+        if not is_dropped(piece, prev):
+            pieces.append(piece)
+            prev = piece
+    return pieces
+
+
+def rejoin(pieces: list[Piece]) -> list[Piece]:
+    out: list[Piece] = []
+    for i, piece in enumerate(pieces):
+        if out:
+            k = repeated_fragment(out[-1], piece)
+            if k is not None:
+                out[-1] = merge(out[-1], piece, 1, k)
+                continue
+            after = pieces[i + 1] if i + 1 < len(pieces) else None
+            if should_join(out[-1], piece, after):
+                out[-1] = merge(out[-1], piece, 0, 0)
+                continue
+        out.append(piece)
+    return out
+
+
+def normalize(source: Source) -> Text:
+    pieces = rejoin(cleaned_lines(source.text))
+    display, origin, lines, pos = [], [], [], 0
+    for piece in pieces:
+        lines.append(Line(pos, pos + len(piece.text), piece.heading))
+        display.append(piece.text)
+        origin.extend(piece.origin)
+        end = piece.origin[-1] + 1 if piece.origin else 0
+        origin.append(end)  # the "\n" between lines maps to the end of the line before it
+        pos += len(piece.text) + 1
+    text = "\n".join(display)
+    if not origin:
+        origin = [0]
+    return Text(source, text, fold(text), origin, lines)

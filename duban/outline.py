@@ -1,0 +1,95 @@
+"""Heading tree of one document: every line that opens with a marker becomes a node.
+
+Nesting follows the order in which marker kinds appear (a kind seen before closes the levels
+below it), so each document's own numbering scheme is learnt rather than assumed. A table
+row with a number cell is an item node too. Each node owns the lines after it up to the next
+node or a closing line (抄送, 印发, 共印 …)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import markers
+from .records import Text
+from .split import is_closing
+
+MAX_DEPTH = 12
+
+
+@dataclass
+class Node:
+    kind: str
+    printed: str  # numeral as printed, punctuation removed
+    value: int
+    line: int  # index into Text.lines of the marker line
+    body_start: int  # index into Text.display just after the marker
+    parent: Node | None = None
+    lines: list[int] = field(default_factory=list)  # own lines, marker line first
+    cells: list[str] | None = None  # a table row's cells
+
+    @property
+    def path(self) -> list[str]:
+        out, node = [], self.parent
+        while node is not None:
+            out.append(node.printed)
+            node = node.parent
+        return out[::-1]
+
+
+def resolve_decimal(marker: markers.Marker, stack: list[Node]) -> markers.Marker:
+    """"2.2." after item 21 is item 22 with a dot inserted by OCR; otherwise 2.2 is its own kind."""
+    last = next((n for n in reversed(stack) if n.kind == "num"), None)
+    if last is not None and last.value + 1 == marker.value:
+        return markers.Marker("num", str(marker.value), marker.value, marker.end)
+    return marker
+
+
+def place(node: Node, stack: list[Node]) -> None:
+    """Pop to the node's own kind if it is open (a sibling), else nest under the top."""
+    kinds = [n.kind for n in stack]
+    if node.kind in kinds:
+        del stack[kinds.index(node.kind):]
+    node.parent = stack[-1] if stack else None
+    if len(stack) < MAX_DEPTH:
+        stack.append(node)
+
+
+def build(text: Text, first: int, last: int, table=None) -> list[Node]:
+    """Nodes of the lines first..last-1. `table` turns a table row line into a node."""
+    nodes: list[Node] = []
+    stack: list[Node] = []
+    current: Node | None = None
+    for i in range(first, last):
+        line = text.lines[i]
+        folded = text.fold[line.start:line.end]
+        if is_closing(folded):
+            current = None
+            continue
+        node = table(text, i) if table else None
+        if node is None and (marker := markers.match(folded)) is not None:
+            if marker.kind == "num2":
+                marker = resolve_decimal(marker, stack)
+            node = Node(marker.kind, marker.printed.replace(".", "") if marker.kind == "num" else marker.printed,
+                        marker.value, i, line.start + marker.end)
+        if node is not None:
+            place(node, stack)
+            nodes.append(node)
+            current = node
+        if current is not None:
+            current.lines.append(i)
+    return nodes
+
+
+def lists(nodes: list[Node]) -> list[list[Node]]:
+    """Numbered lists: runs of one marker kind whose numbers go on by one, across parents
+    (a plan numbers its items 1…99 straight through its chapters)."""
+    runs: dict[str, list[Node]] = {}
+    out: list[list[Node]] = []
+    for node in nodes:
+        run = runs.get(node.kind)
+        if run is not None and node.value == run[-1].value + 1:
+            run.append(node)
+        else:
+            runs[node.kind] = [node]
+            out.append(runs[node.kind])
+    return out

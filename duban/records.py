@@ -1,0 +1,102 @@
+"""Plain records passed from stage to stage. Offsets are character offsets into Source.text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass
+class Source:
+    """A decoded file: the text every span points into, and how it was read."""
+
+    path: str
+    text: str
+    format: str  # txt, md, docx, pdf, html
+    encoding: str | None = None
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of an offset (what a clerk sees in an editor)."""
+        return self.text.count("\n", 0, max(0, min(offset, len(self.text)))) + 1
+
+
+@dataclass
+class Line:
+    """One line of the normalized text: start/end index into Text.display."""
+
+    start: int
+    end: int
+    heading: bool = False  # the source marked it as a heading (markdown #)
+
+
+@dataclass
+class Text:
+    """Normalized text: `display` keeps the printed characters (OCR breaks repaired, markup
+    dropped); `fold` has the same length with widths and traditional characters folded, for
+    matching; `origin[i]` is the Source.text offset of display[i] (one extra entry at the end)."""
+
+    source: Source
+    display: str
+    fold: str
+    origin: list[int]
+    lines: list[Line]
+
+    def span(self, start: int, end: int) -> Span:
+        """Source span of display[start:end]."""
+        if end <= start:
+            return Span(self.origin[start], self.origin[start])
+        return Span(self.origin[start], self.origin[end - 1] + 1)
+
+
+@dataclass
+class Mention:
+    """A unit or person as printed, with its role and where it was found."""
+
+    name: str
+    role: str  # lead_leaders, lead_units, co_units, resp_units, unattributed_units
+    span: Span
+
+
+@dataclass
+class Deadline:
+    text: str
+    span: Span
+
+
+@dataclass
+class Task:
+    number: str
+    path: list[str]
+    title: str
+    text: str
+    line: int
+    span: Span
+    mentions: list[Mention] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    targets: list[dict] = field(default_factory=list)
+
+    def role(self, role: str) -> list[str]:
+        """Names in one role, in order of first appearance, without duplicates."""
+        return list(dict.fromkeys(m.name for m in self.mentions if m.role == role))
+
+
+@dataclass
+class Document:
+    source: str
+    issuer: str | None = None
+    doc_number: str | None = None
+    title: str | None = None
+    date: str | None = None
+    region: str | None = None
+    recipients: str | None = None
+    public: bool | None = None
+    span: Span = Span(0, 0)
+    tasks: list[Task] = field(default_factory=list)
+
+
+ROLES = ("lead_leaders", "lead_units", "co_units", "resp_units", "unattributed_units")

@@ -1,0 +1,214 @@
+"""One file -> official documents, each with its GB/T 9704 header.
+
+A gazette (政府公报) bundles many documents after a table of contents; the TOC is not a
+document, but its entries tell where documents start, even those without a 版头 (speeches,
+news). A document starts at a 版头 ("XX人民政府文件"), or at a heading that matches a TOC
+entry; a file with neither is one document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import cn2an
+
+from .extract.lexicon import load
+from .records import Document, Text
+
+LEX = load("header")
+DOC_NUMBER = re.compile(r"^([\u4e00-\u9fff]{1,16})\s*[〔（\[]\s*(\d{4})\s*[〕）\]]\s*(\d{1,4})\s*号")
+ORGAN = "|".join(sorted(map(re.escape, LEX["organ_suffixes"]), key=len, reverse=True))
+MASTHEAD = re.compile(rf"^(.{{2,40}}?(?:{ORGAN}))\s*文\s*件$")
+ISSUER_LINE = re.compile(rf"^(.{{2,40}}?(?:{ORGAN}))$")
+GENRES = tuple(LEX["genres"])
+DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+CN_DATE = re.compile(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+TOC_ENTRY = re.compile(r"(?:\t|\.{3,}|…{2,}|\s{2,})\s*\d{1,4}$")
+CLOSING = [re.compile(p) for p in LEX["closing"]]
+TOC_HEADING = re.compile(LEX["toc_heading"])
+HEADER_LINES = 12  # the header zone: 版头, 文号, title, recipients, within the first lines
+
+
+@dataclass
+class Block:
+    """A document's line range in Text.lines and the header line indexes found in it."""
+
+    first: int
+    last: int  # exclusive
+
+
+def squeeze(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def line_texts(text: Text) -> tuple[list[str], list[str]]:
+    shown = [text.display[ln.start:ln.end] for ln in text.lines]
+    folded = [text.fold[ln.start:ln.end] for ln in text.lines]
+    return shown, folded
+
+
+def toc_range(folded: list[str]) -> tuple[int, int, list[str]]:
+    """(first, last+1, entry titles) of a table of contents, or (0, 0, [])."""
+    start = next((i for i, f in enumerate(folded[:200]) if TOC_HEADING.match(squeeze(f))), None)
+    if start is None:
+        return 0, 0, []
+    entries, last, i = [], start, start + 1
+    while i < len(folded) and i - last <= 4:
+        f = folded[i]
+        if TOC_ENTRY.search(f) or (i + 1 < len(folded) and DOC_NUMBER.match(squeeze(folded[i + 1]))
+                                   and TOC_ENTRY.search(folded[i + 1])):
+            title = squeeze(TOC_ENTRY.sub("", f)).rstrip(".…")
+            if not DOC_NUMBER.match(title) and len(title) >= 4:
+                entries.append(title)
+            last = i
+        i += 1
+    return start, last + 1, entries
+
+
+def best_entry(line: str, entries: list[str]) -> int | None:
+    """Index of the TOC entry this line is the heading of (TOC titles lack the issuer and
+    may differ in a word or two from the body), or None."""
+    s = squeeze(line)
+    if len(s) < 4:
+        return None
+    scores = [1.0 if s.endswith(e) else SequenceMatcher(None, s[-len(e) - 4:], e).ratio() for e in entries]
+    best = max(range(len(entries)), key=scores.__getitem__, default=None)
+    return best if best is not None and scores[best] >= 0.8 else None
+
+
+def is_heading_like(folded: str, heading: bool) -> bool:
+    return heading or (len(squeeze(folded)) <= 40 and not re.search(r"[，。；：]", folded))
+
+
+def document_starts(text: Text, shown: list[str], folded: list[str]) -> tuple[list[int], int]:
+    """Line indexes where documents start, and the first line after any TOC. A TOC heading
+    right after a 版头 is that document's title; each TOC entry starts one document."""
+    _, toc_end, entries = toc_range(folded)
+    starts: list[int] = []
+    used: set[int] = set()
+    awaiting_title = False
+    for i in range(toc_end, len(folded)):
+        f = squeeze(folded[i])
+        if MASTHEAD.match(f):
+            starts.append(i)
+            awaiting_title = True
+            continue
+        entry = best_entry(f, entries) if entries and is_heading_like(folded[i], text.lines[i].heading) else None
+        if entry is None or entry in used:
+            continue
+        used.add(entry)
+        if awaiting_title and i - starts[-1] <= HEADER_LINES:
+            awaiting_title = False
+        else:
+            starts.append(i)
+            awaiting_title = False
+    return starts, toc_end
+
+
+def split(text: Text) -> list[Document]:
+    """Documents found in the text, each with header fields and its span."""
+    shown, folded = line_texts(text)
+    starts, toc_end = document_starts(text, shown, folded)
+    if not starts:
+        starts = [toc_end]
+    blocks = [Block(s, e) for s, e in zip(starts, starts[1:] + [len(folded)], strict=True)]
+    docs = [read_header(text, shown, folded, b) for b in blocks]
+    fallback = next((d.region for d in docs if d.region), None) or region_of(squeeze(shown[0]) if shown else "")
+    for d in docs:
+        d.region = d.region or fallback
+    return docs
+
+
+def read_header(text: Text, shown: list[str], folded: list[str], block: Block) -> Document:
+    doc = Document(source=text.source.path)
+    zone = range(block.first, min(block.last, block.first + HEADER_LINES))
+    title_at = block.first
+    for i in zone:
+        f = squeeze(folded[i])
+        masthead = MASTHEAD.match(f)
+        if masthead and i == block.first:
+            doc.issuer = squeeze(shown[i])[: len(masthead.group(1))]
+            title_at = i + 1
+        elif (number := DOC_NUMBER.match(f)) and doc.doc_number is None:
+            doc.doc_number = f"{number.group(1)}〔{number.group(2)}〕{number.group(3)}号"
+            if doc.issuer is None and i > block.first and ISSUER_LINE.match(squeeze(folded[i - 1])):
+                doc.issuer = squeeze(shown[i - 1])
+            title_at = i + 1
+            break
+    title_end = read_title(doc, shown, folded, title_at, block.last)
+    read_after_title(doc, shown, folded, title_end, block.last)
+    doc.region = region_of(doc.issuer or "")
+    first, last = text.lines[block.first], text.lines[block.last - 1]
+    doc.span = text.span(first.start, last.end)
+    doc.lines = (block.first, block.last)  # type: ignore[attr-defined]
+    doc.body_start = title_end  # type: ignore[attr-defined]
+    return doc
+
+
+def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last: int) -> int:
+    """Title from line `at` (joined with following lines until it ends with a genre word);
+    returns the index of the first line after it."""
+    parts = []
+    for i in range(at, min(last, at + 3)):
+        f = squeeze(folded[i])
+        if f.endswith("：") or DOC_NUMBER.match(f) or (parts and DATE.search(f)):
+            break
+        parts.append(squeeze(shown[i]))
+        if f.endswith(GENRES) or f.endswith(tuple(g + "》" for g in GENRES)):
+            break
+    else:
+        parts = parts[:1]
+    doc.title = "".join(parts) or None
+    return at + max(len(parts), 1)
+
+
+def read_after_title(doc: Document, shown: list[str], folded: list[str], at: int, last: int) -> None:
+    """Recipients, dateline, signature date and 公开 line after the title."""
+    for i in range(at, last):
+        f = squeeze(folded[i])
+        if doc.recipients is None and i < at + 2 and f.endswith("：") and len(f) < 120:
+            doc.recipients = shown[i].strip().rstrip(":：")
+        elif doc.date is None and (i < at + 2 and f.startswith("（") or is_date_line(f)):
+            doc.date = parse_date(f) if (i < at + 2 and f.startswith("（")) or is_date_line(f) else None
+        for words, public in LEX["publicity"].items():
+            if doc.public is None and f.strip("（）") == words:
+                doc.public = public
+
+
+def is_date_line(f: str) -> bool:
+    return bool(DATE.fullmatch(f) or CN_DATE.fullmatch(f))
+
+
+def parse_date(f: str) -> str | None:
+    m = DATE.search(f)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := CN_DATE.search(f):
+        y = int("".join(str(int(cn2an.cn2an(c.replace("〇", "零").replace("○", "零"), "smart"))) for c in m.group(1)))
+        mo, d = (int(cn2an.cn2an(g, "smart")) for g in m.groups()[1:])
+    else:
+        return None
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+REGION = re.compile(r"(?:[\u4e00-\u9fff]{1,7}?(?:自治县|自治州|省|市|县|区|旗))")
+
+
+def region_of(issuer: str) -> str | None:
+    """The jurisdiction an issuer belongs to: the last of the leading place names
+    ("聊城市东昌府区人民政府办公室" -> 东昌府区)."""
+    name = re.sub(r"^中共", "", issuer)
+    region, pos = None, 0
+    while m := REGION.match(name, pos):
+        if m.group().endswith(("开发区", "高新区", "园区")):
+            break
+        region, pos = m.group(), m.end()
+    return region
+
+
+def is_closing(folded_line: str) -> bool:
+    f = folded_line.strip()
+    return any(p.search(f) for p in CLOSING)
