@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import markers
+from .lexicon import load
 from .fold import fold
 from .records import Line, Source, Text
 
@@ -31,6 +32,9 @@ OPENERS, CLOSERS = "（〔", "）〕"
 TERMINAL = "。！？；：）〕"
 ROLE_HINT = re.compile(r"牵头|配合|参与|负责|单位|领导|落实")
 RUNNING = re.compile(r"[，。；、]")
+HEADING_RUNNING = re.compile(r"[，。；]")
+FIELD_LABEL = re.compile("(?:" + "|".join(
+    w for key in ("labels", "containers", "stops", "deadline_labels") for w in load("roles")[key]) + r")\s*：")
 
 
 @dataclass
@@ -80,19 +84,21 @@ def ends_open(folded: str) -> bool:
 
 
 def starts_block(folded: str) -> bool:
-    """Lines that always begin something new: a heading or item marker, a table row."""
-    return markers.match(folded) is not None or "\t" in folded or folded.startswith("|")
-
-
-def without_marker(folded: str) -> str:
-    marker = markers.match(folded)
-    return folded[marker.end:] if marker else folded
+    """Lines that always begin something new: a heading or item marker, a table row, a field
+    label ("主要工作：", "责任分工：")."""
+    return (markers.match(folded) is not None or "\t" in folded or folded.startswith("|")
+            or FIELD_LABEL.match(folded) is not None)
 
 
 def should_join(prev: Piece, nxt: Piece, after: Piece | None) -> bool:
-    pf, nf = without_marker(prev.folded), nxt.folded
+    pf, nf = prev.folded, nxt.folded
     if starts_block(nf) or "\t" in pf:
         return False
+    marker = markers.match(pf)
+    if marker is not None:  # a heading line: 、 is common in headings, a comma is not
+        pf = pf[marker.end:]
+        if not HEADING_RUNNING.search(pf) and depth(pf) <= 0:
+            return False
     if DATE_LINE.match(nf.replace(" ", "")) or (after and DATE_LINE.match(after.folded.replace(" ", ""))
                                                 and len(nf) <= 25 and not RUNNING.search(nf)):
         return False  # a signature block interleaved in the text stays on its own lines

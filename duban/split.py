@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 
 import cn2an
 
-from .extract.lexicon import load
+from .lexicon import load
 from .records import Document, Text
 
 LEX = load("header")

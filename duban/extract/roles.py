@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import load
+from ..lexicon import load
 from .units import OPEN, CLOSE, person_spans, top_level, trim, unit_spans
 
 LEX = load("roles")

@@ -10,7 +10,7 @@ import re
 from .. import markers
 from ..outline import Node
 from ..records import Text
-from .lexicon import load
+from ..lexicon import load
 from .roles import Attribution, parse
 
 COLUMNS = load("tables")["columns"]

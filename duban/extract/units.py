@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import load
+from ..lexicon import load
 
 LEX = load("units")
 SUFFIXES = tuple(LEX["suffixes"])
