@@ -33,6 +33,7 @@ TERMINAL = "。！？；：）〕"
 ROLE_HINT = re.compile(r"牵头|配合|参与|负责|单位|领导|落实")
 RUNNING = re.compile(r"[，。；、]")
 HEADING_RUNNING = re.compile(r"[，。；]")
+COLUMNS = load("tables")["columns"]
 FIELD_LABEL = re.compile("(?:" + "|".join(
     w for key in ("labels", "containers", "stops", "deadline_labels") for w in load("roles")[key]) + r")\s*：")
 
@@ -126,24 +127,83 @@ def merge(prev: Piece, nxt: Piece, drop_prev: int, drop_next: int) -> Piece:
                  prev.heading)
 
 
-def is_dropped(piece: Piece, prev: Piece | None) -> bool:
-    """Rules, page numbers; a bare number only where it interrupts a sentence."""
+def is_page_number(piece: Piece, prev: Piece | None) -> bool:
+    """Decorated page numbers always; a bare number only where it interrupts a sentence."""
     f = piece.folded.strip()
-    if not f or RULE.match(f) or PAGE_NUMBER.match(f):
+    if PAGE_NUMBER.match(f):
         return True
     return bool(BARE_NUMBER.match(f)) and prev is not None and is_running_text(prev.folded) \
         and ends_open(prev.folded)
 
 
 def cleaned_lines(text: str) -> list[Piece]:
-    pieces, offset, prev = [], 0, None
+    pieces, offset = [], 0
     for raw in text.split("\n"):
         piece = clean(raw, offset)
         offset += len(raw) + 1
-        if not is_dropped(piece, prev):
+        f = piece.folded.strip()
+        if f and not RULE.match(f):
             pieces.append(piece)
-            prev = piece
     return pieces
+
+
+def drop_page_numbers(pieces: list[Piece]) -> list[Piece]:
+    out: list[Piece] = []
+    for piece in pieces:
+        if not is_page_number(piece, out[-1] if out else None):
+            out.append(piece)
+    return out
+
+
+def column_kind(piece: Piece) -> str | None:
+    return COLUMNS.get(piece.folded.replace(" ", ""))
+
+
+def joined(pieces: list[Piece], sep: str = "\t") -> Piece:
+    text, origin = pieces[0].text, list(pieces[0].origin)
+    for p in pieces[1:]:
+        text += sep + p.text
+        origin += [origin[-1] + 1 if origin else 0] * len(sep) + p.origin
+    return Piece(text, origin)
+
+
+def rebuild_tables(pieces: list[Piece]) -> list[Piece]:
+    """A table pasted one cell per line (序号 / 工作任务 / 牵头单位 … then 1 / … / 2 / …) becomes
+    tab-separated rows again; a row runs from its number to the next number."""
+    out, i = [], 0
+    while i < len(pieces):
+        k = 0
+        while i + k < len(pieces) and column_kind(pieces[i + k]):
+            k += 1
+        if k < 3:
+            out.append(pieces[i])
+            i += 1
+            continue
+        out.append(joined(pieces[i:i + k]))
+        i = table_rows(pieces, i + k, k, out)
+    return out
+
+
+def table_rows(pieces: list[Piece], i: int, k: int, out: list[Piece]) -> int:
+    expected = 1
+    while i < len(pieces):
+        f = pieces[i].folded.strip()
+        if f != str(expected):
+            if markers.match(f) is None or BARE_NUMBER.match(f):
+                return i
+            out.append(pieces[i])  # a chapter row inside the table
+            i += 1
+            continue
+        nxt = next((j for j in range(i + 1, min(len(pieces), i + 2 * k + 1))
+                    if pieces[j].folded.strip() == str(expected + 1)), None)
+        end = nxt if nxt is not None else min(len(pieces), i + k)
+        cells = pieces[i:end]
+        if len(cells) > k:  # a cell broken over lines: the extra lines belong to the task text
+            extra = len(cells) - k
+            cells = cells[:1] + [joined(cells[1:2 + extra], "")] + cells[2 + extra:]
+        out.append(joined(cells))
+        i, expected = end, expected + 1
+    return i
 
 
 def rejoin(pieces: list[Piece]) -> list[Piece]:
@@ -163,7 +223,7 @@ def rejoin(pieces: list[Piece]) -> list[Piece]:
 
 
 def normalize(source: Source) -> Text:
-    pieces = rejoin(cleaned_lines(source.text))
+    pieces = rejoin(drop_page_numbers(rebuild_tables(cleaned_lines(source.text))))
     display, origin, lines, pos = [], [], [], 0
     for piece in pieces:
         lines.append(Line(pos, pos + len(piece.text), piece.heading))

@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 import cn2an
 
 from .lexicon import load
+from .fold import fold
 from .records import Document, Text
 
 LEX = load("header")
@@ -114,7 +115,8 @@ def split(text: Text) -> list[Document]:
         starts = [toc_end]
     blocks = [Block(s, e) for s, e in zip(starts, starts[1:] + [len(folded)], strict=True)]
     docs = [read_header(text, shown, folded, b) for b in blocks]
-    fallback = next((d.region for d in docs if d.region), None) or region_of(squeeze(shown[0]) if shown else "")
+    fallback = next((d.region for d in docs if d.region), None) or \
+        (region_of(squeeze(folded[0]), squeeze(shown[0]), strict=True) if shown else None)
     for d in docs:
         d.region = d.region or fallback
     return docs
@@ -122,27 +124,32 @@ def split(text: Text) -> list[Document]:
 
 def read_header(text: Text, shown: list[str], folded: list[str], block: Block) -> Document:
     doc = Document(source=text.source.path)
-    zone = range(block.first, min(block.last, block.first + HEADER_LINES))
     title_at = block.first
-    for i in zone:
-        f = squeeze(folded[i])
+    for i in range(block.first, min(block.last, block.first + HEADER_LINES)):
+        f, printed = squeeze(folded[i]), squeeze(shown[i])
         masthead = MASTHEAD.match(f)
         if masthead and i == block.first:
-            doc.issuer = squeeze(shown[i])[: len(masthead.group(1))]
+            doc.issuer = printed[: len(masthead.group(1))]
             title_at = i + 1
         elif (number := DOC_NUMBER.match(f)) and doc.doc_number is None:
-            doc.doc_number = f"{number.group(1)}〔{number.group(2)}〕{number.group(3)}号"
-            if doc.issuer is None and i > block.first and ISSUER_LINE.match(squeeze(folded[i - 1])):
+            doc.doc_number = f"{printed[:number.end(1)]}〔{number.group(2)}〕{number.group(3)}{printed[number.end() - 1]}"
+            before = squeeze(folded[i - 1]) if i > block.first else ""
+            if doc.issuer is None and ISSUER_LINE.match(before):
                 doc.issuer = squeeze(shown[i - 1])
+            elif i > block.first and before.endswith(GENRES) and i - 1 >= title_at:
+                title_at = i - 1  # a web page prints the title above the number
+                break
             title_at = i + 1
             break
     title_end = read_title(doc, shown, folded, title_at, block.last)
-    read_after_title(doc, shown, folded, title_end, block.last)
-    doc.region = region_of(doc.issuer or "")
+    signer = read_after_title(doc, shown, folded, max(title_end, title_at), block.last)
+    doc.issuer = doc.issuer or signer
+    doc.region = region_of(fold(doc.issuer), doc.issuer) if doc.issuer else \
+        region_of(fold(doc.title or ""), doc.title, strict=True)
     first, last = text.lines[block.first], text.lines[block.last - 1]
     doc.span = text.span(first.start, last.end)
     doc.lines = (block.first, block.last)  # type: ignore[attr-defined]
-    doc.body_start = title_end  # type: ignore[attr-defined]
+    doc.body_start = max(title_end, title_at)  # type: ignore[attr-defined]
     return doc
 
 
@@ -163,17 +170,25 @@ def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last
     return at + max(len(parts), 1)
 
 
-def read_after_title(doc: Document, shown: list[str], folded: list[str], at: int, last: int) -> None:
-    """Recipients, dateline, signature date and 公开 line after the title."""
+def read_after_title(doc: Document, shown: list[str], folded: list[str], at: int, last: int) -> str | None:
+    """Recipients, dateline, signature date and 公开 line after the title; returns the
+    signing organ printed above the signature date, if any."""
+    signer = None
     for i in range(at, last):
         f = squeeze(folded[i])
-        if doc.recipients is None and i < at + 2 and f.endswith("：") and len(f) < 120:
+        if DOC_NUMBER.match(f) and i < at + 2:
+            continue
+        if doc.recipients is None and i < at + 3 and f.endswith("：") and len(f) < 120:
             doc.recipients = shown[i].strip().rstrip(":：")
-        elif doc.date is None and (i < at + 2 and f.startswith("（") or is_date_line(f)):
-            doc.date = parse_date(f) if (i < at + 2 and f.startswith("（")) or is_date_line(f) else None
+        elif doc.date is None and ((i < at + 2 and f.startswith("（") and DATE.match(f[1:])) or is_date_line(f)):
+            doc.date = parse_date(f)
+            before = squeeze(folded[i - 1]) if i > at else ""
+            if ISSUER_LINE.match(before):
+                signer = squeeze(shown[i - 1])
         for words, public in LEX["publicity"].items():
             if doc.public is None and f.strip("（）") == words:
                 doc.public = public
+    return signer
 
 
 def is_date_line(f: str) -> bool:
@@ -194,19 +209,22 @@ def parse_date(f: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+GOVERNMENT = ("人民政府", "政府", "县委", "市委", "区委", "省委", "人大", "政协", "党委")
 REGION = re.compile(r"(?:[\u4e00-\u9fff]{1,7}?(?:自治县|自治州|省|市|县|区|旗))")
 
 
-def region_of(issuer: str) -> str | None:
-    """The jurisdiction an issuer belongs to: the last of the leading place names
-    ("聊城市东昌府区人民政府办公室" -> 东昌府区)."""
-    name = re.sub(r"^中共", "", issuer)
-    region, pos = None, 0
-    while m := REGION.match(name, pos):
-        if m.group().endswith(("开发区", "高新区", "园区")):
-            break
-        region, pos = m.group(), m.end()
-    return region
+def region_of(folded: str, printed: str | None = None, strict: bool = False) -> str | None:
+    """The jurisdiction an organ belongs to: the last of the leading place names
+    ("聊城市东昌府区人民政府办公室" -> 东昌府区), as printed. `strict` (for a title or a
+    gazette name rather than an issuer) wants the places followed by a government organ."""
+    printed = printed if printed is not None and len(printed) == len(folded) else folded
+    chain, pos = [], 2 if folded.startswith("中共") else 0
+    while (m := REGION.match(folded, pos)) and not m.group().endswith(("开发区", "高新区", "园区")):
+        chain.append((m.start(), m.end()))
+        pos = m.end()
+    while strict and chain and not folded.startswith(GOVERNMENT, chain[-1][1]):
+        chain.pop()
+    return printed[chain[-1][0]:chain[-1][1]] if chain else None
 
 
 def is_closing(folded_line: str) -> bool:
