@@ -65,7 +65,7 @@ class Table:
         filled = [(s, e) for s, e in spans if e > s]
         if not self.kinds or not filled:
             return None
-        if len(filled) == 1:  # a chapter row spanning the table: an ordinary heading
+        if len({text.fold[s:e] for s, e in filled}) == 1:  # a chapter row spanning the table
             return heading_node(text, filled[0], i)
         return self.data_node(text, spans, i)
 

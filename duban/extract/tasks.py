@@ -31,15 +31,18 @@ class Item:
         self.line_start = first.start
         self.attributions = tables.attributions(text, node) if node.cells else \
             roles.find(text.fold, self.start, self.end)
-        self.duty = [] if self.attributions or node.cells else roles.duty_units(text.fold, self.start, self.end)
+        self.duty = [] if self.attributions or node.cells else self.duty_units(text)
 
-    def attributed(self, text: Text) -> bool:
-        if self.attributions:
-            return any(a.mentions for a in self.attributions)
+    def duty_units(self, text: Text) -> list[tuple[int, int]]:
+        """Units named by the heading of a duty list item ("（二）环保局。负责……")."""
         parent = self.node.parent
         parent_title = text.fold[parent.body_start:text.lines[parent.line].end] if parent else ""
-        return bool(self.duty) and (roles.starts_duty(text.fold, self.start, self.end)
-                                    or any(w in parent_title for w in roles.DUTY_PARENTS))
+        if roles.starts_duty(text.fold, self.start, self.end) or any(w in parent_title for w in roles.DUTY_PARENTS):
+            return roles.duty_units(text.fold, self.start, self.end)
+        return []
+
+    def attributed(self) -> bool:
+        return any(a.mentions for a in self.attributions) or bool(self.duty)
 
 
 def title_of(cleaned: str) -> str:
@@ -96,7 +99,7 @@ def extract_tasks(text: Text, doc: Document) -> list[Task]:
     items = {id(n): Item(text, n) for n in nodes}
     chosen: set[int] = set()
     for run in outline.lists(nodes):
-        flags = [items[id(n)].attributed(text) for n in run]
+        flags = [items[id(n)].attributed() for n in run]
         whole = sum(flags) / len(run) >= MAJORITY and any(flags)
         chosen.update(id(n) for n, f in zip(run, flags, strict=True) if f or whole)
     return [to_task(text, items[id(n)]) for n in nodes if id(n) in chosen]

@@ -23,11 +23,11 @@ def cell_text(cell) -> str:
 
 
 def row_text(row) -> str:
-    cells, seen = [], set()
+    cells, seen = [], []
     for cell in row.cells:
-        if id(cell._tc) in seen:  # a horizontally merged cell repeats itself
+        if any(cell._tc is tc for tc in seen):  # a horizontally merged cell repeats itself
             continue
-        seen.add(id(cell._tc))
+        seen.append(cell._tc)
         cells.append(cell_text(cell).replace("\t", " "))
     return "\t".join(cells)
 

@@ -1,0 +1,56 @@
+"""Build real .docx and .pdf files from text, the way offices produce them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+
+
+def make_docx(path: Path, blocks: list) -> Path:
+    """blocks: strings become paragraphs, lists of rows become tables; a row given as a plain
+    string is one cell merged across the table (a chapter row)."""
+    document = docx.Document()
+    for block in blocks:
+        if isinstance(block, str):
+            document.add_paragraph(block)
+            continue
+        table = document.add_table(rows=len(block), cols=len(block[0]))
+        for r, row in enumerate(block):
+            if isinstance(row, str):
+                table.cell(r, 0).merge(table.cell(r, len(block[0]) - 1)).text = row
+                continue
+            for c, value in enumerate(row):
+                table.cell(r, c).text = value
+    document.save(path)
+    return path
+
+
+def make_pdf(path: Path, lines: list[str], *, password: str | None = None, per_page: int = 40,
+             width: int = 38) -> Path:
+    """A PDF with a text layer; long lines wrap at `width` characters as typeset text does."""
+    pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=password)
+    wrapped = [ln[i:i + width] for ln in lines for i in range(0, max(len(ln), 1), width)]
+    for page_start in range(0, len(wrapped), per_page):
+        pdf.setFont("STSong-Light", 11)
+        y = 800
+        for line in wrapped[page_start:page_start + per_page]:
+            pdf.drawString(40, y, line)
+            y -= 18
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def make_image_pdf(path: Path) -> Path:
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.rect(100, 100, 300, 300, fill=1)
+    pdf.showPage()
+    pdf.save()
+    return path

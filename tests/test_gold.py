@@ -1,0 +1,51 @@
+"""Conformance: the sample corpus and the hand-made cases against their answer keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from duban.evaluate import SCORED_ROLES, Score, load_gold, score_file
+from duban.extract import extract
+from duban.ingest import read
+
+from .conftest import CASE_FILES, CASES, GOLD, SEEDS
+
+# the bar of the extraction issue
+TASK_F1, ROLE_F1, EXACT, HEADER = 0.995, 0.99, 0.97, 0.98
+
+
+def score(paths, gold_dir) -> Score:
+    total = Score()
+    for path in paths:
+        key = load_gold(gold_dir, str(path))
+        assert key is not None, f"no answer key for {path.name}"
+        total.add(score_file(*key, extract(read(path))))
+    return total
+
+
+@pytest.mark.parametrize("paths,gold_dir", [(SEEDS, GOLD), (CASE_FILES, CASES)], ids=["seeds", "cases"])
+def test_meets_the_bar(paths, gold_dir):
+    s = score(paths, gold_dir)
+    assert s.tasks.f1 >= TASK_F1, s.misses[:20]
+    for role in SCORED_ROLES:
+        assert s.roles[role].f1 >= ROLE_F1, (role, [m for m in s.misses if role in m][:20])
+    assert s.exact_rate >= EXACT, s.misses[:20]
+    assert s.header_accuracy >= HEADER, [m for m in s.misses if m.startswith("header")]
+
+
+@pytest.mark.parametrize("path", SEEDS + CASE_FILES, ids=lambda p: p.name)
+def test_titles_and_unattributed_units_match(path):
+    """Fields the scorer does not count are still checked against the key, task by task."""
+    gold_dir = GOLD if path in SEEDS else CASES
+    _, gold_tasks = load_gold(gold_dir, str(path))
+    got = {(d.doc_number, tuple(t.path), t.number): t for d in extract(read(path)) for t in d.tasks}
+    for g in gold_tasks:
+        t = got[(g["doc_number"], tuple(g["path"]), g["number"])]
+        assert t.title == g["title"]
+        assert t.role("unattributed_units") == g["unattributed_units"]
+
+
+def test_gazette_task_counts_per_document():
+    docs = extract(read(SEEDS[4]))
+    assert len(docs) == 18
+    assert [len(d.tasks) for d in docs if d.tasks] == [59, 28, 21, 13]

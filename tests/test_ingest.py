@@ -1,0 +1,105 @@
+"""Readers: encodings detected from bytes, docx paragraphs and tables in order, PDF text,
+HTML article body; unreadable input is a clear error naming the file."""
+
+from __future__ import annotations
+
+import pytest
+
+from duban.errors import ReadError
+from duban.extract import extract
+from duban.ingest import read
+
+from .builders import make_docx, make_image_pdf, make_pdf
+from .conftest import SEEDS
+
+SAMPLE = "1. 加强实验室布局提升。（牵头单位：县工业和信息化局）"
+
+
+@pytest.mark.parametrize("encoding,prefix", [
+    ("utf-8", b""),
+    ("utf-8", b"\xef\xbb\xbf"),  # BOM
+    ("gbk", b""),
+    ("gb18030", b""),
+    ("utf-16", b""),  # carries its own BOM
+])
+def test_text_encodings_are_detected(write, encoding, prefix):
+    path = write("plan.txt", prefix + SAMPLE.encode(encoding))
+    source = read(path)
+    assert source.text.lstrip("\ufeff") == SAMPLE
+
+
+def test_gbk_file_named_md_is_read_the_same(write):
+    assert read(write("plan.md", SAMPLE.encode("gbk"))).text == SAMPLE
+
+
+def test_docx_paragraphs_and_tables_in_document_order(tmp_path):
+    path = make_docx(tmp_path / "plan.docx", [
+        "一、提升政务服务效能",
+        [["序号", "工作任务", "牵头单位", "责任单位"], ["1", "深化“一网通办”改革。", "市行政审批服务局", "各县市区"]],
+        "二、保障措施",
+    ])
+    text = read(path).text
+    assert text.index("一、提升") < text.index("序号\t工作任务") < text.index("1\t深化") < text.index("二、保障")
+
+
+def test_docx_table_becomes_tasks(tmp_path):
+    path = make_docx(tmp_path / "ledger.docx", [
+        "某县2024年重点工作任务台账",
+        [["序号", "工作任务", "牵头单位", "配合单位", "完成时限"],
+         "一、项目建设",
+         ["1", "开工建设重点项目20个。", "县发展和改革局", "县财政局、县自然资源局", "2024年6月底前"],
+         ["2", "新增规上企业10家。", "县工业和信息化局", "", "2024年12月底前"]],
+    ])
+    [doc] = extract(read(path))
+    assert [(t.number, t.path, t.role("lead_units"), t.role("co_units")) for t in doc.tasks] == [
+        ("1", ["一"], ["县发展和改革局"], ["县财政局", "县自然资源局"]),
+        ("2", ["一"], ["县工业和信息化局"], []),
+    ]
+    assert doc.tasks[0].deadlines[0].text == "2024年6月底前"
+
+
+def test_pdf_text_layer_is_read_and_rejoined(tmp_path):
+    lines = SEEDS[3].read_text(encoding="utf-8").splitlines()[20:27]
+    path = make_pdf(tmp_path / "plan.pdf", [ln for ln in lines if ln.strip()])
+    [doc] = extract(read(path))
+    first = doc.tasks[0]
+    assert (first.number, first.title, first.role("lead_leaders")) == ("1", "地区生产总值增长6%", ["张怀恒"])
+    assert first.role("resp_units") == ["县政府有关部门", "各乡镇（街道）", "县经济开发区"]
+
+
+def test_html_keeps_the_article_and_drops_navigation(write):
+    page = ("<html><body><div class='nav'>" + "".join(f"<a href='/{i}'>栏目{i}</a>" for i in range(30))
+            + "</div><div class='content'><p>一、重点任务</p><p>" + SAMPLE + "</p></div>"
+            "<div class='footer'><a href='/c'>版权所有</a></div></body></html>")
+    text = read(write("page.html", page)).text
+    assert SAMPLE in text and "栏目" not in text and "版权所有" not in text
+
+
+@pytest.mark.parametrize("name,content,reason", [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"  \n\n ", "empty"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+    ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, ".doc"),
+    ("fake.docx", b"PK\x03\x04" + b"\x00" * 100, "zip"),
+])
+def test_unreadable_files_name_the_file_and_reason(write, name, content, reason):
+    path = write(name, content)
+    with pytest.raises(ReadError) as e:
+        read(path)
+    assert str(path) in str(e.value) and reason in str(e.value)
+
+
+def test_encrypted_pdf(tmp_path):
+    path = make_pdf(tmp_path / "secret.pdf", [SAMPLE], password="s3cret")
+    with pytest.raises(ReadError, match="password"):
+        read(path)
+
+
+def test_image_only_pdf(tmp_path):
+    with pytest.raises(ReadError, match="image-only"):
+        read(make_image_pdf(tmp_path / "scan.pdf"))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ReadError, match="cannot read"):
+        read(tmp_path / "nope.txt")
