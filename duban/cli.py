@@ -19,8 +19,7 @@ from .ingest import read
 
 app = typer.Typer(help="督办 duban：把政府工作方案读成工作台账 (read work plans into a ledger).",
                   no_args_is_help=True, add_completion=False)
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
+out = Console(width=None if sys.stdout.isatty() else 120)
 FORMATS = ("json", "table", "summary")
 
 
@@ -31,7 +30,7 @@ def read_all(paths: list[Path]):
         try:
             ok.append((path, extract(read(path))))
         except DubanError as e:
-            err.print(f"[red]错误 (error)[/red] {e}", highlight=False)
+            typer.echo(f"错误 (error): {e}", err=True)
             failed += 1
     return ok, failed
 
@@ -54,7 +53,10 @@ def extract_cmd(
             if d.tasks:
                 out.print(render.task_table(d))
     else:
-        out.print(render.summary_table(docs))
+        for d in docs:
+            if d.tasks:
+                out.print(render.document_summary(d))
+        out.print(render.without_tasks(docs), highlight=False)
     raise typer.Exit(2 if failed else 0)
 
 
@@ -84,7 +86,7 @@ def eval_cmd(
     for path, docs in results:
         key = load_gold(gold, str(path))
         if key is None:
-            err.print(f"[yellow]跳过 (skipped)[/yellow] {path}: 标准答案中没有此文件 (not in the answer key)")
+            typer.echo(f"跳过 (skipped): {path}: 标准答案中没有此文件 (not in the answer key)", err=True)
             continue
         score = score_file(*key, docs)
         rows.append((path.name, score))
@@ -100,7 +102,7 @@ def eval_cmd(
     if failed:
         raise typer.Exit(2)
     if min(f1s) < min_f1:
-        err.print(f"低于要求 (below --min-f1 {min_f1}): 最低 F1 {min(f1s):.4f}")
+        typer.echo(f"低于要求 (below --min-f1 {min_f1}): 最低 F1 {min(f1s):.4f}", err=True)
         raise typer.Exit(1)
 
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from . import markers
-from .lexicon import load
 from .fold import fold
+from .lexicon import load
 from .records import Line, Source, Text
 
 JUNK = re.compile(

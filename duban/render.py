@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.table import Table
 
 from .records import ROLES, Document, Task
@@ -41,14 +43,30 @@ def task_table(doc: Document) -> Table:
     return table
 
 
-def summary_table(docs: list[Document]) -> Table:
-    """Per document: how many tasks, distinct units and leaders were read."""
-    table = Table(title="提取结果汇总 (extraction summary)")
-    for name in ("文件", "文号", "标题", "任务数", "单位数", "牵头领导"):
+ROLE_NAMES = {"lead_leaders": "牵头领导", "lead_units": "牵头单位", "co_units": "配合单位",
+              "resp_units": "责任单位", "unattributed_units": "未注明角色"}
+
+
+def most_named(doc: Document, role: str, top: int = 6) -> tuple[int, str]:
+    """(distinct names, the most named ones with their task counts) in one role."""
+    counts = Counter(n for t in doc.tasks for n in t.role(role))
+    shown = "、".join(f"{n}({c})" for n, c in counts.most_common(top))
+    return len(counts), shown + ("…" if len(counts) > top else "")
+
+
+def document_summary(doc: Document) -> Table:
+    """One document at a glance: tasks, and who is named in each role how often."""
+    title = f"{doc.doc_number or ''} {doc.title or '（无标题）'} {doc.date or ''}".strip()
+    table = Table(title=f"{title}\n任务 {len(doc.tasks)} 项", title_justify="left")
+    for name in ("角色", "个数", "最常出现（任务数）"):
         table.add_column(name, overflow="fold")
-    for d in docs:
-        units = {n for t in d.tasks for r in ROLES[1:] for n in t.role(r)}
-        leaders = list(dict.fromkeys(n for t in d.tasks for n in t.role("lead_leaders")))
-        table.add_row(d.source.rsplit("/", 1)[-1], d.doc_number or "—", d.title or "—", str(len(d.tasks)),
-                      str(len(units)), "、".join(leaders) or "—")
+    for role, label in ROLE_NAMES.items():
+        n, shown = most_named(doc, role)
+        if n:
+            table.add_row(label, str(n), shown)
     return table
+
+
+def without_tasks(docs: list[Document]) -> str:
+    names = [d.doc_number or d.title or "?" for d in docs if not d.tasks]
+    return f"另有 {len(names)} 篇公文未发现任务：{'；'.join(names)}" if names else ""

@@ -13,8 +13,8 @@ from difflib import SequenceMatcher
 
 import cn2an
 
-from .lexicon import load
 from .fold import fold
+from .lexicon import load
 from .records import Document, Text
 
 LEX = load("header")
@@ -113,7 +113,7 @@ def split(text: Text) -> list[Document]:
     starts, toc_end = document_starts(text, shown, folded)
     if not starts:
         starts = [toc_end]
-    blocks = [Block(s, e) for s, e in zip(starts, starts[1:] + [len(folded)], strict=True)]
+    blocks = [Block(s, e) for s, e in zip(starts, starts[1:] + [len(folded)], strict=True) if s < e]
     docs = [read_header(text, shown, folded, b) for b in blocks]
     fallback = next((d.region for d in docs if d.region), None) or \
         (region_of(squeeze(folded[0]), squeeze(shown[0]), strict=True) if shown else None)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..lexicon import load
-from .units import OPEN, CLOSE, person_spans, top_level, trim, unit_spans
+from .units import CLOSE, OPEN, person_spans, top_level, trim, unit_spans
 
 LEX = load("roles")
 LABEL_ROLES = {**LEX["labels"], **{c: "container" for c in LEX["containers"]},

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 from .. import markers
+from ..lexicon import load
 from ..outline import Node
 from ..records import Text
-from ..lexicon import load
 from .roles import Attribution, parse
 
 COLUMNS = load("tables")["columns"]
@@ -71,10 +71,10 @@ class Table:
 
     def data_node(self, text: Text, spans, i: int) -> Node:
         self.count += 1
-        number = next((text.fold[s:e] for (s, e), k in zip(spans, self.kinds) if k == "number"), "")
+        number = next((text.fold[s:e] for (s, e), k in zip(spans, self.kinds, strict=False) if k == "number"), "")
         value = markers.numeral_value(number.strip("（）.、 ")) if number.strip("（）.、 ") else self.count
         node = Node("row", str(value or self.count), value or self.count, i, text.lines[i].start)
-        node.cells = [(k, s, e) for (s, e), k in zip(spans, self.kinds + [None] * len(spans))]
+        node.cells = [(k, s, e) for (s, e), k in zip(spans, self.kinds + [None] * len(spans), strict=False)]
         return node
 
 
