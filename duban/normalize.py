@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from . import markers
 from .fold import fold
@@ -46,7 +47,7 @@ class Piece:
     origin: list[int]
     heading: bool = False
 
-    @property
+    @cached_property
     def folded(self) -> str:
         return fold(self.text)
 

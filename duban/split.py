@@ -73,9 +73,19 @@ def best_entry(line: str, entries: list[str]) -> int | None:
     s = squeeze(line)
     if len(s) < 4:
         return None
-    scores = [1.0 if s.endswith(e) else SequenceMatcher(None, s[-len(e) - 4:], e).ratio() for e in entries]
+    scores = [1.0 if s.endswith(e) else similarity(s[-len(e) - 4:], e) for e in entries]
     best = max(range(len(entries)), key=scores.__getitem__, default=None)
     return best if best is not None and scores[best] >= 0.8 else None
+
+
+def similarity(a: str, b: str) -> float:
+    """difflib's ratio, skipped (0) when lengths or shared characters already fall short."""
+    if not a or not b or 2 * min(len(a), len(b)) < 0.8 * (len(a) + len(b)):
+        return 0.0
+    sa, sb = set(a), set(b)
+    if 2 * len(sa & sb) < 0.7 * (len(sa) + len(sb)):
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def is_heading_like(folded: str, heading: bool) -> bool:

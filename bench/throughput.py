@@ -1,0 +1,57 @@
+"""Extraction throughput over the sample corpus, and its ratio to the floor of reading and
+normalising the same bytes, measured in one run (`make bench`). Prints, never asserts."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import track
+
+from duban.extract import extract
+from duban.ingest import read
+from duban.normalize import normalize
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = sorted((ROOT / "examples" / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "cases").glob("*.txt"))
+ROUNDS = 5
+
+
+def timed(label: str, work) -> float:
+    """Best of ROUNDS wall-clock seconds for running `work` over every file."""
+    best = float("inf")
+    for _ in track(range(ROUNDS), description=label):
+        start = time.perf_counter()
+        for path in FILES:
+            work(path)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def peak_memory(work) -> int:
+    tracemalloc.start()
+    for path in FILES:
+        work(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def main() -> None:
+    console = Console()
+    megabytes = sum(p.stat().st_size for p in FILES) / 1e6
+    floor = timed("read + normalize", lambda p: normalize(read(p)))
+    full = timed("extract", lambda p: extract(read(p)))
+    tasks = sum(len(d.tasks) for p in FILES for d in extract(read(p)))
+    peak = peak_memory(lambda p: extract(read(p)))
+    console.print(f"corpus: {len(FILES)} files, {megabytes:.2f} MB, {tasks} tasks; best of {ROUNDS} rounds, one core")
+    console.print(f"read + normalize: {megabytes / floor:6.2f} MB/s")
+    console.print(f"extract (full):   {megabytes / full:6.2f} MB/s   {tasks / full:,.0f} tasks/s")
+    console.print(f"ratio extract / floor time: {full / floor:.2f}x")
+    console.print(f"peak Python memory while extracting: {peak / 1e6:.1f} MB ({peak / 1e6 / megabytes:.1f}x the text)")
+
+
+if __name__ == "__main__":
+    main()
