@@ -54,3 +54,16 @@ def make_image_pdf(path: Path) -> Path:
     pdf.showPage()
     pdf.save()
     return path
+
+
+def make_table_pdf(path: Path, title: str, rows: list[list[str]]) -> Path:
+    """A ruled table as offices print a ledger, cells wrapping inside their column."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    style = ParagraphStyle("cjk", fontName="STSong-Light", fontSize=10, leading=13, wordWrap="CJK")
+    cells = [[Paragraph(c, style) for c in row] for row in rows]
+    table = Table(cells, colWidths=[30, 200, 90, 110, 70])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph(title, style), table])
+    return path

@@ -9,7 +9,7 @@ from duban.errors import ReadError
 from duban.extract import extract
 from duban.ingest import read
 
-from .builders import make_docx, make_image_pdf, make_pdf
+from .builders import make_docx, make_image_pdf, make_pdf, make_table_pdf
 from .conftest import SEEDS
 
 SAMPLE = "1. 加强实验室布局提升。（牵头单位：县工业和信息化局）"
@@ -103,3 +103,18 @@ def test_image_only_pdf(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ReadError, match="cannot read"):
         read(tmp_path / "nope.txt")
+
+
+def test_pdf_ruled_table_becomes_tasks(tmp_path):
+    path = make_table_pdf(tmp_path / "ledger.pdf", "某县2024年民生实事任务分解表", [
+        ["序号", "工作任务", "牵头单位", "责任单位", "完成时限"],
+        ["1", "新建改造农村公路120公里，实施危桥改造8座，提升农村公路通行能力。", "县交通运输局", "各乡镇人民政府、县财政局",
+         "2024年11月底前"],
+        ["2", "新增城镇就业5000人以上。", "县人力资源和社会保障局", "县财政局", "2024年12月底前"],
+    ])
+    [doc] = extract(read(path))
+    assert [(t.number, t.role("lead_units"), t.role("resp_units")) for t in doc.tasks] == [
+        ("1", ["县交通运输局"], ["各乡镇人民政府", "县财政局"]),
+        ("2", ["县人力资源和社会保障局"], ["县财政局"]),
+    ]
+    assert doc.tasks[0].title == "新建改造农村公路120公里，实施危桥改造8座，提升农村公路通行能力"

@@ -41,6 +41,15 @@ class Parse:
     invalid: int = 0
 
 
+INLINE = re.compile("（(" + "|".join(map(re.escape, LEX["inline_roles"])) + ")）$")
+
+
+def inline_role(folded: str, start: int, end: int) -> tuple[str | None, int]:
+    """("lead_units", end without "（牵头）") for "县发改局（牵头）", else (None, end)."""
+    m = INLINE.search(folded, start, end)
+    return (LEX["inline_roles"][m.group(1)], m.start()) if m else (None, end)
+
+
 def tail_role(tail: str) -> str:
     return next((role for word, role in TAIL_ROLES if word in tail), "resp_units")
 
@@ -93,6 +102,7 @@ def parse(folded: str, start: int, end: int, initial: str | None = None) -> Pars
                 continue
             got, units, tailed = clause
             out.tailed |= tailed
+            units = take_inline_roles(folded, units, out)
             if got is None:
                 pending.extend(units)
             else:
@@ -100,6 +110,19 @@ def parse(folded: str, start: int, end: int, initial: str | None = None) -> Pars
                 pending = []
     out.mentions.extend(("unattributed_units", a, b) for a, b in pending)
     return out
+
+
+def take_inline_roles(folded: str, units, out: Parse):
+    """Units marked "（牵头）" go to their own role; the rest are returned."""
+    rest = []
+    for a, b in units:
+        role, end = inline_role(folded, a, b)
+        if role is None:
+            rest.append((a, b))
+        else:
+            out.mentions.append((role, a, end))
+            out.tailed = True
+    return rest
 
 
 def brackets(folded: str, start: int, end: int):

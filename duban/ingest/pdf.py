@@ -1,4 +1,6 @@
-"""PDF with a text layer, page by page (pdfplumber). A scan without text needs OCR first."""
+"""PDF with a text layer, page by page (pdfplumber). Ruled tables are read as tables (one
+tab-separated line per row, cells unwrapped) and the rest of the page as lines, in reading
+order. A scan without text needs OCR first."""
 
 from __future__ import annotations
 
@@ -12,10 +14,25 @@ from ..errors import ReadError
 from ..records import Source
 
 
+def page_text(page) -> str:
+    tables = page.find_tables()
+    if not tables:
+        return page.extract_text() or ""
+    rest = page
+    for table in tables:
+        rest = rest.outside_bbox(table.bbox)
+    parts = [(line["top"], line["text"]) for line in rest.extract_text_lines()]
+    for table in tables:
+        for row, cells in zip(table.rows, table.extract(), strict=False):
+            text = "\t".join("".join((c or "").split()) for c in cells)
+            parts.append((row.bbox[1], text))
+    return "\n".join(text for _, text in sorted(parts, key=lambda p: p[0]))
+
+
 def read(data: bytes) -> Source:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
+            pages = [page_text(page) for page in pdf.pages]
     except (PDFPasswordIncorrect, PdfminerException) as e:
         cause = e.args[0] if e.args else e
         if isinstance(cause, PDFPasswordIncorrect) or "password" in repr(e).lower():
