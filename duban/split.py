@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 
 import cn2an
 
+from . import markers
 from .fold import fold
 from .lexicon import load
 from .records import Document, Text
@@ -159,13 +160,15 @@ def read_header(text: Text, shown: list[str], folded: list[str], block: Block) -
     first, last = text.lines[block.first], text.lines[block.last - 1]
     doc.span = text.span(first.start, last.end)
     doc.lines = (block.first, block.last)  # type: ignore[attr-defined]
-    doc.body_start = max(title_end, title_at)  # type: ignore[attr-defined]
+    doc.body_start = title_end  # type: ignore[attr-defined]
     return doc
 
 
 def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last: int) -> int:
     """Title from line `at` (joined with following lines until it ends with a genre word);
-    returns the index of the first line after it."""
+    returns the index of the first line after it. A file that starts with its outline has none."""
+    if at < last and markers.match(folded[at]) is not None:
+        return at
     parts = []
     for i in range(at, min(last, at + 3)):
         f = squeeze(folded[i])

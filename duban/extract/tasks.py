@@ -93,12 +93,28 @@ def to_task(text: Text, item: Item) -> Task:
     )
 
 
+def hoist_closing_attribution(text: Text, run: list[outline.Node], items: dict) -> None:
+    """"（一）标题 / 1. … / 2. … / 责任单位：X": an attribution on its own line after the last
+    of several unattributed sub-points belongs to the item above them."""
+    last, parent = items[id(run[-1])], run[-1].parent
+    if len(run) < 2 or parent is None or parent.cells or any(n.parent is not parent for n in run):
+        return
+    if any(items[id(n)].attributions for n in run[:-1]) or items[id(parent)].attributed():
+        return
+    own_line = [a for a in last.attributions if a.start == 0 or text.fold[a.start - 1] == "\n"]
+    if own_line and own_line == last.attributions[-len(own_line):] and last.attributions[0] is own_line[0]:
+        items[id(parent)].attributions, last.attributions = own_line, []
+
+
 def extract_tasks(text: Text, doc: Document) -> list[Task]:
     first, last = doc.lines  # type: ignore[attr-defined]
     nodes = outline.build(text, doc.body_start, last, table=tables.Table.detector())  # type: ignore[attr-defined]
     items = {id(n): Item(text, n) for n in nodes}
+    runs = outline.lists(nodes)
+    for run in runs:
+        hoist_closing_attribution(text, run, items)
     chosen: set[int] = set()
-    for run in outline.lists(nodes):
+    for run in runs:
         flags = [items[id(n)].attributed() for n in run]
         whole = sum(flags) / len(run) >= MAJORITY and any(flags)
         chosen.update(id(n) for n, f in zip(run, flags, strict=True) if f or whole)

@@ -1,0 +1,64 @@
+"""Which items are tasks, and their number, path, title and text."""
+
+from __future__ import annotations
+
+import pytest
+
+from duban.extract import extract
+from duban.records import Source
+
+
+def tasks_of(s: str):
+    return [t for d in extract(Source(path="x.txt", text=s, format="txt")) for t in d.tasks]
+
+
+def rows(s: str):
+    return [(t.number, t.path, t.role("lead_units"), t.role("resp_units")) for t in tasks_of(s)]
+
+
+def test_every_item_of_a_mostly_attributed_list_is_a_task():
+    assert [t.number for t in tasks_of(
+        "一、任务\n1. 甲。（牵头单位：县财政局）\n2. 乙。（牵头单位：县税务局）\n二、保障\n3. 加强组织领导。")] == ["1", "2", "3"]
+
+
+def test_headings_and_unattributed_lists_are_not_tasks():
+    assert tasks_of("一、总体要求\n（一）指导思想。坚持。\n（二）基本原则。坚持。\n二、主要任务\n（一）加强领导。") == []
+
+
+def test_prose_naming_units_is_not_an_attribution():
+    assert tasks_of("一、工作要求\n（一）压实责任。县招商局、县人社局牵头，起草考核办法。\n（二）加强调度。由县发改局负责。") == []
+
+
+def test_an_attribution_after_sub_points_belongs_to_the_item_above():
+    assert rows("一、重点任务\n（一）推进产业升级。\n1. 实施技改项目30个。\n2. 培育专精特新企业10家。\n"
+                "牵头单位：县工业和信息化局\n责任单位：各乡镇（街道）\n（二）扩大有效投资。\n1. 开工项目。\n2. 争取债券。\n"
+                "牵头单位：县发展和改革局") == [
+        ("1", ["一"], ["县工业和信息化局"], ["各乡镇（街道）"]), ("2", ["一"], ["县发展和改革局"], [])]
+
+
+def test_duty_list_items_name_their_unit_in_the_heading():
+    got = rows("四、职责分工\n（一）各乡镇（街道）。负责巡查。\n（二）环保局。负责通报。\n（三）农业局。指导秸秆利用。\n"
+               "（四）公路局:负责路面禁烧。")
+    assert [r[3] for r in got] == [["各乡镇（街道）"], ["环保局"], ["农业局"], ["公路局"]]
+
+
+@pytest.mark.parametrize("item,title", [
+    ("1. 地区生产总值增长 6%。（牵头单位：县发改局）", "地区生产总值增长6%"),
+    ("1. 加快推进重点项目建设（牵头单位：县发改局）", "加快推进重点项目建设"),
+    ("1. 强化示范带动，创建省级和美乡村4个、市级和美乡村10个以上，带动全县乡村振兴整体水平明显提升。（牵头单位：县农业农村局）",
+     "强化示范带动，创建省级和美乡村4个、市级和美乡村10个以上，"),  # > 40: first 30 characters
+    ("1. 推广“服务红色冠县 助力绿色发展”品牌。（牵头单位：县委宣传部）", "推广“服务红色冠县 助力绿色发展”品牌"),
+    ("1. 环保局：负责组织协调。（牵头单位：县环保局）", "环保局"),
+])
+def test_titles(item, title):
+    [task] = tasks_of(item)
+    assert task.title == title
+
+
+def test_text_leaves_out_marker_and_attribution_and_spans_point_home():
+    source = "一、任务\n\n1. 新增高新技术企业 10 家。（牵头单位：县工业和信息化局；责任单位：各乡镇（街道））\n"
+    [task] = tasks_of(source)
+    assert task.text == "新增高新技术企业 10 家。"
+    assert source[task.span.start:task.span.end].startswith("1. 新增") and task.line == 3
+    for m in task.mentions:
+        assert source[m.span.start:m.span.end] == m.name
