@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -20,9 +23,13 @@ class Source:
     format: str  # txt, md, docx, pdf, html
     encoding: str | None = None
 
+    @cached_property
+    def newlines(self) -> list[int]:
+        return [m.start() for m in re.finditer("\n", self.text)]
+
     def line_of(self, offset: int) -> int:
         """1-based line number of an offset (what a clerk sees in an editor)."""
-        return self.text.count("\n", 0, max(0, min(offset, len(self.text)))) + 1
+        return bisect_left(self.newlines, offset) + 1
 
 
 @dataclass
@@ -97,6 +104,9 @@ class Document:
     public: bool | None = None
     span: Span = Span(0, 0)
     tasks: list[Task] = field(default_factory=list)
+    # where the document sits in the normalized Text: its line range and first body line
+    lines: tuple[int, int] = (0, 0)
+    body_line: int = 0
 
 
 ROLES = ("lead_leaders", "lead_units", "co_units", "resp_units", "unattributed_units")

@@ -159,8 +159,7 @@ def read_header(text: Text, shown: list[str], folded: list[str], block: Block) -
         region_of(fold(doc.title or ""), doc.title, strict=True)
     first, last = text.lines[block.first], text.lines[block.last - 1]
     doc.span = text.span(first.start, last.end)
-    doc.lines = (block.first, block.last)  # type: ignore[attr-defined]
-    doc.body_start = title_end  # type: ignore[attr-defined]
+    doc.lines, doc.body_line = (block.first, block.last), title_end
     return doc
 
 

@@ -107,8 +107,7 @@ def hoist_closing_attribution(text: Text, run: list[outline.Node], items: dict) 
 
 
 def extract_tasks(text: Text, doc: Document) -> list[Task]:
-    first, last = doc.lines  # type: ignore[attr-defined]
-    nodes = outline.build(text, doc.body_start, last, table=tables.Table.detector())  # type: ignore[attr-defined]
+    nodes = outline.build(text, doc.body_line, doc.lines[1], table=tables.Table.detector())
     items = {id(n): Item(text, n) for n in nodes}
     runs = outline.lists(nodes)
     for run in runs:
