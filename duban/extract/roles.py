@@ -22,6 +22,8 @@ TAIL_START = re.compile("|".join(map(re.escape, LEX["tail_starts"])))
 TAIL_ENDS = tuple(LEX["tail_ends"])
 TAIL_ROLES = [tuple(pair) for pair in LEX["tail_roles"]]
 SENTENCE_END = "。；！？：\n"
+# how a unit named at the end of a heading begins ("（市国资委）", not "各乡镇（街道）" or "（试行）")
+JURISDICTIONS = tuple(LEX["jurisdictions"])
 
 
 @dataclass
@@ -150,22 +152,36 @@ def after_sentence(folded: str, start: int, pos: int) -> bool:
     return i < start or folded[i] in SENTENCE_END or folded[i] in CLOSE
 
 
-def in_brackets(folded: str, start: int, end: int) -> list[Attribution]:
+def ends_line(folded: str, pos: int, end: int) -> bool:
+    """Only sentence punctuation or spaces between `pos` and the end of the line."""
+    i = pos
+    while i < end and folded[i] in "。；. ":
+        i += 1
+    return i >= end or folded[i] == "\n"
+
+
+def in_brackets(folded: str, start: int, end: int, taken: list[Attribution]) -> list[Attribution]:
     found = []
     for o, c in brackets(folded, start, end):
+        if any(a.start <= o < a.end for a in taken):
+            continue
         p = parse(folded, o + 1, c)
         if not p.mentions:
             continue
-        if p.labelled or (p.tailed and not p.invalid) or (not p.invalid and after_sentence(folded, start, o)):
+        bare_ok = after_sentence(folded, start, o) or (
+            ends_line(folded, c + 1, end) and all(folded.startswith(JURISDICTIONS, a) for _, a, _ in p.mentions))
+        if p.labelled or (p.tailed and not p.invalid) or (not p.invalid and bare_ok):
             found.append(Attribution(o, min(c + 1, end), p.mentions, p.deadlines))
     return found
 
 
-def label_runs(folded: str, start: int, end: int, taken: list[Attribution]) -> list[Attribution]:
+def label_runs(folded: str, start: int, end: int) -> list[Attribution]:
     """"责任分工：…" / "牵头单位：…" fields outside brackets, to the end of the sentence."""
-    found = []
+    found: list[Attribution] = []
     for m in LABEL.finditer(folded, start, end):
-        if any(a.start <= m.start() < a.end for a in taken + found) or not after_sentence(folded, start, m.start()):
+        line_start = max(start, folded.rfind("\n", start, m.start()) + 1)
+        if any(a.start <= m.start() < a.end for a in found) or not after_sentence(folded, start, m.start()) \
+                or depth_at(folded, line_start, m.start()) > 0:
             continue
         stop = end
         for i in range(m.end(), end):
@@ -180,9 +196,8 @@ def label_runs(folded: str, start: int, end: int, taken: list[Attribution]) -> l
 
 def find(folded: str, start: int, end: int) -> list[Attribution]:
     """Every attribution in folded[start:end], in text order."""
-    found = in_brackets(folded, start, end)
-    found += label_runs(folded, start, end, found)
-    return sorted(found, key=lambda a: a.start)
+    runs = label_runs(folded, start, end)
+    return sorted(runs + in_brackets(folded, start, end, runs), key=lambda a: a.start)
 
 
 def duty_units(folded: str, start: int, end: int) -> list[tuple[int, int]]:
