@@ -236,4 +236,4 @@ def normalize(source: Source) -> Text:
     text = "\n".join(display)
     if not origin:
         origin = [0]
-    return Text(source, text, fold(text), origin, lines)
+    return Text(source, text, "\n".join(p.folded for p in pieces), origin, lines)

@@ -66,6 +66,8 @@ def trim(folded: str, start: int, end: int) -> tuple[int, int]:
 
 def find_top(folded: str, start: int, end: int, words: tuple[str, ...]) -> list[tuple[int, int]]:
     """(position, length) of words outside brackets, left to right."""
+    if not any(w in folded[start:end] for w in words):
+        return []
     hits, depth, i = [], 0, start
     while i < end:
         c = folded[i]
