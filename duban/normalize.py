@@ -20,6 +20,7 @@ from .records import Line, Source, Text
 JUNK = re.compile(
     r"^[ \t\u3000]*(?:#{1,6}[ \t]+|>[ \t]*)"  # markdown heading / quote marks
     r"|\*\*|__"  # bold
+    r"|\\(?=[.*_#>+!()\[\]-])"  # markdown escapes: "2\. 强化"
     r"|</?[a-zA-Z][^<>]{0,80}>"  # HTML tags
     r"|\$|\\[a-zA-Z]+ ?|_\{|\^\{|(?<=[\dA-Za-z.])\}"  # LaTeX: PM_{2.5}, $\alpha$
     r"|[ \t\u3000]+$|^[ \t\u3000]+"
@@ -34,6 +35,7 @@ TERMINAL = "。！？；：）〕"
 ROLE_HINT = re.compile(r"牵头|配合|参与|负责|单位|领导|落实")
 RUNNING = re.compile(r"[，。；、]")
 HEADING_RUNNING = re.compile(r"[，。；]")
+KEY_VALUE = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff ]{1,6}：")  # "发布机构:", "名  称:" (metadata)
 COLUMNS = load("tables")["columns"]
 FIELD_LABEL = re.compile("(?:" + "|".join(
     w for key in ("labels", "containers", "stops", "deadline_labels") for w in load("roles")[key]) + r")\s*：")
@@ -94,7 +96,9 @@ def starts_block(folded: str) -> bool:
 
 def should_join(prev: Piece, nxt: Piece, after: Piece | None) -> bool:
     pf, nf = prev.folded, nxt.folded
-    if starts_block(nf) or "\t" in pf:
+    if starts_block(nf) or "\t" in pf or "   " in pf:  # tabs, aligned columns: a layout row
+        return False
+    if KEY_VALUE.match(nf) and depth(pf) <= 0:
         return False
     marker = markers.match(pf)
     if marker is not None:  # a heading line: 、 is common in headings, a comma is not

@@ -19,9 +19,11 @@ from .lexicon import load
 from .records import Document, Text
 
 LEX = load("header")
-DOC_NUMBER = re.compile(r"^([\u4e00-\u9fff]{1,16})\s*[〔（\[]\s*(\d{4})\s*[〕）\]]\s*(\d{1,4})\s*号")
+DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,16})\s*[〔（\[]\s*(\d{4})\s*[〕）\]]\s*(\d{1,4})\s*号")
 ORGAN = "|".join(sorted(map(re.escape, LEX["organ_suffixes"]), key=len, reverse=True))
-MASTHEAD = re.compile(rf"^(.{{2,40}}?(?:{ORGAN}))\s*文\s*件$")
+TITLE_LABEL = re.compile(r"^(?:名称|标题|文件名称|文件标题)[:：]")
+META_NUMBER = re.compile(r"(?:(?:发文字号|文号|文件编号)：)?")  # a web page's metadata block
+MASTHEAD = re.compile(rf"^([\u4e00-\u9fff（）]{{2,40}}?(?:{ORGAN}))\s*文\s*件$")
 ISSUER_LINE = re.compile(rf"^(.{{2,40}}?(?:{ORGAN}))$")
 GENRES = tuple(LEX["genres"])
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -142,8 +144,9 @@ def read_header(text: Text, shown: list[str], folded: list[str], block: Block) -
         if masthead and i == block.first:
             doc.issuer = printed[: len(masthead.group(1))]
             title_at = i + 1
-        elif (number := DOC_NUMBER.match(f)) and doc.doc_number is None:
-            doc.doc_number = f"{printed[:number.end(1)]}〔{number.group(2)}〕{number.group(3)}{printed[number.end() - 1]}"
+        elif (number := DOC_NUMBER.match(f, META_NUMBER.match(f).end())) and doc.doc_number is None:
+            doc.doc_number = (f"{printed[number.start(1):number.end(1)]}〔{number.group(2)}〕{number.group(3)}"
+                              f"{printed[number.end() - 1]}")
             before = squeeze(folded[i - 1]) if i > block.first else ""
             if doc.issuer is None and ISSUER_LINE.match(before):
                 doc.issuer = squeeze(shown[i - 1])
@@ -178,7 +181,7 @@ def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last
             break
     else:
         parts = parts[:1]
-    doc.title = "".join(parts) or None
+    doc.title = TITLE_LABEL.sub("", "".join(parts)) or None
     return at + max(len(parts), 1)
 
 
