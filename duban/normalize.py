@@ -35,6 +35,7 @@ TERMINAL = "。！？；：）〕"
 ROLE_HINT = re.compile(r"牵头|配合|参与|负责|单位|领导|落实")
 RUNNING = re.compile(r"[，。；、]")
 HEADING_RUNNING = re.compile(r"[，。；]")
+WORD_TAIL = re.compile(r"^[^\s，。；：、]{1,3}[。，；：]")  # the end of a word cut by a break
 KEY_VALUE = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff ]{1,6}：")  # "发布机构:", "名  称:" (metadata)
 COLUMNS = load("tables")["columns"]
 FIELD_LABEL = re.compile("(?:" + "|".join(
@@ -104,7 +105,7 @@ def should_join(prev: Piece, nxt: Piece, after: Piece | None) -> bool:
     if marker is not None:  # a heading line: 、 is common in headings, a comma is not
         pf = pf[marker.end:]
         if not HEADING_RUNNING.search(pf) and depth(pf) <= 0:
-            return False
+            return WORD_TAIL.match(nf) is not None and ends_open(pf)  # "（二）大力发展特色农" + "业。…"
     if DATE_LINE.match(nf.replace(" ", "")) or (after and DATE_LINE.match(after.folded.replace(" ", ""))
                                                 and len(nf) <= 25 and not RUNNING.search(nf)):
         return False  # a signature block interleaved in the text stays on its own lines

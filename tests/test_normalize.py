@@ -23,6 +23,9 @@ def lines(s: str) -> list[str]:
     ("一、总体目标\n\n到2025年，基本建成。\n\n二、主要任务", ["一、总体目标", "到2025年，基本建成。", "二、主要任务"]),
     # a heading with 、 is not running text; the field label after it starts a new line
     ("（22）聚焦新旧动能转换、乡村振兴进行政策解读\n\n主要工作：加强解读。", ["（22）聚焦新旧动能转换、乡村振兴进行政策解读", "主要工作：加强解读。"]),
+    # a heading cut by a column break
+    ("（二）大力发展特色农\n\n业。做优锦橙产业。", ["（二）大力发展特色农业。做优锦橙产业。"]),
+    ("（二）大力发展特色农业\n\n做优锦橙、蚕桑产业。", ["（二）大力发展特色农业", "做优锦橙、蚕桑产业。"]),
     # an item marker always starts a new line, even after an unfinished sentence
     ("1. 推进产业链\n\n2. 培育创新", ["1. 推进产业链", "2. 培育创新"]),
     # markdown headings, bold, html and LaTeX junk
