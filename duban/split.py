@@ -142,7 +142,7 @@ def read_header(text: Text, shown: list[str], folded: list[str], block: Block) -
         f, printed = squeeze(folded[i]), squeeze(shown[i])
         masthead = MASTHEAD.match(f)
         if masthead and i == block.first:
-            doc.issuer = printed[: len(masthead.group(1))]
+            doc.issuer = organs(shown[i], len(masthead.group(1)))
             title_at = i + 1
         elif (number := DOC_NUMBER.match(f, META_NUMBER.match(f).end())) and doc.doc_number is None:
             doc.doc_number = (f"{printed[number.start(1):number.end(1)]}〔{number.group(2)}〕{number.group(3)}"
@@ -164,6 +164,20 @@ def read_header(text: Text, shown: list[str], folded: list[str], block: Block) -
     doc.span = text.span(first.start, last.end)
     doc.lines, doc.body_line = (block.first, block.last), title_end
     return doc
+
+
+def organs(line: str, length: int) -> str:
+    """The issuer part of a 版头 line as printed; a space is kept only between two whole organ
+    names (a joint 版头: "中共正定县委办公室 正定县人民政府办公室")."""
+    words, kept = line.split(), 0
+    out = ""
+    for word in words:
+        if kept >= length:
+            break
+        word = word[: length - kept]
+        kept += len(word)
+        out += (" " if out and re.search(f"(?:{ORGAN})$", out) and len(word) >= 4 else "") + word
+    return out
 
 
 def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last: int) -> int:
@@ -225,6 +239,7 @@ def parse_date(f: str) -> str | None:
 
 
 GOVERNMENT = ("人民政府", "政府", "县委", "市委", "区委", "省委", "人大", "政协", "党委")
+NOT_PLACE = re.compile("委|办|政府|局|厅|部")  # "正定县委办公室正定县" is no place name
 REGION = re.compile(r"(?:[\u4e00-\u9fff]{1,7}?(?:自治县|自治州|省|市|县|区|旗))")
 
 
@@ -234,7 +249,8 @@ def region_of(folded: str, printed: str | None = None, strict: bool = False) -> 
     gazette name rather than an issuer) wants the places followed by a government organ."""
     printed = printed if printed is not None and len(printed) == len(folded) else folded
     chain, pos = [], 2 if folded.startswith("中共") else 0
-    while (m := REGION.match(folded, pos)) and not m.group().endswith(("开发区", "高新区", "园区")):
+    while (m := REGION.match(folded, pos)) and not m.group().endswith(("开发区", "高新区", "园区")) \
+            and not NOT_PLACE.search(m.group()):
         chain.append((m.start(), m.end()))
         pos = m.end()
     while strict and chain and not folded.startswith(GOVERNMENT, chain[-1][1]):
