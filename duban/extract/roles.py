@@ -17,7 +17,8 @@ from .units import CLOSE, OPEN, person_spans, top_level, trim, unit_spans
 LEX = load("roles")
 LABEL_ROLES = {**LEX["labels"], **{c: "container" for c in LEX["containers"]},
                **{s: "stop" for s in LEX["stops"]}, **{d: "deadline" for d in LEX["deadline_labels"]}}
-LABEL = re.compile("(" + "|".join(sorted(map(re.escape, LABEL_ROLES), key=len, reverse=True)) + r")\s*：")
+LABEL = re.compile("(" + "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(LABEL_ROLES, key=len, reverse=True))
+                   + r")\s*：")  # OCR may space the characters out: "牵 头 单 位："
 TAIL_START = re.compile("|".join(map(re.escape, LEX["tail_starts"])))
 TAIL_ENDS = tuple(LEX["tail_ends"])
 TAIL_ROLES = [tuple(pair) for pair in LEX["tail_roles"]]
@@ -80,7 +81,7 @@ def segments(folded: str, start: int, end: int, role: str | None = None):
         if depth_at(folded, start, m.start()) != 0:
             continue
         yield pos, m.start(), role
-        role, pos = LABEL_ROLES[m.group(1)], m.end()
+        role, pos = LABEL_ROLES[re.sub(r"\s+", "", m.group(1))], m.end()
     yield pos, end, role
 
 
