@@ -63,8 +63,8 @@ def toc_range(folded: list[str]) -> tuple[int, int, list[str]]:
         if TOC_ENTRY.search(f) or (i + 1 < len(folded) and DOC_NUMBER.match(squeeze(folded[i + 1]))
                                    and TOC_ENTRY.search(folded[i + 1])):
             title = squeeze(TOC_ENTRY.sub("", f)).rstrip(".…")
-            if not DOC_NUMBER.match(title) and len(title) >= 4:
-                entries.append(title)
+            if not DOC_NUMBER.match(title) and len(title) >= 4 and markers.match(title) is None:
+                entries.append(title)  # a plan's own chapters in its TOC start no document
             last = i
         i += 1
     return start, last + 1, entries
@@ -125,9 +125,12 @@ def split(text: Text) -> list[Document]:
     shown, folded = line_texts(text)
     starts, toc_end = document_starts(text, shown, folded)
     if not starts:
-        starts = [toc_end]
+        starts = [0]
     blocks = [Block(s, e) for s, e in zip(starts, starts[1:] + [len(folded)], strict=True) if s < e]
     docs = [read_header(text, shown, folded, b) for b in blocks]
+    for d in docs:  # the outline starts after a TOC inside the document's header
+        if d.lines[0] <= toc_end <= d.lines[1]:
+            d.body_line = max(d.body_line, toc_end)
     fallback = next((d.region for d in docs if d.region), None) or \
         (region_of(squeeze(folded[0]), squeeze(shown[0]), strict=True) if shown else None)
     for d in docs:

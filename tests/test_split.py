@@ -69,3 +69,17 @@ def test_a_news_title_names_no_region(title):
 ])
 def test_dates(line, iso):
     assert parse_date(line.replace(" ", "")) == iso
+
+
+def test_a_plan_with_its_own_table_of_contents_is_one_document():
+    text = text_of("某县乡村振兴规划（2021—2025年）\n目  录\n第一章 发展基础……1\n第二章 重点任务……5\n"
+                   "第一章 发展基础\n基础较好。\n第二章 重点任务\n1. 推进产业。（牵头单位：县农业农村局）")
+    [doc] = split(text)
+    assert doc.title == "某县乡村振兴规划（2021—2025年）"
+    [task] = extract_text(text)
+    assert (task.path, task.role("lead_units")) == (["二"], ["县农业农村局"])
+
+
+def extract_text(text):
+    from duban.extract.tasks import extract_tasks
+    return [t for d in split(text) for t in extract_tasks(text, d)]

@@ -201,15 +201,19 @@ def find(folded: str, start: int, end: int) -> list[Attribution]:
     return sorted(runs + in_brackets(folded, start, end, runs), key=lambda a: a.start)
 
 
+def heading_end(folded: str, start: int, end: int) -> int:
+    return next((i for i in range(start, end) if folded[i] in "。：\n"), end)
+
+
 def duty_units(folded: str, start: int, end: int) -> list[tuple[int, int]]:
     """A heading that is only unit names ("（二）环保局。负责……"): the units, else []."""
-    stop = next((i for i in range(start, end) if folded[i] in "。：\n"), end)
+    stop = heading_end(folded, start, end)
     return unit_spans(folded, start, stop) or [] if stop < end else []
 
 
 def starts_duty(folded: str, start: int, end: int) -> bool:
-    stop = next((i for i in range(start, end) if folded[i] in "。：\n"), end)
-    return folded.startswith(tuple(LEX["duty_starts"]), stop + 1)
+    """Does the text after the heading begin with a duty word ("负责…")?"""
+    return folded.startswith(tuple(LEX["duty_starts"]), heading_end(folded, start, end) + 1)
 
 
 DUTY_PARENTS = tuple(LEX["duty_parents"])

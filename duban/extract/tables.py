@@ -101,10 +101,6 @@ def attributions(text: Text, node: Node) -> list[Attribution]:
     return out
 
 
-def number(node: Node) -> str:
-    return str(node.value)
-
-
 def task_text(text: Text, node: Node) -> str:
     span = cell(node, "text")
     return text.display[span[0]:span[1]] if span else ""

@@ -82,7 +82,7 @@ def mentions(text: Text, item: Item) -> list[Mention]:
 def to_task(text: Text, item: Item) -> Task:
     cleaned = cleaned_text(text, item)
     return Task(
-        number=str(item.node.value) if not item.node.cells else tables.number(item.node),
+        number=str(item.node.value),
         path=item.node.path,
         title=title_of(cleaned),
         text=cleaned,
