@@ -53,3 +53,13 @@ def test_extraction_is_deterministic():
     first = extract(Source(path="a.txt", text=SAMPLE, format="txt"))
     second = extract(Source(path="a.txt", text=SAMPLE, format="txt"))
     assert first == second
+
+
+def test_long_lines_and_long_lists_are_read_whole():
+    """Linear scans: a line with thousands of attributions or units still gives every unit."""
+    long_line = "1. 任务。" + "".join(f"（牵头单位：县第{i}局；责任单位：各乡镇）" for i in range(2000))
+    [task] = extract(Source(path="x.txt", text=long_line, format="txt"))[0].tasks
+    assert len(task.role("lead_units")) == 2000 and task.role("resp_units") == ["各乡镇"]
+    long_list = "1. 任务。（" + "、".join(f"县第{i}局" for i in range(3000)) + "牵头）"
+    [task] = extract(Source(path="x.txt", text=long_list, format="txt"))[0].tasks
+    assert len(task.role("lead_units")) == 3000

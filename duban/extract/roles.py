@@ -23,6 +23,7 @@ TAIL_START = re.compile("|".join(map(re.escape, LEX["tail_starts"])))
 TAIL_ENDS = tuple(LEX["tail_ends"])
 TAIL_ROLES = [tuple(pair) for pair in LEX["tail_roles"]]
 SENTENCE_END = "。；！？：\n"
+MAX_TAIL = 30  # "按照职责分工分别牵头落实", "做好站房选址、用电等相关配合工作"
 # how a unit named at the end of a heading begins ("（市国资委）", not "各乡镇（街道）" or "（试行）")
 JURISDICTIONS = tuple(LEX["jurisdictions"])
 
@@ -64,7 +65,7 @@ def parse_clause(folded: str, start: int, end: int, role: str | None):
         return role, [], False
     if role == "lead_leaders":
         return role, person_spans(folded, start, end), False
-    for m in TAIL_START.finditer(folded, start, end):
+    for m in TAIL_START.finditer(folded, max(start, end - MAX_TAIL), end):
         tail = folded[m.start():end].rstrip("。 ")
         if m.start() > start and tail.endswith(TAIL_ENDS):
             units = unit_spans(folded, start, m.start())
@@ -76,9 +77,10 @@ def parse_clause(folded: str, start: int, end: int, role: str | None):
 
 def segments(folded: str, start: int, end: int, role: str | None = None):
     """(start, end, role) pieces of an attribution between labels; `role` before any."""
-    pos = start
+    pos, depth, scanned = start, 0, start
     for m in LABEL.finditer(folded, start, end):
-        if depth_at(folded, start, m.start()) != 0:
+        depth, scanned = depth + depth_at(folded, scanned, m.start()), m.start()
+        if depth != 0:
             continue
         yield pos, m.start(), role
         role, pos = LABEL_ROLES[re.sub(r"\s+", "", m.group(1))], m.end()
@@ -162,9 +164,12 @@ def ends_line(folded: str, pos: int, end: int) -> bool:
 
 
 def in_brackets(folded: str, start: int, end: int, taken: list[Attribution]) -> list[Attribution]:
-    found = []
+    found, runs = [], iter(taken)
+    run = next(runs, None)
     for o, c in brackets(folded, start, end):
-        if any(a.start <= o < a.end for a in taken):
+        while run is not None and run.end <= o:
+            run = next(runs, None)
+        if run is not None and run.start <= o:
             continue
         p = parse(folded, o + 1, c)
         if not p.mentions:
@@ -179,20 +184,33 @@ def in_brackets(folded: str, start: int, end: int, taken: list[Attribution]) -> 
 def label_runs(folded: str, start: int, end: int) -> list[Attribution]:
     """"责任分工：…" / "牵头单位：…" fields outside brackets, to the end of the sentence."""
     found: list[Attribution] = []
+    depth, scanned = 0, start
     for m in LABEL.finditer(folded, start, end):
-        line_start = max(start, folded.rfind("\n", start, m.start()) + 1)
-        if any(a.start <= m.start() < a.end for a in found) or not after_sentence(folded, start, m.start()) \
-                or depth_at(folded, line_start, m.start()) > 0:
+        if found and m.start() < found[-1].end:
             continue
-        stop = end
-        for i in range(m.end(), end):
-            if folded[i] == "\n" or (folded[i] == "。" and depth_at(folded, m.end(), i) == 0):
-                stop = i + 1 if folded[i] == "。" else i
-                break
+        newline = folded.rfind("\n", scanned, m.start())
+        depth, scanned = (0, newline + 1) if newline >= 0 else (depth, scanned)
+        depth, scanned = depth + depth_at(folded, scanned, m.start()), m.start()
+        if depth > 0 or not after_sentence(folded, start, m.start()):
+            continue
+        stop = sentence_end(folded, m.end(), end)
         p = parse(folded, m.start(), stop)
         if p.mentions or p.deadlines:
             found.append(Attribution(m.start(), stop, p.mentions, p.deadlines))
     return found
+
+
+def sentence_end(folded: str, pos: int, end: int) -> int:
+    """End of a field's text: the line's end, or just after a 。 outside brackets."""
+    depth = 0
+    for i in range(pos, end):
+        c = folded[i]
+        if c == "\n":
+            return i
+        depth += (c in OPEN) - (c in CLOSE)
+        if c == "。" and depth <= 0:
+            return i + 1
+    return end
 
 
 def find(folded: str, start: int, end: int) -> list[Attribution]:
