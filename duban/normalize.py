@@ -49,6 +49,7 @@ class Piece:
     text: str
     origin: list[int]
     heading: bool = False
+    after_blank: bool = False  # a blank line came before it in the source
 
     @cached_property
     def folded(self) -> str:
@@ -134,22 +135,23 @@ def merge(prev: Piece, nxt: Piece, drop_prev: int, drop_next: int) -> Piece:
 
 
 def is_page_number(piece: Piece, prev: Piece | None) -> bool:
-    """Decorated page numbers always; a bare number only where it interrupts a sentence."""
+    """A bare number where it interrupts a sentence."""
     f = piece.folded.strip()
-    if PAGE_NUMBER.match(f):
-        return True
     return bool(BARE_NUMBER.match(f)) and prev is not None and is_running_text(prev.folded) \
         and ends_open(prev.folded)
 
 
 def cleaned_lines(text: str) -> list[Piece]:
-    pieces, offset = [], 0
+    """Lines without junk; rules and decorated page numbers ("- 3 -") are dropped here."""
+    pieces, offset, blank = [], 0, False
     for raw in text.split("\n"):
         piece = clean(raw, offset)
         offset += len(raw) + 1
         f = piece.folded.strip()
-        if f and not RULE.match(f):
+        if f and not RULE.match(f) and not PAGE_NUMBER.match(f):
+            piece.after_blank = blank
             pieces.append(piece)
+        blank = not f
     return pieces
 
 
@@ -190,6 +192,28 @@ def rebuild_tables(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
+def unwrap_cells(cells: list[Piece], k: int) -> list[Piece]:
+    """Where blank lines separate cells, a line after a single newline wraps the cell above."""
+    if len(cells) <= k or not any(c.after_blank for c in cells[1:]):
+        return cells
+    out = [cells[0]]
+    for cell in cells[1:]:
+        out[-1:] = [joined([out[-1], cell], "")] if not cell.after_blank else [out[-1], cell]
+    return out
+
+
+def last_row_end(pieces: list[Piece], i: int, k: int) -> int:
+    """The last row has no next number to stop at: k cells, counting wrapped lines as one
+    where blank lines separate the cells."""
+    if not any(p.after_blank for p in pieces[i + 1:i + k + 1]):
+        return min(len(pieces), i + k)
+    cells, end = 1, i + 1
+    while end < len(pieces) and end < i + 2 * k and (cells < k or not pieces[end].after_blank):
+        cells += pieces[end].after_blank
+        end += 1
+    return end
+
+
 def table_rows(pieces: list[Piece], i: int, k: int, out: list[Piece]) -> int:
     expected = 1
     while i < len(pieces):
@@ -202,8 +226,8 @@ def table_rows(pieces: list[Piece], i: int, k: int, out: list[Piece]) -> int:
             continue
         nxt = next((j for j in range(i + 1, min(len(pieces), i + 2 * k + 1))
                     if pieces[j].folded.strip() == str(expected + 1)), None)
-        end = nxt if nxt is not None else min(len(pieces), i + k)
-        cells = pieces[i:end]
+        end = nxt if nxt is not None else last_row_end(pieces, i, k)
+        cells = unwrap_cells(pieces[i:end], k)
         if len(cells) > k:  # a cell broken over lines: the extra lines belong to the task text
             extra = len(cells) - k
             cells = cells[:1] + [joined(cells[1:2 + extra], "")] + cells[2 + extra:]

@@ -46,6 +46,11 @@ def lines(s: str) -> list[str]:
     # a table pasted one cell per line becomes tab-separated rows
     ("序号\n工作任务\n牵头单位\n完成时限\n1\n新增就业5000人，\n确保稳定。\n县人社局\n年底前\n2\n建设公园。\n县住建局\n6月底前",
      ["序号\t工作任务\t牵头单位\t完成时限", "1\t新增就业5000人，确保稳定。\t县人社局\t年底前", "2\t建设公园。\t县住建局\t6月底前"]),
+    # … where blank lines separate the cells, a single newline wraps a cell; a page number goes
+    ("序号\n\n工作任务\n\n牵头单位\n\n完成时限\n\n1\n\n建设公园。\n\n县住房城乡建\n设局\n\n年底前\n\n- 3 -\n\n"
+     "2\n\n新增就业。\n\n县人社局、\n县财政局\n\n6月底前\n\n某县人民政府办公室",
+     ["序号\t工作任务\t牵头单位\t完成时限", "1\t建设公园。\t县住房城乡建设局\t年底前",
+      "2\t新增就业。\t县人社局、县财政局\t6月底前", "某县人民政府办公室"]),
 ])
 def test_repairs(raw, expected):
     assert lines(raw) == expected
