@@ -9,6 +9,7 @@ The fixers are named, ordered and each is small; normalize is total on any text.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -50,6 +51,7 @@ class Piece:
     origin: list[int]
     heading: bool = False
     after_blank: bool = False  # a blank line came before it in the source
+    by_page_number: bool = False  # next to a page number line: maybe a running header
 
     @cached_property
     def folded(self) -> str:
@@ -143,16 +145,38 @@ def is_page_number(piece: Piece, prev: Piece | None) -> bool:
 
 def cleaned_lines(text: str) -> list[Piece]:
     """Lines without junk; rules and decorated page numbers ("- 3 -") are dropped here."""
-    pieces, offset, blank = [], 0, False
+    pieces, offset, blank, page_break = [], 0, False, False
     for raw in text.split("\n"):
         piece = clean(raw, offset)
         offset += len(raw) + 1
         f = piece.folded.strip()
-        if f and not RULE.match(f) and not PAGE_NUMBER.match(f):
-            piece.after_blank = blank
+        if PAGE_NUMBER.match(f):
+            page_break = True
+            if pieces:
+                pieces[-1].by_page_number = True
+        elif f and not RULE.match(f):
+            piece.after_blank, piece.by_page_number, page_break = blank, page_break, False
             pieces.append(piece)
         blank = not f
     return pieces
+
+
+def drop_running_heads(pieces: list[Piece]) -> list[Piece]:
+    """A short line repeated at page breaks (the document number or title printed on every
+    page of a PDF) is kept only where it first occurs."""
+    def key(p: Piece) -> str:
+        return p.folded.replace(" ", "")
+
+    repeated = Counter(key(p) for p in pieces if len(p.text) <= 40 and not RUNNING.search(p.folded))
+    seen: set[str] = set()
+    out = []
+    for p in pieces:
+        k = key(p)
+        if repeated[k] >= 2 and p.by_page_number and k in seen:
+            continue
+        seen.add(k)
+        out.append(p)
+    return out
 
 
 def drop_page_numbers(pieces: list[Piece]) -> list[Piece]:
@@ -253,7 +277,7 @@ def rejoin(pieces: list[Piece]) -> list[Piece]:
 
 
 def normalize(source: Source) -> Text:
-    pieces = rejoin(drop_page_numbers(rebuild_tables(cleaned_lines(source.text))))
+    pieces = rejoin(drop_page_numbers(rebuild_tables(drop_running_heads(cleaned_lines(source.text)))))
     display, origin, lines, pos = [], [], [], 0
     for piece in pieces:
         lines.append(Line(pos, pos + len(piece.text), piece.heading))

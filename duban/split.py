@@ -28,7 +28,8 @@ ISSUER_LINE = re.compile(rf"^(.{{2,40}}?(?:{ORGAN}))$")
 GENRES = tuple(LEX["genres"])
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 CN_DATE = re.compile(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
-TOC_ENTRY = re.compile(r"(?:\t|\.{3,}|…{2,}|\s{2,})\s*\d{1,4}$")
+TOC_ENTRY = re.compile(r"(?:\t|\.{3,}|…{2,}|\s{2,})\s*[（(]?\d{1,4}[）)]?$")
+TOC_NUMBER = re.compile(r"（[^（）]*〔\d{4}〕[^（）]*）$")  # "…的通知（永政文〔2024〕15号）"
 CLOSING = [re.compile(p) for p in LEX["closing"]]
 TOC_HEADING = re.compile(LEX["toc_heading"])
 HEADER_LINES = 12  # the header zone: 版头, 文号, title, recipients, within the first lines
@@ -62,7 +63,10 @@ def toc_range(folded: list[str]) -> tuple[int, int, list[str]]:
         f = folded[i]
         if TOC_ENTRY.search(f) or (i + 1 < len(folded) and DOC_NUMBER.match(squeeze(folded[i + 1]))
                                    and TOC_ENTRY.search(folded[i + 1])):
-            title = squeeze(TOC_ENTRY.sub("", f)).rstrip(".…")
+            title = TOC_NUMBER.sub("", squeeze(TOC_ENTRY.sub("", f)).rstrip(".…"))
+            before = squeeze(folded[i - 1])
+            if i - 1 > last and not TOC_ENTRY.search(folded[i - 1]) and not re.search(r"[〔】：]", before):
+                title = before + title  # an entry printed over two lines
             if not DOC_NUMBER.match(title) and len(title) >= 4 and markers.match(title) is None:
                 entries.append(title)  # a plan's own chapters in its TOC start no document
             last = i
@@ -91,6 +95,16 @@ def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def heading_entry(text: Text, folded: list[str], i: int, entries: list[str]) -> int | None:
+    """The TOC entry line i is the heading of, alone or with the next line (a title in two lines)."""
+    if not entries or not is_heading_like(folded[i], text.lines[i].heading):
+        return None
+    entry = best_entry(folded[i], entries)
+    if entry is None and i + 1 < len(folded) and not squeeze(folded[i]).endswith(GENRES):
+        entry = best_entry(folded[i] + folded[i + 1], entries)
+    return entry
+
+
 def is_heading_like(folded: str, heading: bool) -> bool:
     return heading or (len(squeeze(folded)) <= 40 and not re.search(r"[，。；：]", folded))
 
@@ -108,7 +122,7 @@ def document_starts(text: Text, shown: list[str], folded: list[str]) -> tuple[li
             starts.append(i)
             awaiting_title = True
             continue
-        entry = best_entry(f, entries) if entries and is_heading_like(folded[i], text.lines[i].heading) else None
+        entry = heading_entry(text, folded, i, entries)
         if entry is None or entry in used:
             continue
         used.add(entry)
@@ -154,7 +168,7 @@ def read_header(text: Text, shown: list[str], folded: list[str], block: Block) -
             if doc.issuer is None and ISSUER_LINE.match(before):
                 doc.issuer = squeeze(shown[i - 1])
             elif i > block.first and before.endswith(GENRES) and i - 1 >= title_at:
-                title_at = i - 1  # a web page prints the title above the number
+                title_at = title_above(folded, title_at, i)  # web pages and gazettes print it above
                 break
             title_at = i + 1
             break
@@ -167,6 +181,14 @@ def read_header(text: Text, shown: list[str], folded: list[str], block: Block) -
     doc.span = text.span(first.start, last.end)
     doc.lines, doc.body_line = (block.first, block.last), title_end
     return doc
+
+
+def title_above(folded: list[str], first: int, number_at: int) -> int:
+    """First line of a title printed just above the document number (up to three lines)."""
+    start = number_at - 1
+    while start - 1 >= max(first, number_at - 3) and not re.search(r"[，。；：】]", folded[start - 1]):
+        start -= 1
+    return start
 
 
 def organs(line: str, length: int) -> str:

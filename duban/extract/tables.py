@@ -59,7 +59,10 @@ class Table:
             return None
         names = [text.fold[s:e] for s, e in spans]
         kinds = [column_kind(n) for n in names]
-        if sum(k is not None for k in kinds) >= 2 and "text" in kinds or kinds.count(None) == 0:
+        known = sum(k is not None for k in kinds)
+        if known >= 3 or (known >= 2 and "text" in kinds):
+            if "text" not in kinds and None in kinds:  # an unnamed column holds the task
+                kinds[kinds.index(None)] = "text"
             self.kinds, self.count = kinds, 0
             return None
         filled = [(s, e) for s, e in spans if e > s]
