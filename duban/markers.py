@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import cn2an
 
@@ -36,6 +37,7 @@ class Marker:
     end: int  # index just after the marker (and the spaces after it)
 
 
+@cache
 def numeral_value(printed: str) -> int:
     if printed.isascii() and printed.isdigit():
         return int(printed)

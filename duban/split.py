@@ -44,7 +44,7 @@ class Block:
 
 
 def squeeze(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return "".join(s.split())
 
 
 def line_texts(text: Text) -> tuple[list[str], list[str]]:
@@ -80,7 +80,9 @@ def best_entry(line: str, entries: list[str]) -> int | None:
     s = squeeze(line)
     if len(s) < 4:
         return None
-    scores = [1.0 if s.endswith(e) else similarity(s[-len(e) - 4:], e) for e in entries]
+    chars = set(s)
+    scores = [1.0 if s.endswith(e) else similarity(s[-len(e) - 4:], e)
+              if len(chars.intersection(e)) >= 0.7 * len(e) else 0.0 for e in entries]
     best = max(range(len(entries)), key=scores.__getitem__, default=None)
     return best if best is not None and scores[best] >= 0.8 else None
 

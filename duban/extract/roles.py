@@ -83,7 +83,7 @@ def segments(folded: str, start: int, end: int, role: str | None = None):
         if depth != 0:
             continue
         yield pos, m.start(), role
-        role, pos = LABEL_ROLES[re.sub(r"\s+", "", m.group(1))], m.end()
+        role, pos = LABEL_ROLES["".join(m.group(1).split())], m.end()
     yield pos, end, role
 
 

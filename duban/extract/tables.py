@@ -5,8 +5,6 @@ normalize) or markdown pipe rows."""
 
 from __future__ import annotations
 
-import re
-
 from .. import markers
 from ..lexicon import load
 from ..outline import Node
@@ -37,7 +35,7 @@ def cells(line: str, offset: int) -> list[tuple[int, int]]:
 
 
 def column_kind(name: str) -> str | None:
-    key = re.sub(r"\s+", "", name)
+    key = "".join(name.split())
     return next((kind for word, kind in COLUMNS.items() if key == word or (len(key) <= 8 and word in key)), None)
 
 

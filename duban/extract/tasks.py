@@ -68,7 +68,7 @@ def cleaned_text(text: Text, item: Item) -> str:
 
 
 def name(text: Text, start: int, end: int) -> str:
-    return re.sub(r"\s+", "", text.display[start:end])
+    return "".join(text.display[start:end].split())
 
 
 def mentions(text: Text, item: Item) -> list[Mention]:

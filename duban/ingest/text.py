@@ -9,6 +9,7 @@ from charset_normalizer import from_bytes
 from ..errors import ReadError
 from ..records import Source
 
+CONTROLS = bytes(b for b in range(32) if b < 9 or b > 13)
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -17,7 +18,7 @@ def looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = len(sample) - len(sample.translate(None, CONTROLS))
     return controls > len(sample) * 0.02
 
 
