@@ -114,11 +114,22 @@ def unit_spans(folded: str, start: int, end: int) -> list[tuple[int, int]] | Non
     return out or None
 
 
+TITLES = tuple(sorted(LEX["person_titles"], key=len, reverse=True))
+PERSON_SUFFIXES = tuple(LEX["person_suffixes"])
+
+
 def person_spans(folded: str, start: int, end: int, max_len: int = LEX["person_max_len"]):
-    """Names after a leader label: short pieces without digits."""
+    """Names after a leader label: short pieces without digits, titles ("副县长") left out."""
     out = []
     for s, e in top_level(folded, start, end, "、，；"):
         s, e = trim(folded, s, e)
+        if folded[s:e] in TITLES:  # "县委常委、常务副县长李华": a title of its own
+            continue
+        title = next((t for t in TITLES if folded.startswith(t, s) and e - s > len(t)), "")
+        s += len(title)
+        while s < e and folded[s] == " ":
+            s += 1
+        e -= next((len(x) for x in PERSON_SUFFIXES if folded.endswith(x, s, e) and e - s > len(x)), 0)
         if s < e and e - s <= max_len and not re.search(r"\d", folded[s:e]):
             out.append((s, e))
     return out
