@@ -119,17 +119,18 @@ PERSON_SUFFIXES = tuple(LEX["person_suffixes"])
 
 
 def person_spans(folded: str, start: int, end: int, max_len: int = LEX["person_max_len"]):
-    """Names after a leader label: short pieces without digits, titles ("副县长") left out."""
+    """Names after a leader label: short pieces without digits, with any title printed before
+    the name left out ("常务副县长 李宏伟", "县公安局局长高建军" -> the name)."""
     out = []
     for s, e in top_level(folded, start, end, "、，；"):
         s, e = trim(folded, s, e)
+        e -= next((len(x) for x in PERSON_SUFFIXES if folded.endswith(x, s, e) and e - s > len(x)), 0)
         if folded[s:e] in TITLES:  # "县委常委、常务副县长李华": a title of its own
             continue
-        title = next((t for t in TITLES if folded.startswith(t, s) and e - s > len(t)), "")
-        s += len(title)
+        ends = [folded.rfind(t, s, e) + len(t) for t in TITLES if folded.rfind(t, s, e) >= 0]
+        s = max([p for p in ends if e - p >= 2], default=s)
         while s < e and folded[s] == " ":
             s += 1
-        e -= next((len(x) for x in PERSON_SUFFIXES if folded.endswith(x, s, e) and e - s > len(x)), 0)
         if s < e and e - s <= max_len and not re.search(r"\d", folded[s:e]):
             out.append((s, e))
     return out
