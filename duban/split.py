@@ -273,14 +273,16 @@ REGION = re.compile(r"(?:[\u4e00-\u9fff]{1,7}?(?:自治县|自治州|省|市|县
 def region_of(folded: str, printed: str | None = None, strict: bool = False) -> str | None:
     """The jurisdiction an organ belongs to: the last of the leading place names
     ("聊城市东昌府区人民政府办公室" -> 东昌府区), as printed. `strict` (for a title or a
-    gazette name rather than an issuer) wants the places followed by a government organ."""
+    gazette name rather than an issuer) wants the places followed by a government organ or a
+    year ("宁乡市2024年…分解表"), not by a verb ("冠县召开…")."""
     printed = printed if printed is not None and len(printed) == len(folded) else folded
     chain, pos = [], 2 if folded.startswith("中共") else 0
     while (m := REGION.match(folded, pos)) and not m.group().endswith(("开发区", "高新区", "园区")) \
             and not NOT_PLACE.search(m.group()):
         chain.append((m.start(), m.end()))
         pos = m.end()
-    while strict and chain and not folded.startswith(GOVERNMENT, chain[-1][1]):
+    while strict and chain and not (folded.startswith(GOVERNMENT, chain[-1][1])
+                                    or re.match(r"\d{4}年", folded[chain[-1][1]:])):
         chain.pop()
     return printed[chain[-1][0]:chain[-1][1]] if chain else None
 

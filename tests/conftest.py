@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
 GOLD = ROOT / "tests" / "data" / "gold"
 CASES = ROOT / "tests" / "cases"
-CASE_FILES = sorted(p for p in CASES.iterdir() if p.suffix in (".txt", ".md", ".html"))
+CASE_FILES = sorted(p for p in CASES.iterdir() if p.suffix in (".txt", ".md", ".html", ".docx"))
 
 
 def text_of(s: str, path: str = "snippet.txt"):

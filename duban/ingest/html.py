@@ -63,6 +63,6 @@ def read(data: bytes) -> Source:
     if heading is not None and heading not in block.descendants:
         out.append(heading.get_text(" ").strip() + "\n")
     render(block, out)
-    lines = [" ".join(line.split()) for line in "".join(out).split("\n")]
-    return Source(path="", text="\n\n".join(line for line in lines if line), format="html",
+    lines = ["\t".join(" ".join(cell.split()) for cell in line.split("\t")) for line in "".join(out).split("\n")]
+    return Source(path="", text="\n\n".join(line for line in lines if line.strip()), format="html",
                   encoding=encoding)
