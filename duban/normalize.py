@@ -1,10 +1,11 @@
 """Repair OCR/PDF/markdown noise without losing track of where each character came from.
 
-The text is read line by line; each line is cleaned by removing junk (markdown marks, HTML
-tags, LaTeX) and dropped if it is only a rule or a page number; then consecutive lines are
-joined when the first was cut mid-sentence (a column or page break) and page-break fragments
-repeated on the next line are removed. Every kept character keeps its offset in Source.text.
-The fixers are named, ordered and each is small; normalize is total on any text."""
+Steps, in order (see `normalize`): clean each line of junk (markdown marks and escapes, HTML
+tags, LaTeX) and drop rules and decorated page numbers; drop PDF running headers; rebuild
+tables pasted one cell per line as tab-separated rows; drop bare page numbers that interrupt
+a sentence; join lines cut mid-sentence by a column or page break and remove fragments a page
+break repeated. Every kept character keeps its offset in Source.text; normalize is total on
+any text."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from . import markers
-from .fold import fold
+from .fold import CLOSE, OPEN, fold
 from .lexicon import load
 from .records import Line, Source, Text
 
@@ -31,7 +32,6 @@ PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,
                          r"|\d{1,4}\s*/\s*\d{1,4})$")
 BARE_NUMBER = re.compile(r"^\d{1,3}$")
 DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[〇零一二三四五六七八九十○]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$")
-OPENERS, CLOSERS = "（〔", "）〕"
 TERMINAL = "。！？；：）〕"
 ROLE_HINT = re.compile(r"牵头|配合|参与|负责|单位|领导|落实")
 RUNNING = re.compile(r"[，。；、]")
@@ -74,7 +74,7 @@ def clean(line: str, offset: int) -> Piece:
 
 def depth(folded: str) -> int:
     """Open brackets left at the end of the text (negative: more closers than openers)."""
-    return sum((c in OPENERS) - (c in CLOSERS) for c in folded)
+    return sum((c in OPEN) - (c in CLOSE) for c in folded)
 
 
 def is_running_text(folded: str) -> bool:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..fold import CLOSE, OPEN
 from ..lexicon import load
-from .units import CLOSE, OPEN, person_spans, top_level, trim, unit_spans
+from .units import person_spans, top_level, trim, unit_spans
 
 LEX = load("roles")
 LABEL_ROLES = {**LEX["labels"], **{c: "container" for c in LEX["containers"]},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..fold import CLOSE, OPEN
 from ..lexicon import load
 
 LEX = load("units")
@@ -16,7 +17,6 @@ PROSE = re.compile("|".join(map(re.escape, LEX["not_in_units"])))
 JOINERS = tuple(LEX["joiners"])
 TRAILING_PAREN = re.compile(r"（[^（）]*）$")
 PLACES, AREAS = "县市区旗省乡村", ("开发区", "园区", "新区", "高新区")
-OPEN, CLOSE = "（〔", "）〕"
 EDGE = " \t\n、，；。：“”\"'"
 
 
