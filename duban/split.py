@@ -37,7 +37,7 @@ HEADER_LINES = 12  # the header zone: 版头, 文号, title, recipients, within 
 
 @dataclass
 class Block:
-    """A document's line range in Text.lines and the header line indexes found in it."""
+    """A document's line range in Text.lines."""
 
     first: int
     last: int  # exclusive
