@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 
@@ -71,8 +72,15 @@ class Mention:
 
 @dataclass
 class Deadline:
+    """A time limit: the phrase as printed, the date it means (None for recurring or standing
+    limits), its kind (lexicon/deadlines.yaml), and whether it was inferred from the plan."""
+
     text: str
     span: Span
+    due: date | None = None
+    kind: str = "field"
+    recurrence: dict | None = None
+    inferred: bool = False
 
 
 @dataclass

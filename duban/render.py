@@ -15,7 +15,8 @@ def task_dict(task: Task) -> dict:
     out = {"number": task.number, "path": task.path, "title": task.title, "text": task.text,
            "line": task.line, "span": [task.span.start, task.span.end]}
     out.update({role: task.role(role) for role in ROLES})
-    out["deadlines"] = [{"text": d.text, "span": [d.span.start, d.span.end]} for d in task.deadlines]
+    out["deadlines"] = [{"text": d.text, "span": [d.span.start, d.span.end], "due": d.due and d.due.isoformat(),
+                         "kind": d.kind, "recurrence": d.recurrence, "inferred": d.inferred} for d in task.deadlines]
     out["targets"] = task.targets
     return out
 

@@ -5,10 +5,11 @@ tasks. Each task keeps its number, heading path, title, text and the units of ev
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from .. import outline
 from ..records import Deadline, Document, Mention, Task, Text
-from . import roles, tables
+from . import deadlines, roles, tables
 
 TITLE_MAX, TITLE_CUT = 40, 30
 CJK = r"\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’《》"
@@ -79,7 +80,21 @@ def mentions(text: Text, item: Item) -> list[Mention]:
     return [m for m in out if m.name]
 
 
-def to_task(text: Text, item: Item) -> Task:
+def task_deadlines(text: Text, item: Item, doc: Document) -> list[Deadline]:
+    """Limits stated in the item (its 完成时限 field or column included); else the plan's end."""
+    signed = date.fromisoformat(doc.date) if doc.date else None
+    found = deadlines.find(text.display, text.fold, item.line_start, item.end, text.span,
+                           deadlines.plan_year(doc.title, signed), signed)
+    for a in item.attributions:  # a 完成时限 value no pattern reads ("视情况而定") is kept as printed
+        for s, e in a.deadlines:
+            if e > s and not any(text.span(s, e).start <= d.span.start < text.span(s, e).end for d in found):
+                found.append(Deadline(text.display[s:e], text.span(s, e)))
+    if not found and (guess := deadlines.inferred(doc.title, text.span(item.line_start, item.line_start))):
+        found.append(guess)
+    return found
+
+
+def to_task(text: Text, item: Item, doc: Document) -> Task:
     cleaned = cleaned_text(text, item)
     return Task(
         number=str(item.node.value),
@@ -89,7 +104,7 @@ def to_task(text: Text, item: Item) -> Task:
         line=text.source.line_of(text.origin[item.line_start]),
         span=text.span(item.line_start, item.end),
         mentions=mentions(text, item),
-        deadlines=[Deadline(text.display[s:e], text.span(s, e)) for a in item.attributions for s, e in a.deadlines],
+        deadlines=task_deadlines(text, item, doc),
     )
 
 
@@ -117,4 +132,4 @@ def extract_tasks(text: Text, doc: Document) -> list[Task]:
         flags = [items[id(n)].attributed() for n in run]
         whole = sum(flags) / len(run) >= MAJORITY and any(flags)
         chosen.update(id(n) for n, f in zip(run, flags, strict=True) if f or whole)
-    return [to_task(text, items[id(n)]) for n in nodes if id(n) in chosen]
+    return [to_task(text, items[id(n)], doc) for n in nodes if id(n) in chosen]
