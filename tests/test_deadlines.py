@@ -32,8 +32,6 @@ def read(s: str, year: int = 2018):
     ("年底前", date(2018, 12, 31), "year_end"),
     ("年内", date(2018, 12, 31), "year_end"),
     ("利用两年时间", date(2020, 8, 30), "duration"),
-    ("长期坚持", None, "standing"),
-    ("持续推进", None, "standing"),
 ])
 def test_phrases(phrase, due, kind):
     assert read(phrase) == [(phrase, due, kind, None)]
@@ -69,3 +67,10 @@ def test_a_task_without_a_limit_gets_the_plan_end_inferred():
     first, second = extract(Source(path="x.txt", text=text, format="txt"))[0].tasks
     assert [(d.due, d.inferred) for d in first.deadlines] == [(date(2023, 12, 31), True)]
     assert [(d.text, d.due, d.inferred) for d in second.deadlines] == [("6月底前", date(2023, 6, 30), False)]
+
+
+def test_standing_only_as_a_field_value():
+    text = "一、任务\n1. 持续推进节能降耗。\n牵头单位：县发改局\n完成时限：长期坚持\n2. 推进乙。\n牵头单位：县财政局"
+    first, second = extract(Source(path="x.txt", text=text, format="txt"))[0].tasks
+    assert [(d.text, d.kind, d.due) for d in first.deadlines] == [("长期坚持", "standing", None)]
+    assert second.deadlines == []  # no stated limit and no plan year to infer from

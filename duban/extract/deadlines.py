@@ -13,7 +13,9 @@ import cn2an
 from ..lexicon import load
 from ..records import Deadline, Span
 
-PATTERNS = [(kind, re.compile(rx)) for kind, rx in load("deadlines")["patterns"]]
+LEX = load("deadlines")
+PATTERNS = [(kind, re.compile(rx)) for kind, rx in LEX["patterns"]]
+STANDING = tuple(LEX["standing"])
 # one scanner over all patterns (group names dropped: they repeat); `classify` names the match
 SCAN = re.compile("|".join(re.sub(r"\(\?P<\w+>", "(?:", rx.pattern) for _, rx in PATTERNS))
 YEAR = re.compile(r"(\d{4})\s*年")
@@ -65,6 +67,12 @@ def find(display: str, folded: str, start: int, end: int, to_span, year: int | N
                             due=due_of(kind, match, year, signed), kind=kind,
                             recurrence=recurrence_of(match) if kind == "recurring" else None))
     return out
+
+
+def field_value(printed: str, span: Span) -> Deadline:
+    """A 完成时限 value no pattern reads: standing ("长期坚持") or kept as printed."""
+    standing = "".join(printed.split()).rstrip("。").startswith(STANDING)
+    return Deadline(printed, span, kind="standing" if standing else "field")
 
 
 def plan_year(title: str | None, signed: date | None) -> int | None:

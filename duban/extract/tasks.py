@@ -85,10 +85,11 @@ def task_deadlines(text: Text, item: Item, doc: Document) -> list[Deadline]:
     signed = date.fromisoformat(doc.date) if doc.date else None
     found = deadlines.find(text.display, text.fold, item.line_start, item.end, text.span,
                            deadlines.plan_year(doc.title, signed), signed)
-    for a in item.attributions:  # a 完成时限 value no pattern reads ("视情况而定") is kept as printed
+    for a in item.attributions:  # a 完成时限 value no pattern reads ("长期坚持", "视情况") as printed
         for s, e in a.deadlines:
-            if e > s and not any(text.span(s, e).start <= d.span.start < text.span(s, e).end for d in found):
-                found.append(Deadline(text.display[s:e], text.span(s, e)))
+            span = text.span(s, e)
+            if e > s and not any(span.start <= d.span.start < span.end for d in found):
+                found.append(deadlines.field_value(text.display[s:e], span))
     if not found and (guess := deadlines.inferred(doc.title, text.span(item.line_start, item.line_start))):
         found.append(guess)
     return found
