@@ -9,7 +9,7 @@ from datetime import date
 
 from .. import outline
 from ..records import Deadline, Document, Mention, Task, Text
-from . import deadlines, roles, tables
+from . import deadlines, roles, tables, targets
 
 TITLE_MAX, TITLE_CUT = 40, 30
 CJK = r"\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’《》"
@@ -95,6 +95,16 @@ def task_deadlines(text: Text, item: Item, doc: Document) -> list[Deadline]:
     return found
 
 
+def task_targets(text: Text, item: Item, doc: Document) -> list[dict]:
+    """Targets in the item's text, spans turned into source spans."""
+    signed = date.fromisoformat(doc.date) if doc.date else None
+    found = targets.find(text.display[item.start:item.end], deadlines.plan_year(doc.title, signed))
+    for t in found:
+        span = text.span(item.start + t["span"][0], item.start + t["span"][1])
+        t["span"] = [span.start, span.end]
+    return found
+
+
 def to_task(text: Text, item: Item, doc: Document) -> Task:
     cleaned = cleaned_text(text, item)
     return Task(
@@ -106,6 +116,7 @@ def to_task(text: Text, item: Item, doc: Document) -> Task:
         span=text.span(item.line_start, item.end),
         mentions=mentions(text, item),
         deadlines=task_deadlines(text, item, doc),
+        targets=task_targets(text, item, doc),
     )
 
 
