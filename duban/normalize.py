@@ -74,7 +74,7 @@ def clean(line: str, offset: int) -> Piece:
 
 def depth(folded: str) -> int:
     """Open brackets left at the end of the text (negative: more closers than openers)."""
-    return sum((c in OPEN) - (c in CLOSE) for c in folded)
+    return sum(map(folded.count, OPEN)) - sum(map(folded.count, CLOSE))
 
 
 def is_running_text(folded: str) -> bool:

@@ -24,6 +24,7 @@ TAIL_START = re.compile("|".join(map(re.escape, LEX["tail_starts"])))
 TAIL_ENDS = tuple(LEX["tail_ends"])
 TAIL_ROLES = [tuple(pair) for pair in LEX["tail_roles"]]
 SENTENCE_END = "。；！？：\n"
+BRACKET = re.compile(f"[{OPEN}{CLOSE}]")
 MAX_TAIL = 30  # "按照职责分工分别牵头落实", "做好站房选址、用电等相关配合工作"
 # how a unit named at the end of a heading begins ("（市国资委）", not "各乡镇（街道）" or "（试行）")
 JURISDICTIONS = tuple(LEX["jurisdictions"])
@@ -89,7 +90,8 @@ def segments(folded: str, start: int, end: int, role: str | None = None):
 
 
 def depth_at(folded: str, start: int, pos: int) -> int:
-    return sum((c in OPEN) - (c in CLOSE) for c in folded[start:pos])
+    part = folded[start:pos]
+    return sum(map(part.count, OPEN)) - sum(map(part.count, CLOSE))
 
 
 def parse(folded: str, start: int, end: int, initial: str | None = None) -> Parse:
@@ -134,8 +136,8 @@ def take_inline_roles(folded: str, units, out: Parse):
 def brackets(folded: str, start: int, end: int):
     """Top-level bracket groups (open index, close index) in folded[start:end]."""
     depth, opened = 0, None
-    for i in range(start, end):
-        c = folded[i]
+    for m in BRACKET.finditer(folded, start, end):
+        i, c = m.start(), m.group()
         if c in OPEN:
             if depth == 0:
                 opened = i
