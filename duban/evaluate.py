@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +73,11 @@ class Score:
     @property
     def header_accuracy(self) -> float:
         return self.header_right / self.header_total if self.header_total else 1.0
+
+
+def compare(want: Counter, got: Counter) -> Counts:
+    """P/R/F1 counts of two multisets of keys (targets, deadlines)."""
+    return Counts(sum((want & got).values()), sum((got - want).values()), sum((want - got).values()))
 
 
 def load_gold(gold_dir: Path, source: str) -> tuple[list[dict], list[dict]] | None:

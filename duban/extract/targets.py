@@ -104,4 +104,6 @@ def find(text: str, year: int | None = None) -> list[dict]:
             "unit": unit, "comparator": comparator(lead, m.group("after"), bool(m.group("max"))),
             "kind": kind_of(lead, bool(m.group("pct")), m.group("unit")), "year": year,
         })
+        if out[-1]["kind"] == "growth_pct" and out[-1]["comparator"] == "=":
+            out[-1]["comparator"] = ">="  # a growth rate is a floor: "增长6%" is met by 7%
     return out
