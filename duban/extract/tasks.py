@@ -5,6 +5,7 @@ tasks. Each task keeps its number, heading path, title, text and the units of ev
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from .. import outline
@@ -80,32 +81,43 @@ def mentions(text: Text, item: Item) -> list[Mention]:
     return [m for m in out if m.name]
 
 
-def task_deadlines(text: Text, item: Item, doc: Document) -> list[Deadline]:
+@dataclass(frozen=True)
+class Plan:
+    """What a document's tasks are read against: its title, signature date and year."""
+
+    title: str | None
+    signed: date | None
+    year: int | None
+
+    @classmethod
+    def of(cls, doc: Document) -> Plan:
+        signed = date.fromisoformat(doc.date) if doc.date else None
+        return cls(doc.title, signed, deadlines.plan_year(doc.title, signed))
+
+
+def task_deadlines(text: Text, item: Item, plan: Plan) -> list[Deadline]:
     """Limits stated in the item (its 完成时限 field or column included); else the plan's end."""
-    signed = date.fromisoformat(doc.date) if doc.date else None
-    found = deadlines.find(text.display, text.fold, item.line_start, item.end, text.span,
-                           deadlines.plan_year(doc.title, signed), signed)
+    found = deadlines.find(text.display, text.fold, item.line_start, item.end, text.span, plan.year, plan.signed)
     for a in item.attributions:  # a 完成时限 value no pattern reads ("长期坚持", "视情况") as printed
         for s, e in a.deadlines:
             span = text.span(s, e)
             if e > s and not any(span.start <= d.span.start < span.end for d in found):
                 found.append(deadlines.field_value(text.display[s:e], span))
-    if not found and (guess := deadlines.inferred(doc.title, text.span(item.line_start, item.line_start))):
+    if not found and (guess := deadlines.inferred(plan.title, text.span(item.line_start, item.line_start))):
         found.append(guess)
     return found
 
 
-def task_targets(text: Text, item: Item, doc: Document) -> list[dict]:
+def task_targets(text: Text, item: Item, plan: Plan) -> list[dict]:
     """Targets in the item's text, spans turned into source spans."""
-    signed = date.fromisoformat(doc.date) if doc.date else None
-    found = targets.find(text.display[item.start:item.end], deadlines.plan_year(doc.title, signed))
+    found = targets.find(text.display[item.start:item.end], plan.year)
     for t in found:
         span = text.span(item.start + t["span"][0], item.start + t["span"][1])
         t["span"] = [span.start, span.end]
     return found
 
 
-def to_task(text: Text, item: Item, doc: Document) -> Task:
+def to_task(text: Text, item: Item, plan: Plan) -> Task:
     cleaned = cleaned_text(text, item)
     return Task(
         number=str(item.node.value),
@@ -115,8 +127,8 @@ def to_task(text: Text, item: Item, doc: Document) -> Task:
         line=text.source.line_of(text.origin[item.line_start]),
         span=text.span(item.line_start, item.end),
         mentions=mentions(text, item),
-        deadlines=task_deadlines(text, item, doc),
-        targets=task_targets(text, item, doc),
+        deadlines=task_deadlines(text, item, plan),
+        targets=task_targets(text, item, plan),
     )
 
 
@@ -144,4 +156,5 @@ def extract_tasks(text: Text, doc: Document) -> list[Task]:
         flags = [items[id(n)].attributed() for n in run]
         whole = sum(flags) / len(run) >= MAJORITY and any(flags)
         chosen.update(id(n) for n, f in zip(run, flags, strict=True) if f or whole)
-    return [to_task(text, items[id(n)], doc) for n in nodes if id(n) in chosen]
+    plan = Plan.of(doc)
+    return [to_task(text, items[id(n)], plan) for n in nodes if id(n) in chosen]
