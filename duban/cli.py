@@ -13,7 +13,7 @@ from rich.table import Table
 
 from . import render
 from .errors import DubanError
-from .evaluate import SCORED_ROLES, Score, load_gold, score_file
+from .evaluate import SCORED_ROLES, Counts, Score, load_gold, score_file
 from .extract import extract
 from .ingest import read
 
@@ -21,6 +21,7 @@ app = typer.Typer(help="督办 duban：把政府工作方案读成工作台账 (
                   no_args_is_help=True, add_completion=False)
 out = Console(width=None if sys.stdout.isatty() else 120)
 FORMATS = ("json", "table", "summary")
+VALUES = ("targets", "deadlines")
 
 
 def read_all(paths: list[Path]):
@@ -60,14 +61,27 @@ def extract_cmd(
     raise typer.Exit(2 if failed else 0)
 
 
+def prf(c: Counts) -> str:
+    return f"{c.precision:.3f}/{c.recall:.3f}/{c.f1:.3f}"
+
+
 def score_table(rows: list[tuple[str, Score]]) -> Table:
     table = Table(title="对照标准答案评分 (scored against the answer key)")
     for name in ("文件", "任务 P/R/F1", *(f"{r} F1" for r in SCORED_ROLES), "完全正确率", "文头准确率"):
         table.add_column(name)
     for name, s in rows:
-        table.add_row(name, f"{s.tasks.precision:.3f}/{s.tasks.recall:.3f}/{s.tasks.f1:.3f}",
-                      *(f"{s.roles[r].f1:.3f}" for r in SCORED_ROLES), f"{s.exact_rate:.3f}",
+        table.add_row(name, prf(s.tasks), *(f"{s.roles[r].f1:.3f}" for r in SCORED_ROLES), f"{s.exact_rate:.3f}",
                       f"{s.header_accuracy:.3f}")
+    return table
+
+
+def values_table(rows: list[tuple[str, Score]]) -> Table:
+    table = Table(title="量化目标与时限 (targets and deadlines; — = not in the key)")
+    for name in ("文件", "量化目标 P/R/F1", "目标数 (gold)", "时限 P/R/F1", "时限数 (gold)"):
+        table.add_column(name)
+    for name, s in rows:
+        table.add_row(name, *(cell for k in VALUES for cell in (
+            (prf(getattr(s, k)), str(getattr(s, k).tp + getattr(s, k).fn)) if k in s.scored else ("—", "—"))))
     return table
 
 
@@ -88,21 +102,24 @@ def eval_cmd(
         if key is None:
             typer.echo(f"跳过 (skipped): {path}: 标准答案中没有此文件 (not in the answer key)", err=True)
             continue
-        score = score_file(*key, docs)
+        score = score_file(key, docs)
         rows.append((path.name, score))
         total.add(score)
     rows.append(("合计 (overall)", total))
     out.print(score_table(rows))
+    if total.scored:
+        out.print(values_table(rows))
     if show_misses:
         for miss in total.misses:
             out.print(miss, highlight=False)
-    f1s = [total.tasks.f1, *(total.roles[r].f1 for r in SCORED_ROLES)]
-    out.print(f"task F1 {total.tasks.f1:.4f}  " + "  ".join(f"{r} F1 {total.roles[r].f1:.4f}" for r in SCORED_ROLES)
+    f1s = {"task": total.tasks.f1, **{r: total.roles[r].f1 for r in SCORED_ROLES},
+           **{k: getattr(total, k).f1 for k in VALUES if k in total.scored}}
+    out.print("  ".join(f"{k} F1 {v:.4f}" for k, v in f1s.items())
               + f"  exact {total.exact_rate:.4f}  header {total.header_accuracy:.4f}", highlight=False)
     if failed:
         raise typer.Exit(2)
-    if min(f1s) < min_f1:
-        typer.echo(f"低于要求 (below --min-f1 {min_f1}): 最低 F1 {min(f1s):.4f}", err=True)
+    if min(f1s.values()) < min_f1:
+        typer.echo(f"低于要求 (below --min-f1 {min_f1}): 最低 F1 {min(f1s.values()):.4f}", err=True)
         raise typer.Exit(1)
 
 

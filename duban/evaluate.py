@@ -3,7 +3,9 @@
 Tasks are matched by (doc_number, path, number). Per role, unit names are compared as
 normalised strings (whitespace removed, half-width brackets made full-width) and counted
 micro over all tasks; a unit of an unmatched task counts as a miss or a false find. Header
-fields are compared per gold document, matched by doc_number or else by title."""
+fields are compared per gold document, matched by doc_number or else by title. Where the key has
+`NAME.targets.jsonl` / `NAME.deadlines.jsonl`, a target counts as right when its task, value, unit
+and comparator are, a deadline when its task and due date are (its text when it has no date)."""
 
 from __future__ import annotations
 
@@ -54,6 +56,9 @@ class Score:
     gold_tasks: int = 0
     header_right: int = 0
     header_total: int = 0
+    targets: Counts = field(default_factory=Counts)
+    deadlines: Counts = field(default_factory=Counts)
+    scored: set[str] = field(default_factory=set)  # "targets", "deadlines" when the key has them
     misses: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
@@ -64,6 +69,9 @@ class Score:
         self.gold_tasks += other.gold_tasks
         self.header_right += other.header_right
         self.header_total += other.header_total
+        self.targets.add(other.targets)
+        self.deadlines.add(other.deadlines)
+        self.scored |= other.scored
         self.misses += other.misses
 
     @property
@@ -80,14 +88,61 @@ def compare(want: Counter, got: Counter) -> Counts:
     return Counts(sum((want & got).values()), sum((got - want).values()), sum((want - got).values()))
 
 
-def load_gold(gold_dir: Path, source: str) -> tuple[list[dict], list[dict]] | None:
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@dataclass
+class Gold:
+    docs: list[dict]
+    tasks: list[dict]
+    targets: list[dict] | None = None
+    deadlines: list[dict] | None = None
+
+
+def load_gold(gold_dir: Path, source: str) -> Gold | None:
     name = Path(source).name
-    docs_file, tasks_file = gold_dir / f"{name}.docs.json", gold_dir / f"{name}.tasks.jsonl"
-    if not docs_file.exists():
+    if not (gold_dir / f"{name}.docs.json").exists():
         return None
-    docs = json.loads(docs_file.read_text(encoding="utf-8"))
-    tasks = [json.loads(line) for line in tasks_file.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return docs, tasks
+    optional = {k: read_jsonl(f) if (f := gold_dir / f"{name}.{k}.jsonl").exists() else None
+                for k in ("targets", "deadlines")}
+    return Gold(json.loads((gold_dir / f"{name}.docs.json").read_text(encoding="utf-8")),
+                read_jsonl(gold_dir / f"{name}.tasks.jsonl"), **optional)
+
+
+def target_key(doc_number, task: dict, t: dict) -> tuple:
+    return (*task_key(doc_number, task), round(float(t["value"]), 6), t["unit"], t["comparator"])
+
+
+def deadline_key(doc_number, task: dict, d: dict) -> tuple:
+    """A deadline is its date; a recurring one its cycle; a standing or unread one its text."""
+    if r := d.get("recurrence"):
+        return (*task_key(doc_number, task), f"every {r['every']} day {r['day']} month {r.get('month')}")
+    due = d["due"].isoformat() if hasattr(d["due"], "isoformat") else d["due"]
+    return (*task_key(doc_number, task), due or "".join(d["text"].split()))
+
+
+def predicted(documents: list[Document], kind: str) -> Counter:
+    """Keys of every predicted target or stated deadline, in the gold row format."""
+    out = Counter()
+    for d in documents:
+        for t in d.tasks:
+            row = {"path": t.path, "number": t.number}
+            if kind == "targets":
+                out.update(target_key(d.doc_number, row, x) for x in t.targets)
+            else:
+                out.update(deadline_key(d.doc_number, row, vars(x)) for x in t.deadlines if not x.inferred)
+    return out
+
+
+def score_values(score: Score, kind: str, rows: list[dict], documents: list[Document]) -> None:
+    key = target_key if kind == "targets" else deadline_key
+    want = Counter(key(r["doc_number"], r, r) for r in rows)
+    got = predicted([d for d in documents if d.doc_number in {r["doc_number"] for r in rows}], kind)
+    setattr(score, kind, compare(want, got))
+    score.scored.add(kind)
+    score.misses += [f"{k[:3]} {kind}: missing {k[3:]}" for k in (want - got).elements()]
+    score.misses += [f"{k[:3]} {kind}: extra {k[3:]}" for k in (got - want).elements()]
 
 
 def task_key(doc_number, task: dict) -> tuple:
@@ -131,10 +186,10 @@ def score_headers(score: Score, gold_docs: list[dict], documents: list[Document]
                 score.misses.append(f"header {g['title'][:20]} {f}: gold {g[f]!r} got {getattr(match, f, None)!r}")
 
 
-def score_file(gold_docs: list[dict], gold_tasks: list[dict], documents: list[Document]) -> Score:
+def score_file(answer: Gold, documents: list[Document]) -> Score:
     score = Score()
     pred = predicted_tasks(documents)
-    gold = {task_key(t["doc_number"], t): t for t in gold_tasks}
+    gold = {task_key(t["doc_number"], t): t for t in answer.tasks}
     score.gold_tasks = len(gold)
     for key in gold.keys() | pred.keys():
         g, p = gold.get(key), pred.get(key)
@@ -145,5 +200,8 @@ def score_file(gold_docs: list[dict], gold_tasks: list[dict], documents: list[Do
             score.misses.append(f"{key}: {'missing' if g else 'extra'} task")
         if score_roles(score, g, p, key) and g and p:
             score.exact += 1
-    score_headers(score, gold_docs, documents)
+    score_headers(score, answer.docs, documents)
+    for kind in ("targets", "deadlines"):
+        if getattr(answer, kind) is not None:
+            score_values(score, kind, getattr(answer, kind), documents)
     return score

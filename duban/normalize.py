@@ -35,6 +35,8 @@ DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[〇零�
 TERMINAL = "。！？；：）〕"
 ROLE_HINT = re.compile(r"牵头|配合|参与|负责|单位|领导|落实")
 RUNNING = re.compile(r"[，。；、]")
+# a gazette's page head: "2024年第1期　　永春县人民政府公报" (either way round)
+GAZETTE_HEAD = re.compile(r"^(?:\d{4}年第\d+期.{0,30}(?:公报|政报)|.{0,30}(?:公报|政报)\d{4}年第\d+期)$")
 HEADING_RUNNING = re.compile(r"[，。；]")
 WORD_TAIL = re.compile(r"^[^\s，。；：、]{1,3}[。，；：]")  # the end of a word cut by a break
 KEY_VALUE = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff ]{1,6}：")  # "发布机构:", "名  称:" (metadata)
@@ -163,16 +165,16 @@ def cleaned_lines(text: str) -> list[Piece]:
 
 def drop_running_heads(pieces: list[Piece]) -> list[Piece]:
     """A short line repeated at page breaks (the document number or title printed on every
-    page of a PDF) is kept only where it first occurs."""
+    page of a PDF) is kept only where it first occurs; a gazette's page head nowhere."""
     def key(p: Piece) -> str:
-        return p.folded.replace(" ", "")
+        return "".join(p.folded.split())
 
     repeated = Counter(key(p) for p in pieces if len(p.text) <= 40 and not RUNNING.search(p.folded))
     seen: set[str] = set()
     out = []
     for p in pieces:
         k = key(p)
-        if repeated[k] >= 2 and p.by_page_number and k in seen:
+        if repeated[k] >= 2 and p.by_page_number and k in seen or GAZETTE_HEAD.match(k):
             continue
         seen.add(k)
         out.append(p)

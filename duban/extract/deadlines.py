@@ -1,11 +1,12 @@
 """Time limits in a task's text, as dates. "年底前" means the end of the document's year, never
-today's: every function takes the reference year. A task that states no limit gets the end of
+today's: every function takes the document's `Anchor`. A task that states no limit gets the end of
 its plan's period, marked inferred."""
 
 from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date
 
 import cn2an
@@ -14,65 +15,147 @@ from ..lexicon import load
 from ..records import Deadline, Span
 
 LEX = load("deadlines")
-PATTERNS = [(kind, re.compile(rx)) for kind, rx in LEX["patterns"]]
+
+
+def expand(rx: str) -> str:
+    for _ in range(2):  # parts may use parts
+        rx = re.sub(r"\{([A-Z_]+)\}", lambda m: LEX["parts"][m.group(1)], rx)
+    return rx
+
+
+PATTERNS = [(kind, re.compile(expand(rx))) for kind, rx in LEX["patterns"]]
 STANDING = tuple(LEX["standing"])
 # one scanner over all patterns (group names dropped: they repeat); `classify` names the match
 SCAN = re.compile("|".join(re.sub(r"\(\?P<\w+>", "(?:", rx.pattern) for _, rx in PATTERNS))
 YEAR = re.compile(r"(\d{4})\s*年")
+CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+EVERY = {"月": "month", "月度": "month", "季": "quarter", "季度": "quarter", "年": "year", "年度": "year",
+         "周": "week", "半年": "half_year", "半年度": "half_year"}
+XUN_DAY = {"上": 10, "中": 20}
+WEEKDAY = dict(zip("一二三四五六日", range(1, 8)))
+CLAUSE_END = re.compile(r"[，。；：\n]")
+NAMES_DOCUMENT = re.compile(LEX["year_names_document"])
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """What relative limits are read against: the plan's year and the document's signature date."""
+
+    year: int | None
+    signed: date | None
+
+    @property
+    def now(self) -> int | None:
+        """The year the document speaks in: a limit before it is history, not a limit."""
+        return self.signed.year if self.signed else self.year
+
+
+def number(s: str) -> int:
+    """"2018年" / "二〇一八" -> 2018; "十二" -> 12; "6" -> 6."""
+    s = re.sub(r"[\s年]", "", s)
+    if s.isdigit() or all(c in "〇零一二三四五六七八九" for c in s) and len(s) == 4:
+        return int(s.translate(CN_DIGITS))
+    return int(cn2an.cn2an(s.replace("两", "二"), "smart"))
 
 
 def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def due_of(kind: str, m: re.Match, year: int | None, signed: date | None) -> date | None:
-    """The date a matched phrase means, or None (recurring, standing, or no reference year)."""
-    g = m.groupdict()
+def day_in(year: int, month: int, g: dict) -> date:
+    """The day a month phrase names: "30日" -> 30, "上旬" -> 10, "底"/nothing -> the last day."""
+    if g.get("d"):
+        return date(year, month, number(g["d"]))
+    if g.get("xun") in XUN_DAY:
+        return date(year, month, XUN_DAY[g["xun"]])
+    return month_end(year, month)
+
+
+def due_of(kind: str, g: dict, at: Anchor) -> date | None:
+    """The date a matched phrase means, or None (recurring, or no reference year to read it by)."""
+    year = number(g["y"]) if g.get("y") else number(g["y0"]) if g.get("y0") else at.year
     try:
-        if kind == "date":
-            y, mo = int(g["y"]), int(g["m"])
-            return date(y, mo, int(g["d"])) if g.get("d") else month_end(y, mo)
-        if kind == "until_year":
-            return date(int(g["y"]), 12, 31)
-        if kind == "month" and year:
-            mo = int(g["m"])
-            return date(year, mo, int(g["d"])) if g.get("d") else month_end(year, mo)
-        if kind == "year_end" and year:
+        if kind in ("date", "month", "range") and g.get("m") and year:
+            return day_in(year, number(g["m"]), g)
+        if kind in ("until_year", "year", "year_end", "range") and year:
             return date(year, 12, 31)
-        if kind == "duration" and signed:
-            n = int(cn2an.cn2an(g["n"].replace("两", "二"), "smart"))
-            return signed.replace(year=signed.year + n)
+        if kind == "quarter" and year:
+            return month_end(year, 3 * number(g["q"]))
+        if kind == "half" and year:
+            return month_end(year, 6 if g["half"] == "上" else 12)
+        if kind == "duration" and at.signed:
+            return at.signed.replace(year=at.signed.year + number(g["n"]))
     except ValueError:  # 2月30日, 13月: not a date
         return None
     return None
 
 
-def recurrence_of(m: re.Match) -> dict | None:
-    every = {"季": "quarter", "季度": "quarter", "月": "month", "年": "year", "周": "week", "半年": "half_year"}
-    g = m.groupdict()
-    return {"every": every[g["every"]], "day": int(g["day"]) if g.get("day") else "end" if g.get("end") else None}
-
-
-def classify(phrase: str) -> tuple[str, re.Match]:
-    return next((kind, m) for kind, rx in PATTERNS if (m := rx.fullmatch(phrase)))
-
-
-def find(display: str, folded: str, start: int, end: int, to_span, year: int | None,
-         signed: date | None) -> list[Deadline]:
-    """Every time limit in folded[start:end]; `to_span` maps display offsets to source spans."""
-    out = []
-    for m in SCAN.finditer(folded, start, end):
-        kind, match = classify(m.group())
-        out.append(Deadline(text=display[m.start():m.end()], span=to_span(m.start(), m.end()),
-                            due=due_of(kind, match, year, signed), kind=kind,
-                            recurrence=recurrence_of(match) if kind == "recurring" else None))
+def recurrence_of(g: dict) -> dict:
+    out = {"every": EVERY[g["every"]], "day": None}
+    if g.get("day"):
+        out["day"] = number(g["day"])
+    elif g.get("end"):
+        out["day"] = "end"
+    elif g.get("xun"):
+        out["day"] = XUN_DAY.get(g["xun"], "end")
+    elif g.get("weekday"):
+        out["day"] = WEEKDAY[g["weekday"]]
+    if g.get("month"):
+        out["month"] = number(g["month"])
     return out
 
 
+def classify(m: re.Match) -> tuple[str, dict]:
+    """Which pattern the scanner matched, read in place (patterns look around the phrase)."""
+    return next((kind, x.groupdict()) for kind, rx in PATTERNS
+                if (x := rx.match(m.string, m.start(), m.endpos)) and x.end() == m.end())
+
+
+def in_title(folded: str, pos: int) -> bool:
+    """Inside 《…》 or in the brackets after it: a year there names a policy ("《规划（2021—2025年）》",
+    "《行动计划》（2022—2025年）"), it sets no limit."""
+    return folded.count("《", 0, pos) > folded.count("》", 0, pos) or folded[:pos].rstrip().endswith(("》（", "》("))
+
+
+def clause_after(folded: str, end: int) -> str:
+    stop = CLAUSE_END.search(folded, end)
+    return folded[end:stop.start() if stop else None]
+
+
+def is_limit(kind: str, g: dict, due: date | None, folded: str, m: re.Match, at: Anchor) -> bool:
+    """Drop what matched but sets no limit: past years, titles, comparison bases, frequency caps."""
+    if due and at.now and due.year < at.now or in_title(folded, m.start()):
+        return False
+    if kind == "year":
+        before, after = folded[max(0, m.start() - 2):m.start()], clause_after(folded, m.end())
+        return not before.endswith(tuple(LEX["year_not_after"])) and not after.startswith(tuple(LEX["year_not_before"])) \
+            and not NAMES_DOCUMENT.search(after[:20])
+    if kind == "recurring":
+        return not any(w in clause_after(folded, m.end()) for w in LEX["frequency_caps"])
+    return True
+
+
+def find(display: str, folded: str, start: int, end: int, to_span, at: Anchor) -> list[Deadline]:
+    """Every time limit in folded[start:end]; `to_span` maps display offsets to source spans."""
+    out = []
+    for m in SCAN.finditer(folded, start, end):
+        kind, g = classify(m)
+        due = due_of(kind, g, at)
+        if not is_limit(kind, g, due, folded, m, at):
+            continue
+        out.append(Deadline(text=display[m.start():m.end()].strip(), span=to_span(m.start(), m.end()), due=due,
+                            kind=kind, recurrence=recurrence_of(g) if kind == "recurring" else None))
+    return out
+
+
+def is_standing(printed: str) -> bool:
+    """A 完成时限 value saying the task has no end ("长期坚持", "全年持续推进")."""
+    return any(w in "".join(printed.split()) for w in STANDING)
+
+
 def field_value(printed: str, span: Span) -> Deadline:
-    """A 完成时限 value no pattern reads: standing ("长期坚持") or kept as printed."""
-    standing = "".join(printed.split()).rstrip("。").startswith(STANDING)
-    return Deadline(printed, span, kind="standing" if standing else "field")
+    """A 完成时限 value no pattern reads: standing, or kept as printed ("视情况")."""
+    return Deadline(printed.strip(), span, kind="standing" if is_standing(printed) else "field")
 
 
 def plan_year(title: str | None, signed: date | None) -> int | None:

@@ -83,26 +83,26 @@ def mentions(text: Text, item: Item) -> list[Mention]:
 
 @dataclass(frozen=True)
 class Plan:
-    """What a document's tasks are read against: its title, signature date and year."""
+    """What a document's tasks are read against: its title, and the year and date of its limits."""
 
     title: str | None
-    signed: date | None
-    year: int | None
+    anchor: deadlines.Anchor
 
     @classmethod
     def of(cls, doc: Document) -> Plan:
         signed = date.fromisoformat(doc.date) if doc.date else None
-        return cls(doc.title, signed, deadlines.plan_year(doc.title, signed))
+        return cls(doc.title, deadlines.Anchor(deadlines.plan_year(doc.title, signed), signed))
 
 
 def task_deadlines(text: Text, item: Item, plan: Plan) -> list[Deadline]:
     """Limits stated in the item (its 完成时限 field or column included); else the plan's end."""
-    found = deadlines.find(text.display, text.fold, item.line_start, item.end, text.span, plan.year, plan.signed)
-    for a in item.attributions:  # a 完成时限 value no pattern reads ("长期坚持", "视情况") as printed
+    found = deadlines.find(text.display, text.fold, item.line_start, item.end, text.span, plan.anchor)
+    for a in item.attributions:  # a 完成时限 value no pattern reads ("视情况") or a standing one, as printed
         for s, e in a.deadlines:
             span = text.span(s, e)
-            if e > s and not any(span.start <= d.span.start < span.end for d in found):
-                found.append(deadlines.field_value(text.display[s:e], span))
+            inside = [d for d in found if span.start <= d.span.start < span.end]
+            if e > s and (not inside or deadlines.is_standing(text.display[s:e])):
+                found = [d for d in found if d not in inside] + [deadlines.field_value(text.display[s:e], span)]
     if not found and (guess := deadlines.inferred(plan.title, text.span(item.line_start, item.line_start))):
         found.append(guess)
     return found
@@ -110,7 +110,7 @@ def task_deadlines(text: Text, item: Item, plan: Plan) -> list[Deadline]:
 
 def task_targets(text: Text, item: Item, plan: Plan) -> list[dict]:
     """Targets in the item's text, spans turned into source spans."""
-    found = targets.find(text.display[item.start:item.end], plan.year)
+    found = targets.find(text.display[item.start:item.end], plan.anchor.year)
     for t in found:
         span = text.span(item.start + t["span"][0], item.start + t["span"][1])
         t["span"] = [span.start, span.end]
