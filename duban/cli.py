@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import render
+from . import export, render
 from .errors import DubanError
 from .evaluate import SCORED_ROLES, Counts, Score, load_gold, score_file
 from .extract import extract
@@ -58,6 +58,32 @@ def extract_cmd(
             if d.tasks:
                 out.print(render.document_summary(d))
         out.print(render.without_tasks(docs), highlight=False)
+    raise typer.Exit(2 if failed else 0)
+
+
+@app.command("targets")
+def targets_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="文件：.txt .md .docx .pdf .html")],
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="写出到 .csv 或 .xlsx (write to a file)")] = None,
+) -> None:
+    """列出每一项量化目标，供核对 (every quantitative target as a flat table)."""
+    results, failed = read_all(paths)
+    rows = [row for path, docs in results for row in export.target_rows(path.name, docs)]
+    if out_file is None:
+        table = Table(title=f"量化目标 {len(rows)} 项 (targets)")
+        shown = ("doc_number", "path", "number", "task", "target", "kind", "text")
+        for key in shown:
+            table.add_column(export.TARGET_COLUMNS[key], overflow="fold")
+        for row in rows:
+            table.add_row(*(str(row[k]) for k in shown))
+        out.print(table)
+    else:
+        try:
+            export.write_table(rows, export.TARGET_COLUMNS, out_file, "量化目标")
+        except (DubanError, OSError) as e:
+            typer.echo(f"错误 (error): {e}", err=True)
+            raise typer.Exit(2) from None
+        typer.echo(f"已写出 {len(rows)} 项量化目标 (wrote {len(rows)} targets): {out_file}")
     raise typer.Exit(2 if failed else 0)
 
 
@@ -114,8 +140,8 @@ def eval_cmd(
             out.print(miss, highlight=False)
     f1s = {"task": total.tasks.f1, **{r: total.roles[r].f1 for r in SCORED_ROLES},
            **{k: getattr(total, k).f1 for k in VALUES if k in total.scored}}
-    out.print("  ".join(f"{k} F1 {v:.4f}" for k, v in f1s.items())
-              + f"  exact {total.exact_rate:.4f}  header {total.header_accuracy:.4f}", highlight=False)
+    typer.echo("  ".join(f"{k} F1 {v:.4f}" for k, v in f1s.items())
+               + f"  exact {total.exact_rate:.4f}  header {total.header_accuracy:.4f}")
     if failed:
         raise typer.Exit(2)
     if min(f1s.values()) < min_f1:

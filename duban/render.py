@@ -6,7 +6,7 @@ from collections import Counter
 
 from rich.table import Table
 
-from .records import ROLES, Document, Task
+from .records import ROLES, Deadline, Document, Task
 
 HEADER_FIELDS = ("issuer", "doc_number", "title", "date", "region")
 
@@ -33,19 +33,45 @@ def units_cell(task: Task, role: str) -> str:
     return "、".join(task.role(role))
 
 
-def task_table(doc: Document) -> Table:
-    """One document as the office reads it: number, title, leaders and units by role."""
-    title = f"{doc.title or '（无标题）'}  {doc.doc_number or ''}  {doc.date or ''}"
-    table = Table(title=title, show_lines=False, expand=False)
-    for name in ("序号", "层级", "任务", "牵头领导", "牵头单位", "配合单位", "责任单位", "未注明角色", "行"):
-        table.add_column(name, overflow="fold")
-    for t in doc.tasks:
-        table.add_row(t.number, ".".join(t.path), t.title, *(units_cell(t, r) for r in ROLES), str(t.line))
-    return table
-
-
 ROLE_NAMES = {"lead_leaders": "牵头领导", "lead_units": "牵头单位", "co_units": "配合单位",
               "resp_units": "责任单位", "unattributed_units": "未注明角色"}
+
+
+EVERY = {"month": "每月", "quarter": "每季度", "year": "每年", "week": "每周", "half_year": "每半年"}
+COMPARATOR = {">=": "≥", "<=": "≤", "~": "约", "=": "", "range": ""}
+
+
+def deadline_label(d: Deadline) -> str:
+    """"2018-08-31", "每月5日", "长期坚持", "2023-12-31（推定）": what the office needs to see."""
+    if d.recurrence:
+        r = d.recurrence
+        day = "末" if r["day"] == "end" else f"{r['day']}日" if r["day"] else ""
+        return EVERY[r["every"]] + (f"{r['month']}月" if r.get("month") else "") + day
+    if d.due:
+        return d.due.isoformat() + ("（推定）" if d.inferred else "")
+    return "".join(d.text.split())
+
+
+def target_label(t: dict) -> str:
+    """"高新技术企业 ≥10家", "地区生产总值 增长≥6%", "地方标准 1–2项"."""
+    value = f"{t['value']:g}–{t['value_max']:g}" if t["value_max"] is not None else f"{t['value']:g}"
+    growth = "增长" if t["kind"] == "growth_pct" else ""
+    return f"{t['metric']} {growth}{COMPARATOR[t['comparator']]}{value}{t['unit'] or ''}".strip()
+
+
+def task_table(doc: Document) -> Table:
+    """One document as the office reads it: number, title, leaders and units by role (the roles the
+    document uses), limits, targets."""
+    title = f"{doc.title or '（无标题）'}  {doc.doc_number or ''}  {doc.date or ''}"
+    table = Table(title=title, show_lines=False, expand=False)
+    roles = [r for r in ROLES if any(t.role(r) for t in doc.tasks)]
+    for name in ("序号", "层级", "任务", *(ROLE_NAMES[r] for r in roles), "完成时限", "量化目标", "行"):
+        table.add_column(name, overflow="fold")
+    for t in doc.tasks:
+        table.add_row(t.number, ".".join(t.path), t.title, *(units_cell(t, r) for r in roles),
+                      "；".join(dict.fromkeys(deadline_label(d) for d in t.deadlines)),
+                      "；".join(target_label(x) for x in t.targets), str(t.line))
+    return table
 
 
 def most_named(doc: Document, role: str, top: int = 6) -> tuple[int, str]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
 from duban.cli import app
+from duban.extract import extract
+from duban.ingest import read
 
 from .conftest import GOLD, ROOT, SEEDS
 
@@ -42,8 +46,9 @@ def test_a_bad_file_is_named_and_the_others_still_processed(tmp_path):
 
 
 def test_eval_prints_figures_and_min_f1_sets_the_exit_code():
-    ok = runner.invoke(app, ["eval", "--gold", str(GOLD), *map(str, SEEDS), "--min-f1", "0.99"])
+    ok = runner.invoke(app, ["eval", "--gold", str(GOLD), *map(str, SEEDS), "--min-f1", "0.95"])
     assert ok.exit_code == 0 and "task F1 1.0000" in ok.stdout
+    assert re.search(r"targets F1 0\.9\d+  deadlines F1 0\.9\d+", ok.stdout) and "量化目标 P/R/F1" in ok.stdout
     strict = runner.invoke(app, ["eval", "--gold", str(GOLD), str(SEEDS[2]), "--min-f1", "1.01"])
     assert strict.exit_code == 1
 
@@ -65,7 +70,36 @@ def test_unknown_format_is_refused():
     assert result.exit_code == 2 and "json | table | summary" in result.output
 
 
-@pytest.mark.parametrize("command", ["extract", "eval"])
+def test_table_shows_limits_and_targets():
+    result = runner.invoke(app, ["extract", str(SEEDS[3]), "--format", "table"])
+    assert result.exit_code == 0
+    assert "完成时限" in result.stdout and "量化目标" in result.stdout
+    assert "增长≥6%" in result.stdout and "2024-12-31" in result.stdout
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_targets_written_and_read_back(tmp_path, suffix):
+    out = tmp_path / f"targets{suffix}"
+    result = runner.invoke(app, ["targets", str(SEEDS[3]), "--out", str(out)])
+    assert result.exit_code == 0
+    if suffix == ".xlsx":
+        sheet = openpyxl.load_workbook(out).active
+        rows = [[c.value for c in r] for r in sheet.iter_rows()]
+        assert sheet.freeze_panes == "A2"
+    else:
+        rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    header, first = rows[0], dict(zip(rows[0], rows[1]))
+    assert header[:6] == ["文件", "文号", "层级", "序号", "任务", "目标"]
+    assert (first["指标"], str(first["目标值"]), first["单位"], first["比较"]) == ("地区生产总值", "6", "%", ">=")
+    assert len(rows) - 1 == sum(len(t.targets) for d in extract(read(SEEDS[3])) for t in d.tasks)
+
+
+def test_targets_refuses_an_unknown_file_type(tmp_path):
+    result = runner.invoke(app, ["targets", str(SEEDS[3]), "--out", str(tmp_path / "t.doc")])
+    assert result.exit_code == 2 and ".csv 或 .xlsx" in result.stderr and not (tmp_path / "t.doc").exists()
+
+
+@pytest.mark.parametrize("command", ["extract", "eval", "targets"])
 def test_every_command_has_help_and_is_in_the_readme(command):
     assert runner.invoke(app, [command, "--help"]).exit_code == 0
     assert f"duban {command}" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -26,7 +26,8 @@ def expand(rx: str) -> str:
 PATTERNS = [(kind, re.compile(expand(rx))) for kind, rx in LEX["patterns"]]
 STANDING = tuple(LEX["standing"])
 # one scanner over all patterns (group names dropped: they repeat); `classify` names the match
-SCAN = re.compile("|".join(re.sub(r"\(\?P<\w+>", "(?:", rx.pattern) for _, rx in PATTERNS))
+SCAN = re.compile(f"(?=[{LEX['first_chars']}])(?:"
+                  + "|".join(re.sub(r"\(\?P<\w+>", "(?:", rx.pattern) for _, rx in PATTERNS) + ")")
 YEAR = re.compile(r"(\d{4})\s*年")
 CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 EVERY = {"月": "month", "月度": "month", "季": "quarter", "季度": "quarter", "年": "year", "年度": "year",

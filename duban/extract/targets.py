@@ -150,6 +150,12 @@ def each_of(text: str, begin: int, lead: str) -> list[str]:
     return [x + noun for x in items[:-1]] + [items[-1]]
 
 
+def joint_rates(metric: str) -> list[str]:
+    """"登记备案率和监管覆盖率达到95%": one percentage for each rate named; [] when not such a list."""
+    parts = re.split(r"和|及|与", metric)
+    return parts if len(parts) > 1 and all(p.endswith(tuple(LEX["rate_words"])) for p in parts) else []
+
+
 def target_at(text: str, m: re.Match, before: list[dict], year: int | None) -> list[dict]:
     """The target(s) a matched quantity states, read with the targets found before it."""
     value, value_max, unit, pct = read_match(m)
@@ -166,7 +172,7 @@ def target_at(text: str, m: re.Match, before: list[dict], year: int | None) -> l
         metric = noun or metric  # "4 家市级创新平台": what is counted follows the number
     return [{"text": text[begin:m.end()].strip(), "span": [begin, m.end()], "metric": x, "value": value,
              "value_max": value_max, "unit": unit, "comparator": cmp or "=", "kind": kind, "year": year}
-            for x in each_of(text, begin, lead) or [metric]]
+            for x in each_of(text, begin, lead) or (pct and joint_rates(metric)) or [metric]]
 
 
 def find(text: str, year: int | None = None) -> list[dict]:
