@@ -24,11 +24,10 @@ def expand(rx: str) -> str:
 
 
 PATTERNS = [(kind, re.compile(expand(rx))) for kind, rx in LEX["patterns"]]
-STANDING = tuple(LEX["standing"])
+STANDING = re.compile(r"(?:全年|长期|常态化)?(?:" + "|".join(sorted(LEX["standing"], key=len, reverse=True)) + ")")
 # one scanner over all patterns (group names dropped: they repeat); `classify` names the match
 SCAN = re.compile(f"(?=[{LEX['first_chars']}])(?:"
                   + "|".join(re.sub(r"\(\?P<\w+>", "(?:", rx.pattern) for _, rx in PATTERNS) + ")")
-YEAR = re.compile(r"(\d{4})\s*年")
 CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 EVERY = {"月": "month", "月度": "month", "季": "quarter", "季度": "quarter", "年": "year", "年度": "year",
          "周": "week", "半年": "half_year", "半年度": "half_year"}
@@ -115,7 +114,8 @@ def classify(m: re.Match) -> tuple[str, dict]:
 def in_title(folded: str, pos: int) -> bool:
     """Inside 《…》 or in the brackets after it: a year there names a policy ("《规划（2021—2025年）》",
     "《行动计划》（2022—2025年）"), it sets no limit."""
-    return folded.count("《", 0, pos) > folded.count("》", 0, pos) or folded[:pos].rstrip().endswith(("》（", "》("))
+    line = folded.rfind("\n", 0, pos) + 1  # an unclosed 《 elsewhere must not swallow the rest
+    return folded.count("《", line, pos) > folded.count("》", line, pos) or folded[:pos].rstrip().endswith(("》（", "》("))
 
 
 def clause_after(folded: str, end: int) -> str:
@@ -149,27 +149,36 @@ def find(display: str, folded: str, start: int, end: int, to_span, at: Anchor) -
     return out
 
 
-def is_standing(printed: str) -> bool:
-    """A 完成时限 value saying the task has no end ("长期坚持", "全年持续推进")."""
-    return any(w in "".join(printed.split()) for w in STANDING)
+def standing(display: str, folded: str, start: int, end: int, to_span) -> Deadline | None:
+    """The words of a 完成时限 value saying the task has no end ("长期坚持", "全年持续推进")."""
+    m = STANDING.search(folded, start, end)
+    return Deadline(display[m.start():m.end()], to_span(m.start(), m.end()), kind="standing") if m else None
 
 
 def field_value(printed: str, span: Span) -> Deadline:
-    """A 完成时限 value no pattern reads: standing, or kept as printed ("视情况")."""
-    return Deadline(printed.strip(), span, kind="standing" if is_standing(printed) else "field")
+    """A 完成时限 value no pattern reads, kept as printed ("视情况")."""
+    return Deadline(printed.strip(), span, kind="field")
+
+
+def title_years(title: str | None) -> list[int]:
+    return sorted({int(y) for y in re.findall(r"(\d{4})\s*(?:年|—|-|–|至)", title or "")})
 
 
 def plan_year(title: str | None, signed: date | None) -> int | None:
-    """The year a plan is for: the year its title names ("2023年重点工作任务"), else its date's."""
-    m = YEAR.search(title or "")
-    return int(m.group(1)) if m else signed.year if signed else None
+    """The year "年底前" and "6月底前" fall in: the year a plan's title names ("2023年重点工作任务", even
+    when signed the December before); for a plan over years ("2025—2027年") the year it was signed in,
+    else its first; with no year in the title, the year it was signed in."""
+    years = title_years(title)
+    if len(years) == 1 or years and not (signed and years[0] <= signed.year <= years[-1]):
+        return years[0]
+    return signed.year if signed else None
 
 
 def plan_period_end(title: str | None) -> date | None:
     """End of the period a plan's title names: "2023年…任务" -> 2023-12-31; "（2021—2025年）"
     -> 2025-12-31; None when the title names no year."""
-    years = [int(y) for y in re.findall(r"(\d{4})\s*(?:年|—|-|–)", title or "")]
-    return date(max(years), 12, 31) if years else None
+    years = title_years(title)
+    return date(years[-1], 12, 31) if years else None
 
 
 def inferred(title: str | None, span: Span) -> Deadline | None:

@@ -1,7 +1,8 @@
 """Quantitative targets in a task's text: metric, value (multipliers applied), unit, comparator
 and kind, each with its span. Numbers that are not commitments (years, document numbers, dates,
 ordinals, numbers inside quotation marks such as "八抓20项", sizes that qualify a noun such as
-"投资500万元以上项目") are left alone."""
+"投资500万元以上项目") are left alone. Matching runs on the folded text (traditional characters and
+full widths folded, same length); metric, unit and text are reported as printed."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from decimal import Decimal
 
 import cn2an
 
+from ..fold import fold
 from ..lexicon import load
 
 LEX = load("targets")
@@ -35,14 +37,13 @@ COMPARATOR_WORDS = sorted([(w, ">=") for w in LEX["floor_before"]] + [(w, "<=") 
 QUALIFIED_KINDS = {"money", "amount", "area", "length", "volume"}
 
 
-def in_quotes(text: str, pos: int) -> bool:
-    return text.count("“", 0, pos) > text.count("”", 0, pos)
+def in_quotes(f: str, pos: int) -> bool:
+    return f.count("“", 0, pos) > f.count("”", 0, pos)
 
 
-def clause_before(text: str, start: int) -> tuple[int, str]:
-    """(start, text) of the clause that leads up to a number."""
-    begin = max((m.end() for m in CLAUSE_START.finditer(text, 0, start)), default=0)
-    return begin, text[begin:start]
+def clause_start(f: str, pos: int) -> int:
+    """Where the clause leading up to a number begins."""
+    return max((m.end() for m in CLAUSE_START.finditer(f, 0, pos)), default=0)
 
 
 def comparator_word(before: str) -> str | None:
@@ -64,15 +65,20 @@ def comparator(before: str, after: str | None, has_max: bool, more: bool) -> str
     return comparator_word(before)
 
 
-def strip_ends(m: str) -> str:
-    """The clause before a number without its opening verbs and the words that join it to the number
-    ("全县粮食产量稳定在" -> "粮食产量")."""
-    m = re.sub(r"\s+", "", m)
-    while (w := next((w for w in JOINERS if m.endswith(w) and len(m) > len(w)), None)):
-        m = m[: -len(w)]
-    while (w := next((w for w in OPENERS if m.startswith(w) and len(m) > len(w)), None)):
-        m = m[len(w):]
-    return m
+def trim(f: str, a: int, b: int) -> tuple[int, int]:
+    """Narrow f[a:b] to a metric: no edge spaces, no trailing words joining it to its number, no
+    leading verbs ("全县粮食产量稳定在" -> "粮食产量")."""
+    while True:
+        while a < b and f[a].isspace():
+            a += 1
+        while b > a and f[b - 1].isspace():
+            b -= 1
+        if w := next((w for w in JOINERS if f.endswith(w, a, b) and b - a > len(w)), None):
+            b -= len(w)
+        elif w := next((w for w in OPENERS if f.startswith(w, a, b) and b - a > len(w)), None):
+            a += len(w)
+        else:
+            return a, b
 
 
 def kind_of(lead: str, pct: bool, unit: str | None) -> str:
@@ -94,22 +100,26 @@ def scale(value: str, mult: str) -> int | float:
     return int(out) if out == out.to_integral_value() else float(out)
 
 
-def following_noun(text: str, end: int) -> str:
+def following_noun(f: str, end: int) -> tuple[int, int]:
     """The words right after a quantity, up to the clause's end: "4 家|市级创新平台", "20%|的幼儿园"."""
-    stop = CLAUSE_END.search(text, end)
-    return re.sub(r"\s+", "", text[end:stop.start() if stop else len(text)]).removeprefix("的")[:20]
+    stop = CLAUSE_END.search(f, end)
+    a, b = end, stop.start() if stop else len(f)
+    while a < b and f[a].isspace():
+        a += 1
+    a += f.startswith("的", a, b)
+    return a, min(b, a + 20)
 
 
-def qualifies_a_noun(text: str, m: re.Match) -> bool:
+def qualifies_a_noun(f: str, m: re.Match) -> bool:
     """"投资500万元以上技术改造项目", "30万千瓦以下燃煤机组", "超过（含）2万平方米的公共建筑": a
     threshold before a noun picks out what is counted; it is not a target. A plain size before a noun
     is one ("建设日处理能力800吨污水处理厂"), and so is a count ("4家创新平台")."""
     if UNIT_KIND.get(m.group("unit") or "") not in QUALIFIED_KINDS:
         return False
-    rest = text[m.end():].lstrip()
+    rest = f[m.end():].lstrip()
     before_a_noun = bool(rest) and (rest[0] == "的" or re.match(r"[\u4e00-\u9fff]", rest[0]) is not None
                                     and not rest.startswith(tuple(LEX["joins_after"])))
-    before = re.sub(r"（[^（）]{0,4}）|\([^()]{0,4}\)|\s", "", text[max(0, m.start() - 8):m.start()])
+    before = re.sub(r"（[^（）]{0,4}）|\([^()]{0,4}\)|\s", "", f[max(0, m.start() - 8):m.start()])
     threshold = m.group("after") in LEX["floor_after"] + LEX["ceiling_after"] or m.group("max") is not None \
         or before.endswith(tuple(LEX["threshold_before"]))
     return before_a_noun and threshold
@@ -119,76 +129,100 @@ def number_start(m: re.Match) -> int:
     return m.start("cn") if m.group("cn") else m.start("bare") if m.group("bare") else m.start()
 
 
-def is_candidate(text: str, m: re.Match) -> bool:
+def is_candidate(f: str, m: re.Match) -> bool:
     start = number_start(m)
-    around = text[max(0, start - 2):m.end() + 1]
-    return not in_quotes(text, start) and not (NOT_TARGET.search(around) and not m.group("pct"))
+    around = f[max(0, start - 2):m.end() + 1]
+    return not in_quotes(f, start) and not (NOT_TARGET.search(around) and not m.group("pct"))
 
 
-def read_match(m: re.Match) -> tuple[int | float, int | float | None, str | None, bool]:
-    """(value, value_max, unit, is_percentage) of a matched quantity."""
+def read_match(m: re.Match) -> tuple[int | float, int | float | None, tuple[int, int] | None, bool]:
+    """(value, value_max, span of the unit, is_percentage) of a matched quantity."""
     if m.group("cn"):
-        return int(cn2an.cn2an(m.group("cn").replace("两", "二"), "smart")), None, m.group("cn_unit"), False
+        return int(cn2an.cn2an(m.group("cn").replace("两", "二"), "smart")), None, m.span("cn_unit"), False
     if m.group("bare"):
         return scale(m.group("bare"), ""), None, None, False
-    unit = "%" if m.group("pct") == "%" else m.group("pct") or m.group("unit")
-    mult = m.group("mult") if unit != "%" else ""
+    unit = m.span("pct") if m.group("pct") else m.span("unit")
+    mult = m.group("mult") if m.group("pct") != "%" else ""
     return scale(m.group("value"), mult), scale(m.group("max"), mult) if m.group("max") else None, unit, bool(
         m.group("pct"))
 
 
-def each_of(text: str, begin: int, lead: str) -> list[str]:
-    """"国家级、省级、市级特色产业集群各 1 个": the metrics one quantity after 各 is spread over
-    (the last item carries the noun the others share); [] when there is no such list."""
-    if not lead.rstrip().endswith("各"):
+class Reading:
+    """One task's text as matched (folded) and as printed, with the same offsets."""
+
+    def __init__(self, printed: str, folded: str | None = None):
+        self.d, self.f = printed, folded if folded is not None else fold(printed)
+
+    def words(self, a: int, b: int) -> str:
+        """The printed words of f[a:b], spaces dropped."""
+        return re.sub(r"\s+", "", self.d[a:b])
+
+    def metric(self, a: int, b: int) -> str:
+        return self.words(*trim(self.f, a, b))
+
+    def each_of(self, begin: int, start: int) -> list[str]:
+        """"国家级、省级、市级特色产业集群各 1 个": the metrics one quantity after 各 is spread over
+        (the last item carries the noun the others share); [] when there is no such list."""
+        a, b = trim(self.f, begin, start)
+        if not self.f.endswith("各", a, b):
+            return []
+        first = max((m.end() for m in re.finditer(r"[，。；：（）\n]", self.f[:begin])), default=0)
+        cuts = [first] + [first + m.end() for m in re.finditer("、", self.f[first:begin])]
+        items = [self.metric(x, y - 1) for x, y in zip(cuts, cuts[1:])] + [self.metric(a, b - 1)]
+        if len(items) < 2 or not all(items):
+            return []
+        noun = items[-1][len(items[-2]):]
+        return [x + noun for x in items[:-1]] + [items[-1]]
+
+    def joint_rates(self, a: int, b: int) -> list[str]:
+        """"登记备案率和监管覆盖率达到95%": one percentage for each rate named; [] when not such a list."""
+        a, b = trim(self.f, a, b)
+        cuts = [a] + [m.end() for m in re.finditer("和|及|与", self.f[:b]) if m.start() >= a] + [b + 1]
+        parts = [(x, y - 1) for x, y in zip(cuts, cuts[1:])]
+        if len(parts) > 1 and all(self.f[x:y].rstrip().endswith(tuple(LEX["rate_words"])) for x, y in parts):
+            return [self.words(x, y) for x, y in parts]
         return []
-    start = max((m.end() for m in re.finditer(r"[，。；：（）\n]", text[:begin])), default=0)
-    items = [strip_ends(x) for x in text[start:begin].split("、")[:-1]] + [strip_ends(lead.rstrip()[:-1])]
-    if len(items) < 2 or not all(items):
-        return []
-    noun = items[-1][len(items[-2]):]
-    return [x + noun for x in items[:-1]] + [items[-1]]
 
 
-def joint_rates(metric: str) -> list[str]:
-    """"登记备案率和监管覆盖率达到95%": one percentage for each rate named; [] when not such a list."""
-    parts = re.split(r"和|及|与", metric)
-    return parts if len(parts) > 1 and all(p.endswith(tuple(LEX["rate_words"])) for p in parts) else []
-
-
-def target_at(text: str, m: re.Match, before: list[dict], year: int | None) -> list[dict]:
+def target_at(r: Reading, m: re.Match, before: list[dict], year: int | None) -> list[dict]:
     """The target(s) a matched quantity states, read with the targets found before it."""
+    f = r.f
     value, value_max, unit, pct = read_match(m)
-    begin, lead = clause_before(text, number_start(m))
-    kind = kind_of(lead, pct, unit)
+    start = number_start(m)
+    begin = clause_start(f, start)
+    lead = f[begin:start]
+    kind = kind_of(lead, pct, f[unit[0]:unit[1]] if unit and not pct else None)
     cmp = comparator(lead, m.group("after") or m.group("bare_after"), value_max is not None, bool(m.group("more")))
-    if cmp is None and not lead.strip() and text[:begin].rstrip().endswith(("、", "，")) and before \
-            and not re.search(r"[。；\n]", text[before[-1]["span"][1]:begin]):
+    if cmp is None and not lead.strip() and f[:begin].rstrip().endswith(("、", "，")) and before \
+            and not re.search(r"[。；\n]", f[before[-1]["span"][1]:begin]):
         cmp = before[-1]["comparator"]  # "至少创建1家…，2家…": a quantity with no verb of its own shares one
     if cmp is None and kind == "growth_pct":
         cmp = ">="  # a growth rate is a floor: "增长6%" is met by 7%
-    metric, noun = strip_ends(lead), following_noun(text, m.end())
+    metric, noun = r.metric(begin, start), r.words(*following_noun(f, m.end()))
     if noun and not noun.startswith(tuple(LEX["joins_after"])) or len(metric) < 2 or metric.endswith(OPENERS):
         metric = noun or metric  # "4 家市级创新平台": what is counted follows the number
-    return [{"text": text[begin:m.end()].strip(), "span": [begin, m.end()], "metric": x, "value": value,
-             "value_max": value_max, "unit": unit, "comparator": cmp or "=", "kind": kind, "year": year}
-            for x in each_of(text, begin, lead) or (pct and joint_rates(metric)) or [metric]]
+    shared = pct and "分别" not in lead  # "A率和B率分别达到95%、90%" pairs them instead
+    metrics = r.each_of(begin, start) or (shared and r.joint_rates(begin, start)) or [metric]
+    return [{"text": r.d[begin:m.end()].strip(), "span": [begin, m.end()], "metric": x, "value": value,
+             "value_max": value_max, "unit": "%" if pct and m.group("pct") == "%" else r.words(*unit) if unit else None,
+             "comparator": cmp or "=", "kind": kind, "year": year} for x in metrics]
 
 
-def find(text: str, year: int | None = None) -> list[dict]:
-    """Targets in one task's text; spans are offsets into `text`."""
+def find(text: str, year: int | None = None, folded: str | None = None) -> list[dict]:
+    """Targets in one task's text; spans are offsets into `text`; `folded` is its folded copy."""
+    r = Reading(text, folded)
     out: list[dict] = []
-    for m in TARGET.finditer(text):
-        if not is_candidate(text, m):
+    for m in TARGET.finditer(r.f):
+        if not is_candidate(r.f, m):
             continue
-        if qualifies_a_noun(text, m):
-            out = [t for t in out if not listed_before(text, t, m.start())]  # "10 亿元、20 亿元以上的大项目"
+        if qualifies_a_noun(r.f, m):
+            out = [t for t in out if not listed_before(r.f, t, m.start())]  # "10 亿元、20 亿元以上的大项目"
             continue
-        out += target_at(text, m, out, year)
+        out += target_at(r, m, out, year)
     return out
 
 
-def listed_before(text: str, target: dict, start: int) -> bool:
+def listed_before(f: str, target: dict, start: int) -> bool:
     """Is `target` the item just before, in the same 、-list as the quantity at `start`?"""
-    between = text[target["span"][1]:start]
+    between = f[target["span"][1]:start]
     return "、" in between and not re.search(r"[，。；：\n]", between)

@@ -95,14 +95,21 @@ class Plan:
 
 
 def task_deadlines(text: Text, item: Item, plan: Plan) -> list[Deadline]:
-    """Limits stated in the item (its 完成时限 field or column included); else the plan's end."""
-    found = deadlines.find(text.display, text.fold, item.line_start, item.end, text.span, plan.anchor)
-    for a in item.attributions:  # a 完成时限 value no pattern reads ("视情况") or a standing one, as printed
+    """Limits stated in the item and in its 完成时限 field or column; else the plan's end. A field no
+    pattern reads ("视情况") is kept as printed; a standing one ("全年持续推进") as standing."""
+    def scan(start: int, end: int) -> list[Deadline]:
+        return deadlines.find(text.display, text.fold, start, end, text.span, plan.anchor)
+
+    found = scan(item.line_start, item.end)
+    for a in item.attributions:
         for s, e in a.deadlines:
             span = text.span(s, e)
-            inside = [d for d in found if span.start <= d.span.start < span.end]
-            if e > s and (not inside or deadlines.is_standing(text.display[s:e])):
-                found = [d for d in found if d not in inside] + [deadlines.field_value(text.display[s:e], span)]
+            inside = [d for d in found if span.start <= d.span.start < span.end] or scan(s, e)
+            found += [d for d in inside if d not in found]
+            if standing := deadlines.standing(text.display, text.fold, s, e, text.span):
+                found = [d for d in found if not standing.span.start <= d.span.start < standing.span.end] + [standing]
+            elif not inside and e > s:
+                found.append(deadlines.field_value(text.display[s:e], span))
     if not found and (guess := deadlines.inferred(plan.title, text.span(item.line_start, item.line_start))):
         found.append(guess)
     return found
@@ -110,7 +117,7 @@ def task_deadlines(text: Text, item: Item, plan: Plan) -> list[Deadline]:
 
 def task_targets(text: Text, item: Item, plan: Plan) -> list[dict]:
     """Targets in the item's text, spans turned into source spans."""
-    found = targets.find(text.display[item.start:item.end], plan.anchor.year)
+    found = targets.find(text.display[item.start:item.end], plan.anchor.year, text.fold[item.start:item.end])
     for t in found:
         span = text.span(item.start + t["span"][0], item.start + t["span"][1])
         t["span"] = [span.start, span.end]
@@ -143,6 +150,7 @@ def hoist_closing_attribution(text: Text, run: list[outline.Node], items: dict) 
     own_line = [a for a in last.attributions if a.start == 0 or text.fold[a.start - 1] == "\n"]
     if own_line and own_line == last.attributions[-len(own_line):] and last.attributions[0] is own_line[0]:
         items[id(parent)].attributions, last.attributions = own_line, []
+        items[id(parent)].end = max(items[id(parent)].end, last.end)  # the item now reads through its sub-points
 
 
 def extract_tasks(text: Text, doc: Document) -> list[Task]:
