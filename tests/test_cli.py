@@ -88,7 +88,7 @@ def test_targets_written_and_read_back(tmp_path, suffix):
         assert sheet.freeze_panes == "A2"
     else:
         rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
-    header, first = rows[0], dict(zip(rows[0], rows[1]))
+    header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert header[:6] == ["文件", "文号", "层级", "序号", "任务", "目标"]
     assert (first["指标"], str(first["目标值"]), first["单位"], first["比较"]) == ("地区生产总值", "6", "%", ">=")
     assert len(rows) - 1 == sum(len(t.targets) for d in extract(read(SEEDS[3])) for t in d.tasks)

@@ -32,7 +32,7 @@ CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 EVERY = {"月": "month", "月度": "month", "季": "quarter", "季度": "quarter", "年": "year", "年度": "year",
          "周": "week", "半年": "half_year", "半年度": "half_year"}
 XUN_DAY = {"上": 10, "中": 20}
-WEEKDAY = dict(zip("一二三四五六日", range(1, 8)))
+WEEKDAY = dict(zip("一二三四五六日", range(1, 8), strict=True))
 CLAUSE_END = re.compile(r"[，。；：\n]")
 NAMES_DOCUMENT = re.compile(LEX["year_names_document"])
 

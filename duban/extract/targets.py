@@ -6,6 +6,7 @@ full widths folded, same length); metric, unit and text are reported as printed.
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal
 
@@ -168,7 +169,7 @@ class Reading:
             return []
         first = max((m.end() for m in re.finditer(r"[，。；：（）\n]", self.f[:begin])), default=0)
         cuts = [first] + [first + m.end() for m in re.finditer("、", self.f[first:begin])]
-        items = [self.metric(x, y - 1) for x, y in zip(cuts, cuts[1:])] + [self.metric(a, b - 1)]
+        items = [self.metric(x, y - 1) for x, y in itertools.pairwise(cuts)] + [self.metric(a, b - 1)]
         if len(items) < 2 or not all(items):
             return []
         noun = items[-1][len(items[-2]):]
@@ -178,7 +179,7 @@ class Reading:
         """"登记备案率和监管覆盖率达到95%": one percentage for each rate named; [] when not such a list."""
         a, b = trim(self.f, a, b)
         cuts = [a] + [m.end() for m in re.finditer("和|及|与", self.f[:b]) if m.start() >= a] + [b + 1]
-        parts = [(x, y - 1) for x, y in zip(cuts, cuts[1:])]
+        parts = [(x, y - 1) for x, y in itertools.pairwise(cuts)]
         if len(parts) > 1 and all(self.f[x:y].rstrip().endswith(tuple(LEX["rate_words"])) for x, y in parts):
             return [self.words(x, y) for x, y in parts]
         return []
