@@ -33,6 +33,8 @@ CLAUSE_END = re.compile(r"[，。；：、）\n]")
 OPENERS = tuple(sorted(LEX["metric_openers"], key=len, reverse=True))
 JOINERS = tuple(sorted(LEX["floor_before"] + LEX["ceiling_before"] + LEX["growth_words"] + LEX["metric_joiners"],
                        key=len, reverse=True))
+JOINER_AT_END = re.compile(f"(?:{'|'.join(JOINERS)})$")
+OPENER_AT_START = re.compile("|".join(OPENERS))
 COMPARATOR_WORDS = sorted([(w, ">=") for w in LEX["floor_before"]] + [(w, "<=") for w in LEX["ceiling_before"]],
                           key=lambda x: -len(x[0]))
 QUALIFIED_KINDS = {"money", "amount", "area", "length", "volume"}
@@ -74,10 +76,10 @@ def trim(f: str, a: int, b: int) -> tuple[int, int]:
             a += 1
         while b > a and f[b - 1].isspace():
             b -= 1
-        if w := next((w for w in JOINERS if f.endswith(w, a, b) and b - a > len(w)), None):
-            b -= len(w)
-        elif w := next((w for w in OPENERS if f.startswith(w, a, b) and b - a > len(w)), None):
-            a += len(w)
+        if (m := JOINER_AT_END.search(f, a, b)) and m.start() > a:
+            b = m.start()
+        elif (m := OPENER_AT_START.match(f, a, b)) and m.end() < b:
+            a = m.end()
         else:
             return a, b
 
