@@ -102,7 +102,7 @@ def starts_block(folded: str) -> bool:
 
 def should_join(prev: Piece, nxt: Piece, after: Piece | None) -> bool:
     pf, nf = prev.folded, nxt.folded
-    if starts_block(nf) or "\t" in pf or "   " in pf:  # tabs, aligned columns: a layout row
+    if starts_block(nf) or "\t" in pf or "   " in pf or pf.startswith("|"):  # tabs, columns, pipes: a layout row
         return False
     if KEY_VALUE.match(nf) and depth(pf) <= 0:
         return False
@@ -164,17 +164,21 @@ def cleaned_lines(text: str) -> list[Piece]:
 
 
 def drop_running_heads(pieces: list[Piece]) -> list[Piece]:
-    """A short line repeated at page breaks (the document number or title printed on every
-    page of a PDF) is kept only where it first occurs; a gazette's page head nowhere."""
+    """A short line repeated at page breaks (the document number or title printed on every page of
+    a PDF) is kept only where it first occurs, or nowhere when every occurrence sits at a page break;
+    a gazette's page head is dropped everywhere."""
     def key(p: Piece) -> str:
         return "".join(p.folded.split())
 
-    repeated = Counter(key(p) for p in pieces if len(p.text) <= 40 and not RUNNING.search(p.folded))
+    short = [p for p in pieces if len(p.text) <= 40 and not RUNNING.search(p.folded)]
+    repeated = Counter(key(p) for p in short)
+    at_breaks = Counter(key(p) for p in short if p.by_page_number)
     seen: set[str] = set()
     out = []
     for p in pieces:
         k = key(p)
-        if repeated[k] >= 2 and p.by_page_number and k in seen or GAZETTE_HEAD.match(k):
+        head = repeated[k] >= 2 and p.by_page_number and (k in seen or at_breaks[k] == repeated[k])
+        if head or GAZETTE_HEAD.match(k):
             continue
         seen.add(k)
         out.append(p)

@@ -77,6 +77,8 @@ def build(text: Text, first: int, last: int, table=None) -> list[Node]:
             current = node
         if current is not None:
             current.lines.append(i)
+            if current.cells:
+                current = None  # a table row is one line: a note under the table is not part of it
     return nodes
 
 

@@ -49,6 +49,11 @@ def read(s: str, at: deadlines.Anchor = AT):
     ("2020年前", date(2020, 12, 31), "until_year"),
     ("截至2020年底", date(2020, 12, 31), "until_year"),
     ("全年", date(2018, 12, 31), "year_end"),
+    ("次年1月底前", date(2019, 1, 31), "next_year"),
+    ("国庆节前", date(2018, 9, 30), "festival"),
+    ("春节前", None, "festival"),  # lunar: kept without a date
+    ("年中", date(2018, 6, 30), "mid_year"),
+    ("2018年度内", date(2018, 12, 31), "year"),
 ])
 def test_phrases(phrase, due, kind):
     assert read(phrase) == [(phrase, due, kind, None)]
@@ -68,7 +73,7 @@ def test_years_that_set_a_limit(text, due):
     "比2017年下降5%", "自2019年起施行", "2019年以来", "与2017年相比", "制定2018年度工作要点",
     "完善2018年畜禽粪污资源化项目实施方案，确保落地", "在政府信息公开年度报告中公布", "列入全年落实情况报告",
     "完成城区2000年底前建成的老旧小区改造", "今年以来", "上年底", "按年龄分组",
-    "《行动计划》（2022—2025年）",
+    "《行动计划》（2022—2025年）", "治本攻坚三年行动（2018—2020年）",
 ])
 def test_not_limits(text):
     assert [d for _, d, _, _ in read(text) if d] == []
@@ -83,6 +88,7 @@ def test_not_limits(text):
     ("每周五", {"every": "week", "day": 5}),
     ("按季度", {"every": "quarter", "day": None}),
     ("按年度", {"every": "year", "day": None}),
+    ("每双月", {"every": "two_months", "day": None}),
 ])
 def test_recurring(phrase, recurrence):
     assert read(phrase) == [(phrase, None, "recurring", recurrence)]
@@ -119,6 +125,20 @@ def test_a_task_without_a_limit_gets_the_plan_end_inferred():
     first, second = extract(Source(path="x.txt", text=text, format="txt"))[0].tasks
     assert [(d.due, d.inferred) for d in first.deadlines] == [(date(2023, 12, 31), True)]
     assert [(d.text, d.due, d.inferred) for d in second.deadlines] == [("6月底前", date(2023, 6, 30), False)]
+
+
+@pytest.mark.parametrize("field,due,kind", [
+    ("2024年12月", date(2024, 12, 31), "date"),  # a bare month is a limit only in a 完成时限 field
+    ("年中", date(2024, 6, 30), "mid_year"),
+    ("即时办理", None, "field"),
+    ("6月30日前完成投保，全年持续推进", date(2024, 6, 30), "month"),
+])
+def test_field_values(field, due, kind):
+    text = ("某县人民政府办公室文件\n某政办发〔2024〕1号\n某县人民政府办公室关于印发某县2024年重点工作任务的通知\n"
+            f"2024年2月1日\n一、任务\n1. 推进甲。\n牵头单位：县财政局\n完成时限：{field}")
+    [task] = extract(Source(path="x.txt", text=text, format="txt"))[0].tasks
+    got = [(d.due, d.kind) for d in task.deadlines]
+    assert got[0] == (due, kind) if kind != "month" else got == [(due, kind), (None, "standing")]
 
 
 def test_standing_only_as_a_field_value():

@@ -24,12 +24,13 @@ def expand(rx: str) -> str:
 
 
 PATTERNS = [(kind, re.compile(expand(rx))) for kind, rx in LEX["patterns"]]
+FIELD_PATTERNS = [(kind, re.compile(expand(rx))) for kind, rx in LEX["field_patterns"]]
 STANDING = re.compile(r"(?:全年|长期|常态化)?(?:" + "|".join(sorted(LEX["standing"], key=len, reverse=True)) + ")")
 # one scanner over all patterns (group names dropped: they repeat); `classify` names the match
 SCAN = re.compile(f"(?=[{LEX['first_chars']}])(?:"
                   + "|".join(re.sub(r"\(\?P<\w+>", "(?:", rx.pattern) for _, rx in PATTERNS) + ")")
 CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-EVERY = {"月": "month", "月度": "month", "季": "quarter", "季度": "quarter", "年": "year", "年度": "year",
+EVERY = {"双月": "two_months", "月": "month", "月度": "month", "季": "quarter", "季度": "quarter", "年": "year", "年度": "year",
          "周": "week", "半年": "half_year", "半年度": "half_year"}
 XUN_DAY = {"上": 10, "中": 20}
 WEEKDAY = dict(zip("一二三四五六日", range(1, 8), strict=True))
@@ -79,6 +80,12 @@ def due_of(kind: str, g: dict, at: Anchor) -> date | None:
             return day_in(year, number(g["m"]), g)
         if kind in ("until_year", "year", "year_end", "range") and year:
             return date(year, 12, 31)
+        if kind == "next_year" and at.year:
+            return day_in(at.year + 1, number(g["m"]), g)
+        if kind == "festival" and at.year and g["festival"] in LEX["festival_days"]:
+            return date(at.year, *LEX["festival_days"][g["festival"]])
+        if kind == "mid_year" and year:
+            return date(year, 6, 30)
         if kind == "quarter" and year:
             return month_end(year, 3 * number(g["q"]))
         if kind == "half" and year:
@@ -127,6 +134,8 @@ def is_limit(kind: str, g: dict, due: date | None, folded: str, m: re.Match, at:
     """Drop what matched but sets no limit: past years, titles, comparison bases, frequency caps."""
     if due and at.now and due.year < at.now or in_title(folded, m.start()):
         return False
+    if kind == "range" and folded[m.start() - 1:m.start()] in ("（", "(") and folded[m.end():m.end() + 1] in ("）", ")"):
+        return False  # "三年行动（2024—2026年）": the period of a named campaign
     if kind == "year":
         before, after = folded[max(0, m.start() - 2):m.start()], clause_after(folded, m.end())
         return not before.endswith(tuple(LEX["year_not_after"])) and not after.startswith(tuple(LEX["year_not_before"])) \
@@ -155,8 +164,13 @@ def standing(display: str, folded: str, start: int, end: int, to_span) -> Deadli
     return Deadline(display[m.start():m.end()], to_span(m.start(), m.end()), kind="standing") if m else None
 
 
-def field_value(printed: str, span: Span) -> Deadline:
-    """A 完成时限 value no pattern reads, kept as printed ("视情况")."""
+def field_value(printed: str, folded: str, span: Span, at: Anchor) -> Deadline:
+    """A 完成时限 value the running-text patterns do not read: a bare month ("2024年12月") or 年中,
+    which only a field makes a limit; else kept as printed ("视情况", "即时办理")."""
+    words = "".join(folded.split())
+    for kind, rx in FIELD_PATTERNS:
+        if m := rx.fullmatch(words):
+            return Deadline(printed.strip(), span, due=due_of(kind, m.groupdict(), at), kind=kind)
     return Deadline(printed.strip(), span, kind="field")
 
 

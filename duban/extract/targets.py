@@ -37,6 +37,7 @@ JOINER_AT_END = re.compile(f"(?:{'|'.join(JOINERS)})$")
 OPENER_AT_START = re.compile("|".join(OPENERS))
 COMPARATOR_WORDS = sorted([(w, ">=") for w in LEX["floor_before"]] + [(w, "<=") for w in LEX["ceiling_before"]],
                           key=lambda x: -len(x[0]))
+RAISED, LOWERED = tuple(LEX["rate_raised_to"]), tuple(LEX["rate_lowered_to"])
 QUALIFIED_KINDS = {"money", "amount", "area", "length", "volume"}
 
 
@@ -114,18 +115,23 @@ def following_noun(f: str, end: int) -> tuple[int, int]:
 
 
 def qualifies_a_noun(f: str, m: re.Match) -> bool:
-    """"投资500万元以上技术改造项目", "30万千瓦以下燃煤机组", "超过（含）2万平方米的公共建筑": a
-    threshold before a noun picks out what is counted; it is not a target. A plain size before a noun
-    is one ("建设日处理能力800吨污水处理厂"), and so is a count ("4家创新平台")."""
-    if UNIT_KIND.get(m.group("unit") or "") not in QUALIFIED_KINDS:
-        return False
+    """"投资500万元以上技术改造项目", "30万千瓦以下燃煤机组", "超过（含）2万平方米的公共建筑", "存栏5000头
+    以上规模养殖场": a threshold before a noun picks out what is counted; it is not a target. A plain
+    size before a noun is one ("建设日处理能力800吨污水处理厂"), and so is a count after a verb
+    ("新增10家以上高新技术企业", "4家创新平台")."""
+    kind = UNIT_KIND.get(m.group("unit") or "")
     rest = f[m.end():].lstrip()
     before_a_noun = bool(rest) and (rest[0] == "的" or re.match(r"[\u4e00-\u9fff]", rest[0]) is not None
                                     and not rest.startswith(tuple(LEX["joins_after"])))
+    if not before_a_noun or kind not in QUALIFIED_KINDS | {"count"}:
+        return False
     before = re.sub(r"（[^（）]{0,4}）|\([^()]{0,4}\)|\s", "", f[max(0, m.start() - 8):m.start()])
-    threshold = m.group("after") in LEX["floor_after"] + LEX["ceiling_after"] or m.group("max") is not None \
+    if kind == "count":  # "新建5000头以上规模化养殖场3个": only when the clause goes on to its own number
+        stop = CLAUSE_END.search(f, m.end())
+        return m.group("after") in LEX["floor_after"] + LEX["ceiling_after"] \
+            and re.search(r"\d", f[m.end():stop.start() if stop else len(f)]) is not None
+    return m.group("after") in LEX["floor_after"] + LEX["ceiling_after"] or m.group("max") is not None \
         or before.endswith(tuple(LEX["threshold_before"]))
-    return before_a_noun and threshold
 
 
 def number_start(m: re.Match) -> int:
@@ -201,6 +207,8 @@ def target_at(r: Reading, m: re.Match, before: list[dict], year: int | None) -> 
         cmp = before[-1]["comparator"]  # "至少创建1家…，2家…": a quantity with no verb of its own shares one
     if cmp is None and kind == "growth_pct":
         cmp = ">="  # a growth rate is a floor: "增长6%" is met by 7%
+    if cmp is None and kind == "ratio_pct":
+        cmp = ">=" if lead.rstrip().endswith(RAISED) else "<=" if lead.rstrip().endswith(LOWERED) else None
     metric, noun = r.metric(begin, start), r.words(*following_noun(f, m.end()))
     if noun and not noun.startswith(tuple(LEX["joins_after"])) or len(metric) < 2 or metric.endswith(OPENERS):
         metric = noun or metric  # "4 家市级创新平台": what is counted follows the number

@@ -109,7 +109,7 @@ def task_deadlines(text: Text, item: Item, plan: Plan) -> list[Deadline]:
             if standing := deadlines.standing(text.display, text.fold, s, e, text.span):
                 found = [d for d in found if not standing.span.start <= d.span.start < standing.span.end] + [standing]
             elif not inside and e > s:
-                found.append(deadlines.field_value(text.display[s:e], span))
+                found.append(deadlines.field_value(text.display[s:e], text.fold[s:e], span, plan.anchor))
     if not found and (guess := deadlines.inferred(plan.title, text.span(item.line_start, item.line_start))):
         found.append(guess)
     return found
