@@ -11,11 +11,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import export, render
+from . import export, render, units
 from .errors import DubanError
 from .evaluate import SCORED_ROLES, Counts, Score, load_gold, score_file
 from .extract import extract
 from .ingest import read
+from .units.registry import Registry, default_path
 
 app = typer.Typer(help="督办 duban：把政府工作方案读成工作台账 (read work plans into a ledger).",
                   no_args_is_help=True, add_completion=False)
@@ -40,14 +41,21 @@ def read_all(paths: list[Path]):
 def extract_cmd(
     paths: Annotated[list[Path], typer.Argument(help="文件：.txt .md .docx .pdf .html")],
     format: Annotated[str, typer.Option("--format", "-f", help="json | table | summary")] = "json",
+    resolve: Annotated[bool, typer.Option("--resolve", help="JSON 中附上单位登记簿条目 (add the registry entries)")] = False,
+    successor: Annotated[bool, typer.Option("--successor", help="单位换成公文日期时的继任机构 (map to the body valid then)")] = False,
 ) -> None:
     """提取文件中的公文、任务和责任单位 (extract documents, tasks and responsibilities)."""
     if format not in FORMATS:
         raise typer.BadParameter(f"格式应为 {' | '.join(FORMATS)} (unknown format {format!r})")
     results, failed = read_all(paths)
     docs = [d for _, ds in results for d in ds]
+    registry = open_registry()
+    found = units.resolve(docs, registry, successor=successor)
     if format == "json":
-        json.dump({"documents": [render.document_dict(d) for d in docs]}, sys.stdout, ensure_ascii=False, indent=1)
+        body = {"documents": [render.document_dict(d) for d in docs]}
+        if resolve:
+            body["units"] = {uid: registry.describe(uid) for uid in sorted({m.resolution.id for m in found} - {None})}
+        json.dump(body, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif format == "table":
         for d in docs:
@@ -89,6 +97,14 @@ def targets_cmd(
 
 def prf(c: Counts) -> str:
     return f"{c.precision:.3f}/{c.recall:.3f}/{c.f1:.3f}"
+
+
+def open_registry() -> Registry:
+    try:
+        return Registry(default_path())
+    except DubanError as e:
+        typer.echo(f"错误 (error): {e}", err=True)
+        raise typer.Exit(2) from None
 
 
 def score_table(rows: list[tuple[str, Score]]) -> Table:
@@ -147,6 +163,123 @@ def eval_cmd(
     if min(f1s.values()) < min_f1:
         typer.echo(f"低于要求 (below --min-f1 {min_f1}): 最低 F1 {min(f1s.values()):.4f}", err=True)
         raise typer.Exit(1)
+
+
+units_app = typer.Typer(help="单位登记簿：查看、核对、合并、别名、拆分、撤销 (the unit registry).", no_args_is_help=True)
+app.add_typer(units_app, name="units")
+FLAGGED = ("provisional", "ambiguous", "unknown")
+
+
+def resolved_mentions(paths: list[Path], registry: Registry) -> tuple[list, int]:
+    results, failed = read_all(paths)
+    found = []
+    for path, docs in results:
+        for m in units.resolve(docs, registry):
+            found.append((path, m))
+    return found, failed
+
+
+@units_app.command("list")
+def units_list(
+    paths: Annotated[list[Path], typer.Argument(help="文件 (files whose mentions are counted)")],
+) -> None:
+    """列出登记簿单位：提及次数、出现过的写法、所在公文 (units with mention counts, spellings, documents)."""
+    registry = open_registry()
+    found, failed = resolved_mentions(paths, registry)
+    by_unit: dict[str, list] = {}
+    for path, m in found:
+        if m.resolution.id:
+            by_unit.setdefault(m.resolution.id, []).append((path, m))
+    table = Table(title=f"单位 {len(by_unit)} 个，提及 {len(found)} 次 (units, mentions)")
+    for name in ("单位", "类别", "地区", "提及", "写法", "公文", "状态"):
+        table.add_column(name, overflow="fold")
+    for uid, ms in sorted(by_unit.items(), key=lambda x: -len(x[1])):
+        u = registry.units[uid]
+        table.add_row(u.name, u.kind, u.region, str(len(ms)), "、".join(sorted({m.printed for _, m in ms})),
+                      "、".join(sorted({m.document.doc_number or p.name for p, m in ms})),
+                      "待确认" if any(m.resolution.status == "provisional" for _, m in ms) else "")
+    out.print(table)
+    raise typer.Exit(2 if failed else 0)
+
+
+@units_app.command("unknown")
+def units_unknown(
+    paths: Annotated[list[Path], typer.Argument(help="文件 (files to check)")],
+) -> None:
+    """列出未能确认的单位提及及其位置 (mentions not in the registry, ambiguous or unknown, with where)."""
+    registry = open_registry()
+    found, failed = resolved_mentions(paths, registry)
+    flagged = [(p, m) for p, m in found if m.resolution.status in FLAGGED]
+    table = Table(title=f"待核对的提及 {len(flagged)} 处 / {len(found)} (mentions to check)")
+    for name in ("状态", "写法", "建议条目", "说明", "位置"):
+        table.add_column(name, overflow="fold")
+    for p, m in flagged:
+        r = m.resolution
+        table.add_row(r.status, m.printed, r.unit.id if r.unit else "", r.note,
+                      f"{p.name}:{m.task.line} {m.document.doc_number or ''} 第{m.task.number}项 {m.role}")
+    out.print(table)
+    raise typer.Exit(2 if failed else 0)
+
+
+def edit(op: dict, done: str) -> None:
+    registry = open_registry()
+    try:
+        registry.record(op)
+    except (DubanError, OSError) as e:
+        typer.echo(f"错误 (error): {e}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{done} ({registry.path})")
+
+
+@units_app.command("alias")
+def units_alias(
+    name: Annotated[str, typer.Argument(help="写法，如 县华冠公司 (the printed name)")],
+    unit: Annotated[str, typer.Argument(help="登记簿条目，如 冠县华冠资产管理有限公司 (the entry)")],
+    region: Annotated[str | None, typer.Option("--region", help="只在此地区的公文中 (only in this region)")] = None,
+) -> None:
+    """把一种写法登记为某单位的别名 (record NAME as another name of UNIT)."""
+    edit({"op": "alias", "name": name, "unit": unit, "region": region}, f"已登记：{name} = {unit}")
+
+
+@units_app.command("merge")
+def units_merge(
+    a: Annotated[str, typer.Argument(help="并入的条目 (the entry merged away)")],
+    b: Annotated[str, typer.Argument(help="保留的条目 (the entry kept)")],
+) -> None:
+    """两个条目是同一单位：A 并入 B (A and B are one agency; A becomes B)."""
+    if a == b:
+        typer.echo("错误 (error): 不能把条目并入自身 (cannot merge an entry into itself)", err=True)
+        raise typer.Exit(2)
+    edit({"op": "merge", "a": a, "b": b}, f"已合并：{a} -> {b}")
+
+
+@units_app.command("split")
+def units_split(
+    name: Annotated[str, typer.Argument(help="写法 (the printed name)")],
+    new: Annotated[str, typer.Argument(help="它自己的新条目 (its own new entry)")],
+    region: Annotated[str | None, typer.Option("--region", help="只在此地区的公文中 (only in this region)")] = None,
+) -> None:
+    """把一种写法从原条目中分出，成为单独的单位 (NAME is a different agency: give it its own entry)."""
+    edit({"op": "split", "name": name, "new": new, "region": region}, f"已拆分：{name} -> {new}")
+
+
+@units_app.command("undo")
+def units_undo() -> None:
+    """撤销最近一次修改 (undo the last edit)."""
+    registry = open_registry()
+    try:
+        last = registry.undo()
+    except (DubanError, OSError) as e:
+        typer.echo(f"错误 (error): {e}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"已撤销 (undone): {json.dumps(last, ensure_ascii=False)}")
+
+
+@units_app.command("history")
+def units_history() -> None:
+    """列出登记簿的全部修改 (every edit, oldest first)."""
+    for e in open_registry().edits:
+        typer.echo(json.dumps(e, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -94,6 +94,8 @@ class Task:
     mentions: list[Mention] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     targets: list[dict] = field(default_factory=list)
+    # registry ids parallel to each role's names (None: unresolved), filled by duban.units.resolve
+    ids: dict[str, list[str | None]] = field(default_factory=dict)
 
     def role(self, role: str) -> list[str]:
         """Names in one role, in order of first appearance, without duplicates."""

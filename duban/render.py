@@ -15,6 +15,7 @@ def task_dict(task: Task) -> dict:
     out = {"number": task.number, "path": task.path, "title": task.title, "text": task.text,
            "line": task.line, "span": [task.span.start, task.span.end]}
     out.update({role: task.role(role) for role in ROLES})
+    out.update({f"{role}_ids": task.ids.get(role, [None] * len(task.role(role))) for role in ROLES})
     out["deadlines"] = [{"text": d.text, "span": [d.span.start, d.span.end], "due": d.due and d.due.isoformat(),
                          "kind": d.kind, "recurrence": d.recurrence, "inferred": d.inferred} for d in task.deadlines]
     out["targets"] = task.targets
