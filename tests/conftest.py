@@ -29,3 +29,10 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """Every test has its own DUBAN_DATA_DIR: a registry edited by hand never changes a result."""
+    monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"

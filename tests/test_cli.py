@@ -18,8 +18,9 @@ from duban.ingest import read
 from .conftest import GOLD, ROOT, SEEDS
 
 runner = CliRunner()
-CONTRACT_TASK_KEYS = {"number", "path", "title", "text", "line", "span", "lead_leaders", "lead_units", "co_units",
-                      "resp_units", "unattributed_units", "deadlines", "targets"}
+ROLE_KEYS = {"lead_leaders", "lead_units", "co_units", "resp_units", "unattributed_units"}
+CONTRACT_TASK_KEYS = {"number", "path", "title", "text", "line", "span", "deadlines", "targets", *ROLE_KEYS,
+                      *(f"{r}_ids" for r in ROLE_KEYS)}
 
 
 def test_extract_json_contract():

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ..fold import fold
 
-
 PLACEHOLDERS = {"市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"}  # rows that name no place
 
 

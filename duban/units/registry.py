@@ -223,7 +223,8 @@ class Registry:
             if owner is None:
                 return Resolution("ambiguous", None, f"“{level}”指哪一个区县不明 (which {level}?)")
             owner_region = regions.find(owner)
-            if (hit := body_index().get(key(rest))) is not None:
+            county = owner_region is None or owner_region.level == "county"  # the bodies are a county's
+            if county and (hit := body_index().get(key(rest))) is not None:
                 return Resolution("resolved", self.body_unit(hit[0], hit[1], owner_region, owner))
             if (branch := self.branch(rest, owner_region, owner, home)) is not None:
                 return branch
