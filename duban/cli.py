@@ -66,6 +66,7 @@ def extract_cmd(
             if d.tasks:
                 out.print(render.document_summary(d))
         out.print(render.without_tasks(docs), highlight=False)
+        out.print(render.resolution_summary([m.resolution.status for m in found]), highlight=False)
     raise typer.Exit(2 if failed else 0)
 
 

@@ -4,6 +4,7 @@ review workflow's edits (persisted, undoable)."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -170,3 +171,16 @@ def test_unknown_lists_flagged_mentions_with_where():
 def test_list_counts_mentions_and_spellings():
     result = runner.invoke(app, ["units", "list", str(SEEDS[4])])
     assert result.exit_code == 0 and "冠县发展和改革局" in result.stdout and "县发改局" in result.stdout
+
+
+def test_extract_resolve_adds_the_units_map():
+    result = runner.invoke(app, ["extract", str(SEEDS[3]), "--resolve"])
+    body = json.loads(result.stdout)
+    first = body["documents"][0]["tasks"][0]
+    assert first["lead_units"] == ["县发展和改革局"] and first["lead_units_ids"] == ["冠县发展和改革局"]
+    assert first["lead_leaders_ids"] == ["冠县:张怀恒"]
+    assert body["units"]["冠县发展和改革局"]["kind"] == "government department"
+    assert body["units"]["冠县:张怀恒"]["kind"] == "person" and body["units"]["冠县:张怀恒"]["name"] == "张怀恒"
+    ids = {i for d in body["documents"] for t in d["tasks"] for r in ("lead_units", "co_units", "resp_units")
+           for i in t[f"{r}_ids"]}
+    assert ids - {None} <= body["units"].keys()
