@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,16 @@ app = typer.Typer(help="督办 duban：把政府工作方案读成工作台账 (
 out = Console(width=None if sys.stdout.isatty() else 120)
 FORMATS = ("json", "table", "summary")
 VALUES = ("targets", "deadlines")
+
+
+@contextmanager
+def user_errors():
+    """A problem the user can fix (a bad file, a damaged registry): one line on stderr, exit 2."""
+    try:
+        yield
+    except (DubanError, OSError) as e:
+        typer.echo(f"错误 (error): {e}", err=True)
+        raise typer.Exit(2) from None
 
 
 def read_all(paths: list[Path]):
@@ -87,11 +98,8 @@ def targets_cmd(
             table.add_row(*(str(row[k]) for k in shown))
         out.print(table)
     else:
-        try:
+        with user_errors():
             export.write_table(rows, export.TARGET_COLUMNS, out_file, "量化目标")
-        except (DubanError, OSError) as e:
-            typer.echo(f"错误 (error): {e}", err=True)
-            raise typer.Exit(2) from None
         typer.echo(f"已写出 {len(rows)} 项量化目标 (wrote {len(rows)} targets): {out_file}")
     raise typer.Exit(2 if failed else 0)
 
@@ -101,11 +109,8 @@ def prf(c: Counts) -> str:
 
 
 def open_registry() -> Registry:
-    try:
+    with user_errors():
         return Registry(default_path())
-    except DubanError as e:
-        typer.echo(f"错误 (error): {e}", err=True)
-        raise typer.Exit(2) from None
 
 
 def score_table(rows: list[tuple[str, Score]]) -> Table:
@@ -224,11 +229,8 @@ def units_unknown(
 
 def edit(op: dict, done: str) -> None:
     registry = open_registry()
-    try:
+    with user_errors():
         registry.record(op)
-    except (DubanError, OSError) as e:
-        typer.echo(f"错误 (error): {e}", err=True)
-        raise typer.Exit(2) from None
     typer.echo(f"{done} ({registry.path})")
 
 
@@ -267,12 +269,8 @@ def units_split(
 @units_app.command("undo")
 def units_undo() -> None:
     """撤销最近一次修改 (undo the last edit)."""
-    registry = open_registry()
-    try:
-        last = registry.undo()
-    except (DubanError, OSError) as e:
-        typer.echo(f"错误 (error): {e}", err=True)
-        raise typer.Exit(2) from None
+    with user_errors():
+        last = open_registry().undo()
     typer.echo(f"已撤销 (undone): {json.dumps(last, ensure_ascii=False)}")
 
 

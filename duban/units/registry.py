@@ -163,15 +163,23 @@ class Registry:
         return last
 
     # --- entries -----------------------------------------------------------------------------------
-    def entry(self, uid: str, name: str, kind: str, region: str) -> Unit:
-        while uid in self.merged:
+    def merged_into(self, uid: str) -> str:
+        seen = {uid}
+        while uid in self.merged and self.merged[uid] not in seen:  # a merge cycle stops where it closes
             uid = self.merged[uid]
-        return self.units.setdefault(uid, Unit(uid, name, kind, region))
+            seen.add(uid)
+        return uid
+
+    def entry(self, uid: str, name: str, kind: str, region: str) -> Unit:
+        target = self.merged_into(uid)
+        return self.units.setdefault(target, Unit(target, name if target == uid else target, kind, region))
 
     def body_unit(self, body: str, kind: str, region: Region | None, region_name: str) -> Unit:
-        """The entry of a county body in a region, with its history there."""
+        """The entry of a county body in a region, with its history there (none once merged away)."""
         uid = full_name(body, region_name)
         unit = self.entry(uid, uid, kind, region_name)
+        if unit.id != uid:
+            return unit
         since = reform_date(body, region)
         if since:
             unit.valid_from = since
