@@ -80,10 +80,3 @@ def parent(region: Region) -> Region | None:
 
 def province(region: Region) -> Region | None:
     return by_code().get(region.code[:2] + "0" * 10)
-
-
-@cache
-def names_by_length() -> list[str]:
-    """Every region name and its short form, longest first: for reading a name's leading region."""
-    names = {n for n in table()} | {r.short for rs in table().values() for r in rs if len(r.short) >= 2}
-    return sorted(names, key=len, reverse=True)

@@ -129,11 +129,13 @@ class Registry:
         self.edits = read_edits(edits) if edits else []
         self.aliases: dict[str, str] = {}  # "region|name" or "|name" -> unit id
         self.merged: dict[str, str] = {}  # unit id -> the id it was merged into
+        self.cache: dict[tuple, Resolution] = {}
         for e in self.edits:
             self.apply(e)
 
     # --- edits -------------------------------------------------------------------------------------
     def apply(self, e: dict) -> None:
+        self.cache = {}
         if e["op"] == "alias":
             self.aliases[f"{e.get('region') or ''}|{squeeze(e['name'])}"] = e["unit"]
         elif e["op"] == "merge":
@@ -207,6 +209,12 @@ class Registry:
 
     # --- resolution --------------------------------------------------------------------------------
     def resolve(self, printed: str, region_name: str | None, role: str = "") -> Resolution:
+        k = (printed, region_name, role == "lead_leaders")
+        if k not in self.cache:
+            self.cache[k] = self.read(printed, region_name, role)
+        return self.cache[k]
+
+    def read(self, printed: str, region_name: str | None, role: str) -> Resolution:
         name = squeeze(printed)
         region = regions.find(region_name)
         home = region.name if region else squeeze(region_name or "")
@@ -301,9 +309,9 @@ def explicit_regions(name: str, region: Region | None) -> list[str]:
     while r is not None:
         near.append(r.short)
         r = regions.parent(r)
-    found = [n for n in regions.names_by_length() if name.startswith(n) and len(name) > len(n)
-             and (n in regions.table() or n in near)]
-    return [max(found, key=len)] if found else []
+    known = regions.table()
+    found = next((name[:k] for k in range(len(name) - 1, 1, -1) if name[:k] in known or name[:k] in near), None)
+    return [found] if found else []
 
 
 def level_owner(word: str, region: Region | None, home: str) -> str | None:
