@@ -10,9 +10,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import track
 
+from duban import units
 from duban.extract import extract
 from duban.ingest import read
 from duban.normalize import normalize
+from duban.units.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted((ROOT / "examples" / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "cases").glob("*.txt"))
@@ -46,11 +48,17 @@ def main() -> None:
     full = timed("extract", lambda p: extract(read(p)))
     tasks = sum(len(d.tasks) for p in FILES for d in extract(read(p)))
     peak = peak_memory(lambda p: extract(read(p)))
+    docs = [d for p in FILES for d in extract(read(p))]
+    start = time.perf_counter()
+    mentions = len(units.resolve(docs, Registry()))  # a fresh registry: nothing cached yet
+    resolving = time.perf_counter() - start
     console.print(f"corpus: {len(FILES)} files, {megabytes:.2f} MB, {tasks} tasks; best of {ROUNDS} rounds, one core")
     console.print(f"read + normalize: {megabytes / floor:6.2f} MB/s")
     console.print(f"extract (full):   {megabytes / full:6.2f} MB/s   {tasks / full:,.0f} tasks/s")
     console.print(f"ratio extract / floor time: {full / floor:.2f}x")
     console.print(f"peak Python memory while extracting: {peak / 1e6:.1f} MB ({peak / 1e6 / megabytes:.1f}x the text)")
+    console.print(f"unit registry, cold: {mentions:,} mentions in {resolving:.2f} s ({mentions / resolving:,.0f}/s, "
+                  f"{resolving / full:.2f}x the extraction time)")
 
 
 if __name__ == "__main__":
