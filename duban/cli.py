@@ -14,16 +14,15 @@ from rich.table import Table
 
 from . import export, render, units
 from .errors import DubanError
-from .evaluate import SCORED_ROLES, Counts, Score, load_gold, score_file
+from .evaluate import SCORED_ROLES, VALUES, Counts, Score, load_gold, score_file
 from .extract import extract
 from .ingest import read
-from .units.registry import Registry, default_path
+from .units.registry import FLAGGED, Registry, default_path
 
 app = typer.Typer(help="督办 duban：把政府工作方案读成工作台账 (read work plans into a ledger).",
                   no_args_is_help=True, add_completion=False)
 out = Console(width=None if sys.stdout.isatty() else 120)
 FORMATS = ("json", "table", "summary")
-VALUES = ("targets", "deadlines")
 
 
 @contextmanager
@@ -173,7 +172,6 @@ def eval_cmd(
 
 units_app = typer.Typer(help="单位登记簿：查看、核对、合并、别名、拆分、撤销 (the unit registry).", no_args_is_help=True)
 app.add_typer(units_app, name="units")
-FLAGGED = ("provisional", "ambiguous", "unknown")
 
 
 def resolved_mentions(paths: list[Path], registry: Registry) -> tuple[list, int]:

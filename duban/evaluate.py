@@ -19,6 +19,7 @@ from .records import Document
 
 SCORED_ROLES = ("lead_leaders", "lead_units", "co_units", "resp_units")
 HEADER_FIELDS = ("issuer", "doc_number", "title", "date", "region")
+VALUES = ("targets", "deadlines")  # scored when the key has NAME.targets.jsonl / NAME.deadlines.jsonl
 
 
 def norm_unit(name: str) -> str:
@@ -105,7 +106,7 @@ def load_gold(gold_dir: Path, source: str) -> Gold | None:
     if not (gold_dir / f"{name}.docs.json").exists():
         return None
     optional = {k: read_jsonl(f) if (f := gold_dir / f"{name}.{k}.jsonl").exists() else None
-                for k in ("targets", "deadlines")}
+                for k in VALUES}
     return Gold(json.loads((gold_dir / f"{name}.docs.json").read_text(encoding="utf-8")),
                 read_jsonl(gold_dir / f"{name}.tasks.jsonl"), **optional)
 
@@ -201,7 +202,7 @@ def score_file(answer: Gold, documents: list[Document]) -> Score:
         if score_roles(score, g, p, key) and g and p:
             score.exact += 1
     score_headers(score, answer.docs, documents)
-    for kind in ("targets", "deadlines"):
+    for kind in VALUES:
         if getattr(answer, kind) is not None:
             score_values(score, kind, getattr(answer, kind), documents)
     return score

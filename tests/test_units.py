@@ -15,11 +15,9 @@ from duban import units
 from duban.cli import app
 from duban.extract import extract
 from duban.ingest import read
-from duban.units.registry import Registry
+from duban.units.registry import FLAGGED, Registry
 
 from .conftest import ROOT, SEEDS
-
-FLAGGED = ("provisional", "ambiguous", "unknown")
 
 
 def table_rows() -> list[tuple[str, str, str, str, str]]:

@@ -130,8 +130,9 @@ def clause_after(folded: str, end: int) -> str:
     return folded[end:stop.start() if stop else None]
 
 
-def is_limit(kind: str, g: dict, due: date | None, folded: str, m: re.Match, at: Anchor) -> bool:
+def is_limit(kind: str, due: date | None, m: re.Match, at: Anchor) -> bool:
     """Drop what matched but sets no limit: past years, titles, comparison bases, frequency caps."""
+    folded = m.string
     if due and at.now and due.year < at.now or in_title(folded, m.start()):
         return False
     if kind == "range" and folded[m.start() - 1:m.start()] in ("（", "(") and folded[m.end():m.end() + 1] in ("）", ")"):
@@ -151,7 +152,7 @@ def find(display: str, folded: str, start: int, end: int, to_span, at: Anchor) -
     for m in SCAN.finditer(folded, start, end):
         kind, g = classify(m)
         due = due_of(kind, g, at)
-        if not is_limit(kind, g, due, folded, m, at):
+        if not is_limit(kind, due, m, at):
             continue
         out.append(Deadline(text=display[m.start():m.end()].strip(), span=to_span(m.start(), m.end()), due=due,
                             kind=kind, recurrence=recurrence_of(g) if kind == "recurring" else None))

@@ -10,7 +10,7 @@ from .registry import Registry, Resolution
 
 
 @dataclass
-class Mention:
+class Resolved:
     """One resolved mention, with where it was found."""
 
     document: Document
@@ -20,7 +20,7 @@ class Mention:
     resolution: Resolution
 
 
-def resolve(docs: list[Document], registry: Registry, successor: bool = False) -> list[Mention]:
+def resolve(docs: list[Document], registry: Registry, successor: bool = False) -> list[Resolved]:
     """Fill `task.ids` (parallel to each role's names) and return every mention with its resolution.
     With `successor`, an id is mapped to the body valid at the document's date ("县水务局" in a 2023
     document -> 冠县水利局); a body split in two then stays unresolved (ambiguous)."""
@@ -39,5 +39,5 @@ def resolve(docs: list[Document], registry: Registry, successor: bool = False) -
                         res = Resolution("ambiguous", res.unit, f"已拆分为 (split into) {'、'.join(later)}") \
                             if len(later) > 1 else Resolution("resolved", registry.units[later[0]], f"原为 (was) {res.id}")
                     t.ids[role].append(res.id)
-                    out.append(Mention(d, t, role, printed, res))
+                    out.append(Resolved(d, t, role, printed, res))
     return out

@@ -22,6 +22,7 @@ from .regions import Region
 
 LEX = load("bodies")
 RESOLVED = ("resolved", "person", "group", "provisional")  # statuses that carry an id
+FLAGGED = ("provisional", "ambiguous", "unknown")  # statuses the office should check
 
 
 @dataclass
@@ -186,7 +187,7 @@ class Registry:
         if since:
             unit.valid_from = since
         for new in replaced_by().get(body, []):
-            new_since = reform_date(new.replace("{county}", ""), region) or reform_date(new, region)
+            new_since = reform_date(new, region)
             if new_since:
                 unit.valid_to = new_since
                 succ = self.city_branch_id(new, region) if "{county}" in new else full_name(new, region_name)
