@@ -92,6 +92,7 @@ class Task:
     line: int
     span: Span
     mentions: list[Mention] = field(default_factory=list)
+    chapter: str = ""  # the top heading's line, for the ledger's chapter rows
     deadlines: list[Deadline] = field(default_factory=list)
     targets: list[dict] = field(default_factory=list)
     # registry ids parallel to each role's names (None: unresolved), filled by duban.units.resolve

@@ -124,11 +124,23 @@ def task_targets(text: Text, item: Item, plan: Plan) -> list[dict]:
     return found
 
 
+def chapter_of(text: Text, node) -> str:
+    """The heading line of the item's top ancestor ("一、科技创新"), cut at its first full stop."""
+    top = node
+    while top.parent is not None:
+        top = top.parent
+    if top is node:
+        return ""
+    line = text.lines[top.line]
+    return " ".join(text.display[line.start:line.end].split()).split("。")[0][:60]
+
+
 def to_task(text: Text, item: Item, plan: Plan) -> Task:
     cleaned = cleaned_text(text, item)
     return Task(
         number=str(item.node.value),
         path=item.node.path,
+        chapter=chapter_of(text, item.node),
         title=title_of(cleaned),
         text=cleaned,
         line=text.source.line_of(text.origin[item.line_start]),

@@ -12,12 +12,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import export, render, units
-from .errors import DubanError
-from .evaluate import SCORED_ROLES, VALUES, Counts, Score, load_gold, score_file
-from .extract import extract
-from .ingest import read
-from .units.registry import FLAGGED, Registry, default_path
+from .. import export, render, units
+from ..errors import DubanError
+from ..evaluate import SCORED_ROLES, VALUES, Counts, Score, load_gold, score_file
+from ..extract import extract
+from ..ingest import read
+from ..units.registry import FLAGGED, Registry, default_path
 
 app = typer.Typer(help="督办 duban：把政府工作方案读成工作台账 (read work plans into a ledger).",
                   no_args_is_help=True, add_completion=False)
@@ -278,6 +278,8 @@ def units_history() -> None:
     for e in open_registry().edits:
         typer.echo(json.dumps(e, ensure_ascii=False))
 
+
+from . import ledger  # noqa: E402,F401  (registers the ledger commands)
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,168 @@
+"""The ledger as the .xlsx offices print and send to units: a title row, the columns of
+lexicon/ledger.yaml under a frozen header repeated on every page, chapter rows merged across, text
+wrapped in widths that fit Chinese, A4 landscape one page wide, a 状态 drop-down, and the hidden
+task key that lets a returned sheet be read back whatever the unit did to its rows. Written in
+openpyxl's write-only mode, so memory stays flat however long the ledger."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..errors import DubanError
+from ..lexicon import load
+from ..store.ledger import Row
+
+LEX = load("ledger")
+COLUMNS: dict[str, tuple[str, int]] = {k: (v[0], v[1]) for k, v in LEX["columns"].items()}
+LAST = get_column_letter(len(COLUMNS))
+HEADER_ROW = 3
+UNIT_MARK = "unit:"  # the hidden cell A2 of a unit's sheet holds "unit:<registry id>"
+LINE_HEIGHT = 14  # points per wrapped line at 10.5 pt
+
+FONT = "宋体"
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+STYLES = {
+    "title": (Font(name="方正小标宋简体", size=18), CENTER, None, None),
+    "subtitle": (Font(name=FONT, size=11), Alignment(horizontal="left", vertical="center"), None, None),
+    "header": (Font(name="黑体", size=11, bold=True), CENTER, BOX, PatternFill("solid", fgColor="D9D9D9")),
+    "chapter": (Font(name="黑体", size=11, bold=True), WRAP, BOX, PatternFill("solid", fgColor="F2F2F2")),
+    "cell": (Font(name=FONT, size=10.5), WRAP, BOX, None),
+    "center": (Font(name=FONT, size=10.5), CENTER, BOX, None),
+}
+CENTERED = {"seq", "leaders", "deadlines", "status"}
+
+
+@dataclass
+class Sheet:
+    """One sheet: its name, whose sheet it is (a unit id, or None for the office's whole ledger)."""
+
+    name: str
+    rows: Iterable[Row]
+    unit_id: str | None = None
+    unit_name: str | None = None
+    several_documents: bool = False  # then each document starts with a row of its own
+
+
+def values(row: Row, seq: int) -> dict[str, str | int]:
+    return {"task_key": row.key, "seq": seq, "title": row.title, "text": row.text, "leaders": row.cell("lead_leaders"),
+            "lead_units": row.cell("lead_units"), "resp_units": row.cell("co_units", "resp_units"),
+            "deadlines": "；".join(row.deadlines), "targets": "；".join(row.targets), "progress": row.progress,
+            "status": row.status, "note": row.problem}
+
+
+def width(text: str) -> int:
+    """Display width: a Chinese character takes two columns, a Latin one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def height(cells: dict[str, str | int]) -> float:
+    """Row height (points) that shows every wrapped line; Excel does not grow rows by itself."""
+    lines = max(sum(math.ceil(width(part) / max(COLUMNS[k][1] - 1, 1)) or 1 for part in str(v).split("\n"))
+                for k, v in cells.items() if k != "task_key")
+    return min(409, lines * LINE_HEIGHT + 6)
+
+
+def cell(sheet, value, style: str) -> WriteOnlyCell:
+    c = WriteOnlyCell(sheet, value=value)
+    font, alignment, border, fill = STYLES[style]
+    c.font, c.alignment = font, alignment
+    if border:
+        c.border = border
+    if fill:
+        c.fill = fill
+    return c
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\, unique in the book."""
+    base = re.sub(r"[\[\]:*?/\\]", "", name)[:31] or "台账"
+    out, n = base, 2
+    while out in taken:
+        out = f"{base[:28]}({n})"
+        n += 1
+    taken.add(out)
+    return out
+
+
+def set_up_page(ws) -> None:
+    for i, (_, w) in enumerate(COLUMNS.values(), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.column_dimensions["A"].hidden = True
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    status = get_column_letter(list(COLUMNS).index("status") + 1)
+    choices = DataValidation(type="list", formula1='"' + ",".join(LEX["statuses"]) + '"', allow_blank=True,
+                             showErrorMessage=False)
+    choices.add(f"{status}{HEADER_ROW + 1}:{status}1048576")
+    ws.data_validations.append(choices)
+
+
+def write_sheet(book: Workbook, sheet: Sheet, title: str, on: date, taken: set[str], tick: Callable[[], None]) -> int:
+    ws = book.create_sheet(sheet_name(sheet.name, taken))
+    set_up_page(ws)
+    whose = f"填报单位：{sheet.unit_name}" if sheet.unit_name else "督查室汇总"
+    ws.row_dimensions[1].height = 36
+    ws.append([None, cell(ws, title, "title")])
+    ws.merged_cells.add(f"B1:{LAST}1")
+    ws.row_dimensions[2].height = 20
+    ws.append([f"{UNIT_MARK}{sheet.unit_id}" if sheet.unit_id else None,
+               cell(ws, f"{whose}　　　　截至 {on.year}年{on.month}月{on.day}日", "subtitle")])
+    ws.merged_cells.add(f"B2:{LAST}2")
+    ws.append([cell(ws, name, "header") for name, _ in COLUMNS.values()])
+    at, seq, group = HEADER_ROW, 0, None
+    for row in sheet.rows:
+        if (row.document_id, row.chapter) != group:
+            if sheet.several_documents and (group is None or group[0] != row.document_id):
+                at += 1
+                ws.append([None, cell(ws, f"《{row.document}》", "chapter")])
+                ws.merged_cells.add(f"B{at}:{LAST}{at}")
+            if row.chapter:
+                at += 1
+                ws.append([None, cell(ws, row.chapter, "chapter")])
+                ws.merged_cells.add(f"B{at}:{LAST}{at}")
+            group = (row.document_id, row.chapter)
+        seq += 1
+        at += 1
+        cells = values(row, seq)
+        ws.row_dimensions[at].height = height(cells)
+        ws.append([cell(ws, v, "center" if k in CENTERED else "cell") for k, v in cells.items()])
+        tick()
+    return seq
+
+
+def write_ledger(sheets: list[Sheet], path: Path, title: str, on: date,
+                 tick: Callable[[], None] = lambda: None) -> int:
+    """Write the sheets to `path` (.xlsx only); the number of task rows written."""
+    if path.suffix.lower() != ".xlsx":
+        raise DubanError(f"台账只能写出为 .xlsx (the ledger is written as .xlsx, not {path.suffix or 'no suffix'})",
+                         path=str(path))
+    book = Workbook(write_only=True)
+    taken: set[str] = set()
+    written = sum(write_sheet(book, s, title, on, taken, tick) for s in sheets)
+    if not sheets:
+        write_sheet(book, Sheet("台账", []), title, on, taken, tick)
+    book.save(path)
+    return written

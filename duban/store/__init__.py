@@ -1,0 +1,67 @@
+"""Stage `store`: the ledger in a database. SQLite in DUBAN_DATA_DIR by default, any SQLAlchemy URL
+(PostgreSQL for an office that shares one) through DUBAN_DATABASE_URL. `connect` brings the schema
+up to date with the Alembic migrations shipped in the package; `transaction` is the only way code
+writes, so a failure leaves nothing half-written."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from ..errors import DubanError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def database_url() -> str:
+    if url := os.environ.get("DUBAN_DATABASE_URL"):
+        return url
+    data = Path(os.environ.get("DUBAN_DATA_DIR", "data"))
+    data.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data / 'duban.sqlite3'}"
+
+
+def sqlite_pragmas(dbapi_connection, _record) -> None:
+    # foreign keys are off by default in SQLite; WAL and a busy timeout let two processes import at once
+    cursor = dbapi_connection.cursor()
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "busy_timeout=30000", "synchronous=NORMAL"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def connect(url: str | None = None) -> Engine:
+    """An engine on an up-to-date schema; a database that cannot be reached is a DubanError."""
+    url = url or database_url()
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", sqlite_pragmas)
+    try:
+        migrate(engine)
+    except OperationalError as e:
+        raise DubanError(f"无法连接数据库 (cannot reach the database) {engine.url!r}: {e.orig}") from None
+    return engine
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session whose work is committed at the end of the block, or not at all."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session

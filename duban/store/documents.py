@@ -1,0 +1,259 @@
+"""Files into the ledger. Each file is read, extracted and resolved first, then written in one
+transaction: a file that fails leaves the database as it was. The same bytes twice change nothing;
+a document whose series (issuer + 文号, else its title) is already in the ledger with other tasks
+becomes a new version, and its tasks are matched to the old ones so their reports stay attached."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .. import units
+from ..extract import extract
+from ..ingest import read
+from ..records import Document as Extracted
+from ..records import Task as ExtractedTask
+from ..units.registry import Registry
+from . import audit, transaction
+from .models import Deadline, Document, Person, Target, Task, TaskRole, Unit
+
+SIMILAR = 0.5  # Dice coefficient of character bigrams above which a revised task is the same task
+
+
+@dataclass
+class DocumentResult:
+    title: str
+    version: int
+    status: str  # new | version | unchanged
+    matched: int = 0
+    changed: list[int] = field(default_factory=list)
+    new: list[int] = field(default_factory=list)
+    vanished: list[int] = field(default_factory=list)
+
+
+@dataclass
+class FileResult:
+    path: Path
+    documents: list[DocumentResult] = field(default_factory=list)
+    without_tasks: int = 0
+
+    @property
+    def tasks(self) -> int:
+        return sum(d.matched + len(d.new) for d in self.documents if d.status != "unchanged")
+
+
+def sha256(data: bytes | str) -> str:
+    return hashlib.sha256(data if isinstance(data, bytes) else data.encode()).hexdigest()
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def series_of(doc: Extracted) -> str:
+    if doc.doc_number:
+        return f"{squeeze(doc.issuer or '')}|{squeeze(doc.doc_number)}"[:400]
+    return f"|{squeeze(doc.title or doc.source)}"[:400]
+
+
+def content_hash(doc: Extracted) -> str:
+    return sha256("\n".join(squeeze(t.text) for t in doc.tasks))
+
+
+def bigrams(text: str) -> set[str]:
+    s = squeeze(text)
+    return {s[i:i + 2] for i in range(len(s) - 1)} or {s}
+
+
+def similarity(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def match_tasks(old: list[Task], new: list[ExtractedTask]) -> dict[int, Task]:
+    """new index -> the old task it revises: identical text first, then the most similar pairs
+    (bigram Dice >= SIMILAR), best first, each old task used once."""
+    pairs: dict[int, Task] = {}
+    by_text: dict[str, list[Task]] = {}
+    for t in old:
+        by_text.setdefault(squeeze(t.text), []).append(t)
+    for i, t in enumerate(new):
+        if same := by_text.get(squeeze(t.text)):
+            pairs[i] = same.pop(0)
+    left_old = [t for ts in by_text.values() for t in ts]
+    left_new = [i for i in range(len(new)) if i not in pairs]
+    grams_old = [bigrams(t.text) for t in left_old]
+    scored = sorted(((similarity(bigrams(new[i].text), g), i, j) for i in left_new for j, g in enumerate(grams_old)),
+                    reverse=True)
+    used = set()
+    for score, i, j in scored:
+        if score < SIMILAR:
+            break
+        if i not in pairs and j not in used:
+            pairs[i] = left_old[j]
+            used.add(j)
+    return pairs
+
+
+def ledger_roles(task: ExtractedTask, found: list[units.Resolved], first_leads: bool) -> list[dict]:
+    """The task's people and units as ledger roles. Units named with no role word: the first leads
+    ("列第一位的责任单位为牵头单位") when the task names no lead unit and `first_leads`, the rest are 责任单位."""
+    has_lead = bool(task.role("lead_units"))
+    spans = {}
+    for mention in task.mentions:
+        spans.setdefault((mention.role, mention.name), mention.span)
+    rows = []
+    for m in found:
+        role = m.role
+        if role == "unattributed_units":
+            first = not any(r["printed_role"] == role for r in rows)
+            role = "lead_units" if first and first_leads and not has_lead else "resp_units"
+        res = m.resolution
+        span = spans.get((m.role, m.printed), task.span)
+        rows.append({"role": role, "printed_role": m.role, "printed": m.printed, "status": res.status,
+                     "span_start": span.start, "span_end": span.end,
+                     "unit_id": res.id if res.status != "person" else None,
+                     "person_id": res.id if res.status == "person" else None})
+    return rows
+
+
+def task_row(task: ExtractedTask, document_id: int, position: int) -> dict:
+    return {"document_id": document_id, "active": True, "position": position, "number": task.number,
+            "path": task.path, "chapter": task.chapter, "title": task.title, "text": task.text,
+            "line": task.line, "span_start": task.span.start, "span_end": task.span.end}
+
+
+def children(task: ExtractedTask, task_id: int, roles: list[dict]) -> dict[type, list[dict]]:
+    return {
+        TaskRole: [{"task_id": task_id, "position": k, **r} for k, r in enumerate(roles)],
+        Target: [{"task_id": task_id, "span_start": x["span"][0], "span_end": x["span"][1],
+                  **{k: x[k] for k in ("text", "metric", "value", "value_max", "unit", "comparator", "kind", "year")}}
+                 for x in task.targets],
+        Deadline: [{"task_id": task_id, "text": d.text, "span_start": d.span.start, "span_end": d.span.end,
+                    "due": d.due, "kind": d.kind, "recurrence": d.recurrence, "inferred": d.inferred}
+                   for d in task.deadlines],
+    }
+
+
+def insert_ignoring_existing(session: Session, model: type, rows: list[dict]) -> None:
+    """Insert registry entries another file (or process) may have inserted already."""
+    if not rows:
+        return
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
+    session.execute(dialect.insert(model).on_conflict_do_nothing(), rows)
+
+
+def save_registry_entries(session: Session, found: list[units.Resolved]) -> None:
+    units_, persons = {}, {}
+    for m in found:
+        u, uid = m.resolution.unit, m.resolution.id
+        if uid is None:
+            continue
+        if m.resolution.status == "person":
+            persons[uid] = {"id": uid, "name": u.name, "region": u.region or ""}
+        else:
+            units_[uid] = {"id": uid, "name": u.name, "kind": u.kind, "region": u.region or ""}
+    insert_ignoring_existing(session, Unit, sorted(units_.values(), key=lambda r: r["id"]))
+    insert_ignoring_existing(session, Person, sorted(persons.values(), key=lambda r: r["id"]))
+
+
+def insert_tasks(session: Session, tasks: list[tuple[int, ExtractedTask, list[dict]]], document_id: int) -> list[int]:
+    """Bulk-insert (position, task, roles) with their roles, targets and deadlines; their new ids."""
+    if not tasks:
+        return []
+    ids = session.scalars(insert(Task).returning(Task.id, sort_by_parameter_order=True),
+                          [task_row(t, document_id, pos) for pos, t, _ in tasks]).all()
+    rows: dict[type, list[dict]] = {TaskRole: [], Target: [], Deadline: []}
+    for task_id, (_, t, roles) in zip(ids, tasks, strict=True):
+        for model, more in children(t, task_id, roles).items():
+            rows[model] += more
+    for model, more in rows.items():
+        if more:
+            session.execute(insert(model), more)
+    return list(ids)
+
+
+def revise(session: Session, task: Task, new: ExtractedTask, document_id: int, position: int, roles: list[dict]):
+    """Point a matched task at the new version: its fields, roles, targets and deadlines replaced."""
+    for k, v in task_row(new, document_id, position).items():
+        setattr(task, k, v)
+    task.roles.clear()
+    task.targets.clear()
+    task.deadlines.clear()
+    session.flush()
+    for model, rows in children(new, task.id, roles).items():
+        if rows:
+            session.execute(insert(model), rows)
+
+
+def store_document(session: Session, doc: Extracted, digest: str, position: int, path: Path, source,
+                   found: dict[int, list[units.Resolved]], first_leads: bool, actor: str) -> DocumentResult:
+    series, content = series_of(doc), content_hash(doc)
+    current = session.scalars(select(Document).where(Document.series == series, Document.current)
+                              .with_for_update()).first()
+    if current is not None and current.content_hash == content:
+        return DocumentResult(doc.title or "", current.version, "unchanged")
+    row = Document(series=series, version=current.version + 1 if current else 1, current=True, file_hash=digest,
+                   content_hash=content, position=position, path=str(path), format=source.format,
+                   issuer=doc.issuer, doc_number=doc.doc_number, title=doc.title,
+                   date=date.fromisoformat(doc.date) if doc.date else None, region=doc.region, public=doc.public,
+                   source_text=source.text, ingested_at=datetime.now())
+    if current is not None:
+        current.current = False
+        session.flush()  # the old version stops being current before the new one claims the series
+    session.add(row)
+    session.flush()
+    roles = [ledger_roles(t, found.get(id(t), []), first_leads) for t in doc.tasks]
+    result = DocumentResult(doc.title or "", row.version, "version" if current else "new")
+    old = session.scalars(select(Task).where(Task.document_id == current.id, Task.active)).all() if current else []
+    pairs = match_tasks(list(old), doc.tasks)
+    for i, t in enumerate(doc.tasks):
+        if i in pairs:
+            previous = pairs[i]
+            if squeeze(previous.text) != squeeze(t.text):
+                result.changed.append(previous.id)
+            revise(session, previous, t, row.id, i, roles[i])
+    result.matched = len(pairs)
+    result.new = insert_tasks(session, [(i, t, roles[i]) for i, t in enumerate(doc.tasks) if i not in pairs], row.id)
+    kept = {t.id for t in pairs.values()}
+    for t in old:
+        if t.id not in kept:
+            t.active = False
+            result.vanished.append(t.id)
+    audit.record(session, actor, "ingest" if current is None else "new_version", "document", row.id,
+                 path=str(path), series=series, version=row.version, matched=result.matched,
+                 changed=result.changed, new=result.new if current else len(result.new), vanished=result.vanished)
+    return result
+
+
+def ingest(engine: Engine, path: Path, registry: Registry, actor: str, first_leads: bool = True) -> FileResult:
+    """Read, extract and store one file in one transaction (DubanError for a file that cannot be read)."""
+    data = path.read_bytes()
+    source = read(path)
+    docs = extract(source)
+    found: dict[int, list[units.Resolved]] = {}
+    resolved = units.resolve(docs, registry)
+    for m in resolved:
+        found.setdefault(id(m.task), []).append(m)
+    digest = sha256(data)
+    result = FileResult(path)
+    with transaction(engine) as session:
+        save_registry_entries(session, resolved)
+        for position, doc in enumerate(docs):
+            if not doc.tasks:
+                result.without_tasks += 1
+                continue
+            known = session.scalars(select(Document).where(Document.file_hash == digest,
+                                                           Document.position == position)).first()
+            if known is not None:
+                result.documents.append(DocumentResult(doc.title or "", known.version, "unchanged"))
+                continue
+            result.documents.append(store_document(session, doc, digest, position, path, source, found,
+                                                   first_leads, actor))
+    return result

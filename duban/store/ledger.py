@@ -1,0 +1,156 @@
+"""The ledger as rows: current tasks with their roles, limits, targets and latest report, read in
+batches so a 100,000-task ledger streams in constant memory. Also the stable task key printed in
+the hidden column of every exported sheet."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from .. import render
+from ..errors import DubanError
+from .models import Deadline, Document, Person, ProgressReport, Target, Task, TaskRole, Unit
+
+BATCH = 1000
+UNIT_ROLES = ("lead_units", "co_units", "resp_units")
+
+
+def task_key(task_id: int) -> str:
+    """"T42-9f1c": the id and a check, so a key typed or pasted wrong is caught, not misread."""
+    return f"T{task_id}-{hashlib.sha256(f'duban-task-{task_id}'.encode()).hexdigest()[:4]}"
+
+
+def parse_task_key(key: str) -> int:
+    """The task id in a key; DubanError for a malformed or altered key."""
+    m = re.fullmatch(r"T(\d+)-[0-9a-f]{4}", key.strip())
+    if not m or task_key(int(m.group(1))) != key.strip():
+        raise DubanError(f"任务ID无效或被改动 (malformed or altered task id) {key!r}")
+    return int(m.group(1))
+
+
+@dataclass
+class Filter:
+    documents: list[int] | None = None  # document ids (current versions)
+    units: list[str] | None = None  # unit ids: tasks where one of them has a unit role
+    leader: str | None = None  # a leader's name or id
+    chapter: str | None = None  # part of the chapter heading
+    status: str | None = None  # latest reported status
+    text: str | None = None  # part of the task text
+
+
+@dataclass
+class Row:
+    id: int
+    document_id: int
+    document: str
+    chapter: str
+    number: str
+    title: str
+    text: str
+    roles: dict[str, list[str]] = field(default_factory=dict)  # role -> labels, in the document's order
+    unit_ids: set[str] = field(default_factory=set)
+    deadlines: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    progress: str = ""
+    status: str = ""
+    percent: float | None = None
+    problem: str = ""
+
+    @property
+    def key(self) -> str:
+        return task_key(self.id)
+
+    def cell(self, *roles: str) -> str:
+        return "、".join(dict.fromkeys(n for r in roles for n in self.roles.get(r, [])))
+
+
+def target_label(t: Target) -> str:
+    return render.target_label({k: getattr(t, k) for k in ("metric", "value", "value_max", "unit", "comparator", "kind")})
+
+
+def find_units(session: Session, name: str) -> list[Unit]:
+    """Units whose id or name is `name`, else whose name contains it ("发改" finds 冠县发展和改革局 only if
+    printed so; the office types the registry name or part of it)."""
+    exact = session.scalars(select(Unit).where(or_(Unit.id == name, Unit.name == name))).all()
+    return list(exact) or list(session.scalars(select(Unit).where(Unit.name.contains(name)).order_by(Unit.id)))
+
+
+def filtered(f: Filter) -> Select:
+    """Current, active tasks that pass the filter (all but status, which needs the latest report)."""
+    q = select(Task.id).join(Document).where(Document.current, Task.active)
+    if f.documents:
+        q = q.where(Document.id.in_(f.documents))
+    if f.units:
+        q = q.where(Task.id.in_(select(TaskRole.task_id).where(TaskRole.unit_id.in_(f.units),
+                                                               TaskRole.role.in_(UNIT_ROLES))))
+    if f.leader:
+        q = q.where(Task.id.in_(select(TaskRole.task_id).outerjoin(Person).where(
+            TaskRole.role == "lead_leaders", or_(TaskRole.printed == f.leader, Person.id == f.leader))))
+    if f.chapter:
+        q = q.where(Task.chapter.contains(f.chapter))
+    if f.text:
+        q = q.where(Task.text.contains(f.text))
+    return q
+
+
+def task_ids(session: Session, f: Filter) -> list[int]:
+    return list(session.scalars(filtered(f).order_by(Document.id, Task.position)))
+
+
+def documents(session: Session, f: Filter) -> list[str]:
+    """Titles of the documents the filtered tasks come from."""
+    return list(session.scalars(select(Document.title).where(Document.id.in_(
+        select(Task.document_id).where(Task.id.in_(filtered(f))))).order_by(Document.id)))
+
+
+def units_of(session: Session, f: Filter) -> list[Unit]:
+    """Units (not groups such as 各乡镇) with a unit role on some filtered task: the sheets of a --by-unit export."""
+    return list(session.scalars(select(Unit).where(Unit.kind != "group", Unit.id.in_(select(TaskRole.unit_id).where(
+        TaskRole.task_id.in_(filtered(f)), TaskRole.role.in_(UNIT_ROLES)))).order_by(Unit.id)))
+
+
+def latest_reports(session: Session, ids: list[int]) -> dict[int, ProgressReport]:
+    latest = {}
+    for r in session.scalars(select(ProgressReport).where(ProgressReport.task_id.in_(ids)).order_by(ProgressReport.id)):
+        latest[r.task_id] = r
+    return latest
+
+
+def batch_rows(session: Session, ids: list[int]) -> list[Row]:
+    titles = dict(session.execute(select(Document.id, Document.title).join(Task).where(Task.id.in_(ids))).all())
+    rows = {t.id: Row(t.id, t.document_id, titles.get(t.document_id) or "", t.chapter, t.number, t.title, t.text)
+            for t in session.scalars(select(Task).where(Task.id.in_(ids)))}
+    for role, unit_id, printed, status, unit_name, person_name, task_id in session.execute(
+            select(TaskRole.role, TaskRole.unit_id, TaskRole.printed, TaskRole.status, Unit.name, Person.name,
+                   TaskRole.task_id).outerjoin(Unit).outerjoin(Person).where(TaskRole.task_id.in_(ids))
+            .order_by(TaskRole.task_id, TaskRole.position)):
+        row = rows[task_id]
+        # a group ("各乡镇（街道）") reads best as printed; an agency by its registry name
+        row.roles.setdefault(role, []).append(printed if status == "group" else unit_name or person_name or printed)
+        if unit_id and role in UNIT_ROLES:
+            row.unit_ids.add(unit_id)
+    for d in session.scalars(select(Deadline).where(Deadline.task_id.in_(ids)).order_by(Deadline.id)):
+        if (label := render.deadline_label(d)) not in rows[d.task_id].deadlines:
+            rows[d.task_id].deadlines.append(label)
+    for t in session.scalars(select(Target).where(Target.task_id.in_(ids)).order_by(Target.id)):
+        rows[t.task_id].targets.append(target_label(t))
+    for task_id, r in latest_reports(session, ids).items():
+        row = rows[task_id]
+        row.progress, row.status, row.percent, row.problem = r.progress, r.status or "", r.percent, r.problem
+    return [rows[i] for i in ids]
+
+
+def rows(session: Session, f: Filter | None = None) -> Iterator[Row]:
+    """The filtered ledger, in document order, a batch of BATCH tasks at a time."""
+    f = f or Filter()
+    ids = task_ids(session, f)
+    for i in range(0, len(ids), BATCH):
+        for row in batch_rows(session, ids[i:i + BATCH]):
+            if f.status is None or row.status == f.status:
+                yield row
+        session.expunge_all()  # keep memory flat on big ledgers
