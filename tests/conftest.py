@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import os
+import uuid
+from functools import cache
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from duban.normalize import normalize
 from duban.records import Source
+from duban.store import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
@@ -36,3 +42,54 @@ def data_dir(tmp_path, monkeypatch):
     """Every test has its own DUBAN_DATA_DIR: a registry edited by hand never changes a result."""
     monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path / "data"))
     return tmp_path / "data"
+
+
+PG_SERVER = os.environ.get("DUBAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@cache
+def pg_reachable() -> str | None:
+    """None if the test PostgreSQL answers, else why not."""
+    engine = create_engine(PG_SERVER, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as c:
+            c.execute(text("select 1"))
+    except OperationalError as e:
+        return str(e.orig).strip().splitlines()[0]
+    finally:
+        engine.dispose()
+    return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path, monkeypatch):
+    """Each store test runs on SQLite and on PostgreSQL (a schema of its own, dropped after). Without
+    a server the PostgreSQL half is skipped, except in CI, where it fails."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'duban.sqlite3'}"
+        monkeypatch.setenv("DUBAN_DATABASE_URL", url)
+        yield url
+        return
+    if why := pg_reachable():
+        message = f"PostgreSQL at {PG_SERVER} unreachable: {why}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_SERVER)
+    with admin.begin() as c:
+        c.execute(text(f"CREATE SCHEMA {schema}"))
+    url = f"{PG_SERVER}?options=-csearch_path%3D{schema}"
+    monkeypatch.setenv("DUBAN_DATABASE_URL", url)
+    yield url
+    with admin.begin() as c:
+        c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture
+def db(database_url):
+    """An engine on a fresh, migrated database."""
+    engine = connect(database_url)
+    yield engine
+    engine.dispose()
