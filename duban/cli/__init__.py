@@ -280,6 +280,3 @@ def units_history() -> None:
 
 
 from . import ledger  # noqa: E402,F401  (registers the ledger commands)
-
-if __name__ == "__main__":
-    app()

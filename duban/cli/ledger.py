@@ -32,7 +32,7 @@ ROLE_NAMES = {"lead_leaders": "牵头领导", "lead_units": "牵头单位", "co_
 
 def engine():
     with user_errors():
-        return connect()
+        return connect(pooled=False)
 
 
 def files_of(paths: list[Path], folder: Path | None) -> list[Path]:

@@ -15,6 +15,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from ..errors import DubanError
 
@@ -37,12 +38,13 @@ def sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def connect(url: str | None = None) -> Engine:
-    """An engine on an up-to-date schema; a database that cannot be reached is a DubanError."""
+def connect(url: str | None = None, pooled: bool = True) -> Engine:
+    """An engine on an up-to-date schema; a database that cannot be reached is a DubanError. A
+    command that runs once and exits asks for no pool: its connections close when it is done."""
     url = url or database_url()
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url)
+    engine = create_engine(url, **({} if pooled else {"poolclass": NullPool}))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", sqlite_pragmas)
     try:
