@@ -15,13 +15,15 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 run: install
-	$(BIN)/duban extract examples/seeds/*.txt --format summary
+	$(BIN)/duban ingest examples/seeds/*.txt
+	$(BIN)/duban summary
 
 test: install
 	$(BIN)/pytest -q
 
 bench: install
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/ledger.py
 
 lint: install
 	$(BIN)/ruff check duban tests bench

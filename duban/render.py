@@ -53,9 +53,17 @@ def deadline_label(d: Deadline) -> str:
     return "".join(d.text.split())
 
 
+def amount(x: float) -> str:
+    """A figure as an office writes it: 7e10 -> "700亿", 535000 -> "53.5万", 94.906 -> "94.906"."""
+    for at_least, size, word in ((1e8, 1e8, "亿"), (1e5, 1e4, "万")):
+        if abs(x) >= at_least:
+            return f"{x / size:.10g}{word}"
+    return f"{x:.10g}"
+
+
 def target_label(t: dict) -> str:
-    """"高新技术企业 ≥10家", "地区生产总值 增长≥6%", "地方标准 1–2项"."""
-    value = f"{t['value']:g}–{t['value_max']:g}" if t["value_max"] is not None else f"{t['value']:g}"
+    """"高新技术企业 ≥10家", "地区生产总值 增长≥6%", "地方标准 1–2项", "总投资 ≥700亿元"."""
+    value = amount(t["value"]) + (f"–{amount(t['value_max'])}" if t["value_max"] is not None else "")
     growth = "增长" if t["kind"] == "growth_pct" else ""
     return f"{t['metric']} {growth}{COMPARATOR[t['comparator']]}{value}{t['unit'] or ''}".strip()
 

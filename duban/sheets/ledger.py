@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -66,8 +65,8 @@ def values(row: Row, seq: int) -> dict[str, str | int]:
 
 
 def width(text: str) -> int:
-    """Display width: a Chinese character takes two columns, a Latin one."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Display width: a Chinese character takes two columns, a Latin one (as GBK counts bytes)."""
+    return len(text.encode("gbk", errors="replace"))
 
 
 def height(cells: dict[str, str | int]) -> float:
@@ -77,14 +76,20 @@ def height(cells: dict[str, str | int]) -> float:
     return min(409, lines * LINE_HEIGHT + 6)
 
 
+def named_styles(book: Workbook) -> None:
+    """Register STYLES once: a cell then takes a style by name, far cheaper than four style objects."""
+    for name, (font, alignment, border, fill) in STYLES.items():
+        style = NamedStyle(name=name, font=font, alignment=alignment)
+        if border:
+            style.border = border
+        if fill:
+            style.fill = fill
+        book.add_named_style(style)
+
+
 def cell(sheet, value, style: str) -> WriteOnlyCell:
     c = WriteOnlyCell(sheet, value=value)
-    font, alignment, border, fill = STYLES[style]
-    c.font, c.alignment = font, alignment
-    if border:
-        c.border = border
-    if fill:
-        c.fill = fill
+    c.style = style
     return c
 
 
@@ -160,6 +165,7 @@ def write_ledger(sheets: list[Sheet], path: Path, title: str, on: date,
         raise DubanError(f"台账只能写出为 .xlsx (the ledger is written as .xlsx, not {path.suffix or 'no suffix'})",
                          path=str(path))
     book = Workbook(write_only=True)
+    named_styles(book)
     taken: set[str] = set()
     written = sum(write_sheet(book, s, title, on, taken, tick) for s in sheets)
     if not sheets:
