@@ -235,24 +235,23 @@ def store_document(session: Session, doc: Extracted, digest: str, position: int,
 def ingest(engine: Engine, path: Path, registry: Registry, actor: str, first_leads: bool = True) -> FileResult:
     """Read, extract and store one file in one transaction (DubanError for a file that cannot be read)."""
     data = path.read_bytes()
+    digest = sha256(data)
+    with transaction(engine) as session:
+        seen = session.scalars(select(Document).where(Document.file_hash == digest).order_by(Document.position)).all()
+    if seen:  # a file is stored whole or not at all, so these bytes are in the ledger already
+        return FileResult(path, [DocumentResult(d.title or "", d.version, "unchanged") for d in seen])
     source = read(path)
     docs = extract(source)
     found: dict[int, list[units.Resolved]] = {}
     resolved = units.resolve(docs, registry)
     for m in resolved:
         found.setdefault(id(m.task), []).append(m)
-    digest = sha256(data)
     result = FileResult(path)
     with transaction(engine) as session:
         save_registry_entries(session, resolved)
         for position, doc in enumerate(docs):
             if not doc.tasks:
                 result.without_tasks += 1
-                continue
-            known = session.scalars(select(Document).where(Document.file_hash == digest,
-                                                           Document.position == position)).first()
-            if known is not None:
-                result.documents.append(DocumentResult(doc.title or "", known.version, "unchanged"))
                 continue
             result.documents.append(store_document(session, doc, digest, position, path, source, found,
                                                    first_leads, actor))
