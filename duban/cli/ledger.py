@@ -28,7 +28,7 @@ from ..store.progress import import_progress
 from . import app, open_registry, out, user_errors
 
 SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
-ROLE_NAMES = {"lead_leaders": "牵头领导", "lead_units": "牵头单位", "co_units": "配合单位", "resp_units": "责任单位"}
+ROLE_NAMES = {k: v for k, v in render.ROLE_NAMES.items() if k != "unattributed_units"}  # the ledger's roles
 
 
 def engine():

@@ -61,7 +61,7 @@ def values(row: Row, seq: int) -> dict[str, str | int]:
     return {"task_key": row.key, "seq": seq, "title": row.title, "text": row.text, "leaders": row.cell("lead_leaders"),
             "lead_units": row.cell("lead_units"), "resp_units": row.cell("co_units", "resp_units"),
             "deadlines": "；".join(row.deadlines), "targets": "；".join(row.targets), "progress": row.progress,
-            "status": row.status, "note": row.problem}
+            "status": row.status, "note": "；".join(filter(None, [row.note, row.problem and f"存在问题：{row.problem}"]))}
 
 
 def width(text: str) -> int:

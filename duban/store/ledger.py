@@ -60,6 +60,7 @@ class Row:
     status: str = ""
     percent: float | None = None
     problem: str = ""
+    note: str = ""
 
     @property
     def key(self) -> str:
@@ -141,7 +142,8 @@ def batch_rows(session: Session, ids: list[int]) -> list[Row]:
         rows[t.task_id].targets.append(target_label(t))
     for task_id, r in latest_reports(session, ids).items():
         row = rows[task_id]
-        row.progress, row.status, row.percent, row.problem = r.progress, r.status or "", r.percent, r.problem
+        row.progress, row.status, row.percent, row.problem, row.note = (
+            r.progress, r.status or "", r.percent, r.problem, r.note)
     return [rows[i] for i in ids]
 
 

@@ -6,7 +6,6 @@ without it, one rejected row means nothing is written."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..sheets.returns import Rejection, Returned, ReturnedSheet
 from . import audit, transaction
+from .documents import squeeze
 from .ledger import UNIT_ROLES, latest_reports
 from .models import Document, Problem, ProgressReport, Task, TaskRole, Unit
 
@@ -26,10 +26,6 @@ class ImportResult:
     unchanged: int = 0  # the same report as the unit's last one: not stored twice
     blank: int = 0
     rejected: list[Rejection] = field(default_factory=list)
-
-
-def squeeze(text: str | None) -> str:
-    return re.sub(r"\s+", "", text or "")
 
 
 def check(session: Session, sheet: ReturnedSheet, unit: str | None) -> tuple[list[tuple[Returned, Task]], list[Rejection]]:
