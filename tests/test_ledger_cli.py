@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect
 from typer.testing import CliRunner
 
 from duban.cli import app
 from duban.extract import extract
 from duban.ingest import read
-from duban.store import MIGRATIONS, migrate, transaction
+from duban.store import migrate, transaction
 from duban.store.ledger import task_key
 from duban.store.models import Base, ProgressReport
 
@@ -59,11 +57,7 @@ def test_summary_tasks_and_show(db):
 def test_migrations_go_down_and_up_again(db):
     tables = set(Base.metadata.tables)
     assert tables <= set(inspect(db).get_table_names())
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with db.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "base")
+    migrate(db, "base", down=True)
     assert not tables & set(inspect(db).get_table_names())
     migrate(db)
     assert tables <= set(inspect(db).get_table_names())

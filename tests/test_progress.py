@@ -220,3 +220,17 @@ def test_concurrent_imports_from_two_processes_lose_no_report(db, database_url, 
     assert reports(db) == expected
     with transaction(db) as s:
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "report")) == len(expected)
+
+
+def test_a_task_reported_twice_in_one_sheet_is_refused(db, unit_sheets, tmp_path):
+    sheet = busiest_sheets(unit_sheets)[0]
+    back = tmp_path / "交回.xlsx"
+    fill(unit_sheets, sheet, back)
+    book = load_workbook(back)
+    ws = book.active
+    filled = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 11).value)
+    ws.append([c.value for c in ws[filled]])
+    book.save(back)
+    result = invoke("import", "progress", str(back), code=1)
+    assert f"同一任务在第{filled}行已填报" in result.output
+    assert reports(db) == set()

@@ -177,6 +177,7 @@ def tasks_cmd(
 
 HIGHLIGHT = {"lead_leaders": "bold magenta", "lead_units": "bold red", "co_units": "bold blue",
              "resp_units": "bold cyan", "deadline": "bold yellow", "target": "bold green"}
+LEGEND = {**ROLE_NAMES, "deadline": "时限", "target": "目标"}
 
 
 def highlighted(task: Task) -> Text:
@@ -205,8 +206,7 @@ def show_cmd(task_id: Annotated[str, typer.Argument(help="任务编号，如 42 
         out.print(f"[bold]{ledger.task_key(task.id)}[/]  {d.title or ''} {d.doc_number or ''} 第{d.version}版  "
                   f"{task.chapter}  第{task.number}项  {d.path}:{task.line}" + ("" if task.active else "  （已从新版本删除）"))
         out.print(highlighted(task))
-        out.print("  ".join(f"[{style}]{name}[/]" for key, style in HIGHLIGHT.items()
-                            for name in [ROLE_NAMES.get(key, {"deadline": "时限", "target": "目标"}.get(key))]))
+        out.print("  ".join(f"[{style}]{LEGEND[key]}[/]" for key, style in HIGHLIGHT.items()))
         roles = Table(title="角色 (roles)")
         for name in ("角色", "原文", "登记簿", "核对"):
             roles.add_column(name)

@@ -119,7 +119,9 @@ def unit_of(rows: list[tuple]) -> str | None:
     return None
 
 
-def read_row(sheet: ReturnedSheet, n: int, cells: tuple, columns: dict[str, int], printed: dict[str, str]):
+def read_row(sheet: ReturnedSheet, n: int, cells: tuple, columns: dict[str, int],
+             printed: dict[str, str]) -> Returned | None:
+    """The row as a report, or None: a blank row is counted, a bad one added to sheet.rejected."""
     def value(key):
         return cells[columns[key]].value if key in columns and columns[key] < len(cells) else None
 
@@ -129,16 +131,16 @@ def read_row(sheet: ReturnedSheet, n: int, cells: tuple, columns: dict[str, int]
         if filled:
             sheet.rejected.append(Rejection(sheet.name, n, printed["task_key"],
                                             "这一行没有任务ID，无法对应到台账任务 (a filled row without a task id)"))
-        return
+        return None
     if not filled:
         sheet.blank += 1
-        return
+        return None
     key = str(raw_key).strip()
     try:
         row = Returned(sheet.name, n, parse_task_key(key), key, value("text"))
-    except Exception as e:
+    except DubanError as e:
         sheet.rejected.append(Rejection(sheet.name, n, printed["task_key"], str(e), key))
-        return
+        return None
     for k, v in filled.items():
         try:
             if k == "status":
@@ -149,8 +151,8 @@ def read_row(sheet: ReturnedSheet, n: int, cells: tuple, columns: dict[str, int]
                 setattr(row, k, str(v).strip())
         except ValueError as e:
             sheet.rejected.append(Rejection(sheet.name, n, printed[k], str(e), key))
-            return
-    sheet.rows.append(row)
+            return None
+    return row
 
 
 def read_sheet(ws) -> ReturnedSheet | None:
@@ -170,16 +172,15 @@ def read_sheet(ws) -> ReturnedSheet | None:
         return sheet
     seen: dict[int, int] = {}
     for n, cells in enumerate(ws.iter_rows(min_row=at + 1), start=at + 1):
-        before = len(sheet.rows)
-        read_row(sheet, n, cells, columns, printed)
-        if len(sheet.rows) > before:
-            row = sheet.rows[-1]
-            if row.task_id in seen:
-                sheet.rows.pop()
-                sheet.rejected.append(Rejection(ws.title, n, printed["task_key"],
-                                                f"同一任务在第{seen[row.task_id]}行已填报 (the task is reported twice)", row.key))
-            else:
-                seen[row.task_id] = n
+        row = read_row(sheet, n, cells, columns, printed)
+        if row is None:
+            continue
+        if row.task_id in seen:
+            sheet.rejected.append(Rejection(ws.title, n, printed["task_key"],
+                                            f"同一任务在第{seen[row.task_id]}行已填报 (the task is reported twice)", row.key))
+            continue
+        seen[row.task_id] = n
+        sheet.rows.append(row)
     return sheet
 
 

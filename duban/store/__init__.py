@@ -54,12 +54,13 @@ def connect(url: str | None = None, pooled: bool = True) -> Engine:
     return engine
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
+def migrate(engine: Engine, revision: str = "head", down: bool = False) -> None:
+    """Upgrade to `revision` (or, with `down`, downgrade to it: "base" empties the database)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 @contextmanager
