@@ -20,7 +20,7 @@ from .ledger import UNIT_MARK
 
 LEX = load("ledger")
 HEADER_SCAN = 10  # the header is among a sheet's first rows
-READ = ("progress", "status", "percent", "problem", "note")
+READ = ("progress", "status", "percent", "value", "problem", "note")
 
 
 def squeeze(value) -> str:
@@ -57,6 +57,7 @@ class Returned:
     progress: str = ""
     status: str | None = None
     percent: float | None = None
+    value: float | None = None  # the figure reached, in the unit of the task's target
     problem: str = ""
     note: str = ""
 
@@ -93,6 +94,16 @@ def percent_of(value, number_format: str = "General") -> float:
     if not 0 <= number <= 100:
         raise ValueError(f"完成比例超出 0–100 (out of range) {value!r}")
     return round(float(number), 2)
+
+
+def value_of(value) -> float:
+    """完成值 as a number: 35, "35", "3,500"; the target's unit is implied."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return float(squeeze(value).replace(",", ""))
+    except ValueError:
+        raise ValueError(f"完成值应为数字，单位同量化目标 (not a number) {str(value).strip()!r}") from None
 
 
 def header_of(rows: list[tuple]) -> tuple[int, dict[str, int], dict[str, str]] | None:
@@ -147,6 +158,8 @@ def read_row(sheet: ReturnedSheet, n: int, cells: tuple, columns: dict[str, int]
                 row.status = status_of(v)
             elif k == "percent":
                 row.percent = percent_of(v, cells[columns[k]].number_format)
+            elif k == "value":
+                row.value = value_of(v)
             else:
                 setattr(row, k, str(v).strip())
         except ValueError as e:

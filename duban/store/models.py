@@ -172,6 +172,8 @@ class ProgressReport(Base):
     reported_by: Mapped[str] = mapped_column(String(100))
     reported_at: Mapped[datetime] = mapped_column(DateTime)
     source: Mapped[str] = mapped_column(Text, default="")  # file, sheet and row it came from
+    value: Mapped[float | None] = mapped_column(Float)  # the figure reached, in the unit of the task's target
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)  # the round it answers
 
 
 class Problem(Base):
@@ -187,6 +189,108 @@ class Problem(Base):
     raised_by: Mapped[str] = mapped_column(String(100))
     raised_at: Mapped[datetime] = mapped_column(DateTime)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id"))
+    due: Mapped[date | None] = mapped_column(Date)  # to be 销号 by then, else flagged overdue
+    assignee: Mapped[str | None] = mapped_column(Text)  # the unit or leader coordinating it (协调)
+
+    steps: Mapped[list[ProblemStep]] = relationship(order_by="ProblemStep.id")
+
+
+class ProblemStep(Base):
+    """One move of a problem through 发现 → 协调 → 解决 → 反馈 → 销号: who, when, what was said."""
+
+    __tablename__ = "problem_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    problem_id: Mapped[int] = mapped_column(ForeignKey("problems.id"), index=True)
+    state: Mapped[str] = mapped_column(String(10))
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    assignee: Mapped[str | None] = mapped_column(Text)
+
+
+class Cycle(Base):
+    """A plan's reporting cycle (每月N日前 / 每季度); its rounds are created with it."""
+
+    __tablename__ = "cycles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    every: Mapped[str] = mapped_column(String(10))  # month, quarter
+    day: Mapped[int] = mapped_column(Integer)  # reports due on this day of the round's month
+    grace: Mapped[int] = mapped_column(Integer, default=0)  # working days late reports still count
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Round(Base):
+    """One 调度: every lead unit reports once on each of its open tasks by `due`; reports until
+    `closes` (due + grace working days) count as late; after that, or once locked, the round is shut."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (UniqueConstraint("document_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id"))  # None: opened ad hoc
+    name: Mapped[str] = mapped_column(String(100))  # 2024年3月, 2024年第一季度, 专项调度
+    opens: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    closes: Mapped[date] = mapped_column(Date)
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime)  # locked by the office before `closes`
+    opened_by: Mapped[str] = mapped_column(String(100))
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+
+    document: Mapped[Document] = relationship()
+
+
+class StatusOverride(Base):
+    """The office's own reading of a task's status, with its reason; status None lifts the last one."""
+
+    __tablename__ = "status_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    status: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Instruction(Base):
+    """A leader's instruction (批示) on a task."""
+
+    __tablename__ = "instructions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    leader: Mapped[str] = mapped_column(String(100))
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+
+
+class Extension(Base):
+    """A request (延期申请) to move a task's time limit; the office approves or refuses it. Rows are
+    never deleted: the history of a task's limits is its extensions in order."""
+
+    __tablename__ = "extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    old_due: Mapped[date | None] = mapped_column(Date)
+    new_due: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(10), default="待审批")  # 待审批, 已批准, 已驳回
+    requested_by: Mapped[str] = mapped_column(String(100))
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision: Mapped[str] = mapped_column(Text, default="")
 
 
 class User(Base):

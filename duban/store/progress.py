@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from ..sheets.returns import Rejection, Returned, ReturnedSheet
 from . import audit, transaction
 from .documents import squeeze
 from .ledger import UNIT_ROLES, latest_reports
-from .models import Document, Problem, ProgressReport, Task, TaskRole, Unit
+from .models import Document, Problem, ProgressReport, Round, Task, TaskRole, Unit
 
 
 @dataclass
@@ -56,36 +56,57 @@ def check(session: Session, sheet: ReturnedSheet, unit: str | None) -> tuple[lis
     return ok, rejected
 
 
-def same_as_last(last: ProgressReport | None, r: Returned, unit: str | None) -> bool:
-    return last is not None and last.unit_id == unit and (last.progress, last.status, last.percent, last.problem) == (
-        r.progress, r.status, r.percent, r.problem)
+def round_for(session: Session, document_id: int, at: datetime) -> Round | None:
+    """The reporting round a report made at `at` answers: open on that day and not locked (the earliest
+    due first, where an ad hoc round overlaps a monthly one)."""
+    return session.scalars(select(Round).where(
+        Round.document_id == document_id, Round.opens <= at.date(), Round.closes >= at.date(),
+        or_(Round.locked_at.is_(None), Round.locked_at > at)).order_by(Round.due, Round.id).limit(1)).first()
 
 
-def apply(session: Session, rows: list[tuple[Returned, Task]], unit: str | None, actor: str, source: str) -> tuple[int, int]:
+def same_as_last(last: ProgressReport | None, r: Returned, unit: str | None, round_id: int | None) -> bool:
+    """Nothing new: the unit's last report says the same, in the same round (a new round's report of an
+    unchanged task is stored: it answers that round)."""
+    return last is not None and last.unit_id == unit and last.round_id == round_id and (
+        last.progress, last.status, last.percent, last.value, last.problem) == (
+        r.progress, r.status, r.percent, r.value, r.problem)
+
+
+def store_report(session: Session, r: Returned, task: Task, unit: str | None, actor: str, at: datetime,
+                 source: str) -> ProgressReport:
+    """One report (and the problem it raises), attached to the round it answers, audited."""
+    found = round_for(session, task.document_id, at)
+    report = ProgressReport(task_id=task.id, unit_id=unit, status=r.status, progress=r.progress, percent=r.percent,
+                            value=r.value, problem=r.problem, note=r.note, reported_by=actor, reported_at=at,
+                            source=source, round_id=found.id if found else None)
+    session.add(report)
+    session.flush()
+    if r.problem:
+        session.add(Problem(task_id=task.id, unit_id=unit, text=r.problem, raised_by=actor, raised_at=at,
+                            report_id=report.id))
+    audit.record(session, actor, "report", "task", task.id, report=report.id, unit=unit, status=r.status,
+                 percent=r.percent, value=r.value, round=found.name if found else None, source=source)
+    return report
+
+
+def apply(session: Session, rows: list[tuple[Returned, Task]], unit: str | None, actor: str, source: str,
+          at: datetime | None = None) -> tuple[int, int]:
     """Write the reports; (applied, unchanged)."""
     latest = latest_reports(session, [t.id for _, t in rows])
+    at = at or datetime.now()
     applied = unchanged = 0
-    now = datetime.now()
     for r, task in rows:
-        if same_as_last(latest.get(task.id), r, unit):
+        found = round_for(session, task.document_id, at)
+        if same_as_last(latest.get(task.id), r, unit, found.id if found else None):
             unchanged += 1
             continue
-        where = f"{source}:{r.sheet}!{r.row}"
-        report = ProgressReport(task_id=task.id, unit_id=unit, status=r.status, progress=r.progress, percent=r.percent,
-                                problem=r.problem, note=r.note, reported_by=actor, reported_at=now, source=where)
-        session.add(report)
-        session.flush()
-        if r.problem:
-            session.add(Problem(task_id=task.id, unit_id=unit, text=r.problem, raised_by=actor, raised_at=now,
-                                report_id=report.id))
-        audit.record(session, actor, "report", "task", task.id, report=report.id, unit=unit, status=r.status,
-                     percent=r.percent, source=where)
+        store_report(session, r, task, unit, actor, at, f"{source}:{r.sheet}!{r.row}" if r.row else source)
         applied += 1
     return applied, unchanged
 
 
 def import_progress(engine: Engine, path: Path, sheets: list[ReturnedSheet], actor: str, unit: str | None = None,
-                    partial: bool = False) -> ImportResult:
+                    partial: bool = False, at: datetime | None = None) -> ImportResult:
     """Apply the returned sheets: all valid or nothing (unless `partial`). `unit` overrides the unit
     the sheet names; a sheet naming none reports as the office."""
     result = ImportResult(blank=sum(s.blank for s in sheets))
@@ -102,7 +123,7 @@ def import_progress(engine: Engine, path: Path, sheets: list[ReturnedSheet], act
         if result.rejected and not partial:
             return result
         for who, ok in checked:
-            applied, unchanged = apply(session, ok, who, actor, path.name)
+            applied, unchanged = apply(session, ok, who, actor, path.name, at)
             result.applied += applied
             result.unchanged += unchanged
         audit.record(session, actor, "import_progress", "file", path.name, applied=result.applied,

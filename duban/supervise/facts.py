@@ -1,0 +1,114 @@
+"""What the rules need to know about each task on a given day, read in one pass: its lead units and
+leaders, its time limit, targets, the reports, approved extensions and office overrides made by the
+end of that day. Anything later is left out, so any past day can be replayed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..store.ledger import task_key
+from ..store.models import (Deadline, Document, Extension, Person, ProgressReport, StatusOverride, Target, Task,
+                            TaskRole, Unit)
+
+
+def end_of(day: date) -> datetime:
+    return datetime.combine(day, time.max)
+
+
+@dataclass
+class Report:
+    id: int
+    unit_id: str | None
+    status: str | None
+    percent: float | None
+    value: float | None
+    at: datetime
+    round_id: int | None
+
+
+@dataclass
+class Facts:
+    id: int
+    document_id: int
+    number: str
+    title: str
+    chapter: str
+    starts: date | None  # the document's date: the task's clock starts then
+    due: date | None  # the printed time limit (the latest, where there are several)
+    standing: bool  # 长期坚持: no end, or only a recurring duty
+    lead_units: dict[str, str] = field(default_factory=dict)  # unit id -> registry name (groups left out)
+    leaders: list[str] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)  # in order, up to the day
+    extensions: list[Extension] = field(default_factory=list)  # approved by the day, in order
+    override: StatusOverride | None = None  # the office's latest reading, if not lifted
+
+    @property
+    def key(self) -> str:
+        return task_key(self.id)
+
+    @property
+    def extended_to(self) -> date | None:
+        return self.extensions[-1].new_due if self.extensions else None
+
+
+def of_tasks(session: Session, as_of: date, documents: Iterable[int] | None = None,
+             tasks: Iterable[int] | None = None) -> dict[int, Facts]:
+    """Facts of the current, active tasks (of some documents, or some tasks), by task id."""
+    q = select(Task, Document.date).join(Document).where(Document.current, Task.active)
+    if documents is not None:
+        q = q.where(Document.id.in_(list(documents)))
+    if tasks is not None:
+        q = q.where(Task.id.in_(list(tasks)))
+    facts = {t.id: Facts(t.id, t.document_id, t.number, t.title, t.chapter, day, None, False)
+             for t, day in session.execute(q.order_by(Document.id, Task.position))}
+    ids, cutoff = list(facts), end_of(as_of)
+    add_roles(session, facts, ids)
+    add_limits(session, facts, ids)
+    add_history(session, facts, ids, cutoff)
+    return facts
+
+
+def add_roles(session: Session, facts: dict[int, Facts], ids: list[int]) -> None:
+    for task_id, role, unit_id, kind, name, person, printed in session.execute(
+            select(TaskRole.task_id, TaskRole.role, TaskRole.unit_id, Unit.kind, Unit.name, Person.name,
+                   TaskRole.printed).outerjoin(Unit).outerjoin(Person).where(TaskRole.task_id.in_(ids))
+            .order_by(TaskRole.task_id, TaskRole.position)):
+        if role == "lead_units" and unit_id and kind != "group":
+            facts[task_id].lead_units[unit_id] = name
+        elif role == "lead_leaders":
+            facts[task_id].leaders.append(person or printed)
+
+
+def add_limits(session: Session, facts: dict[int, Facts], ids: list[int]) -> None:
+    for d in session.scalars(select(Deadline).where(Deadline.task_id.in_(ids))):
+        f = facts[d.task_id]
+        if d.kind == "standing":
+            f.standing = True
+        elif d.recurrence is None and d.due is not None and (f.due is None or d.due > f.due):
+            f.due = d.due
+    for f in facts.values():
+        f.standing = f.standing or f.due is None
+    for t in session.scalars(select(Target).where(Target.task_id.in_(ids)).order_by(Target.id)):
+        facts[t.task_id].targets.append(t)
+
+
+def add_history(session: Session, facts: dict[int, Facts], ids: list[int], cutoff: datetime) -> None:
+    for r in session.scalars(select(ProgressReport).where(ProgressReport.task_id.in_(ids),
+                                                          ProgressReport.reported_at <= cutoff)
+                             .order_by(ProgressReport.reported_at, ProgressReport.id)):
+        facts[r.task_id].reports.append(Report(r.id, r.unit_id, r.status, r.percent, r.value, r.reported_at,
+                                               r.round_id))
+    for e in session.scalars(select(Extension).where(Extension.task_id.in_(ids), Extension.state == "已批准",
+                                                     Extension.decided_at <= cutoff)
+                             .order_by(Extension.decided_at, Extension.id)):
+        facts[e.task_id].extensions.append(e)
+    for o in session.scalars(select(StatusOverride).where(StatusOverride.task_id.in_(ids),
+                                                          StatusOverride.at <= cutoff)
+                             .order_by(StatusOverride.at, StatusOverride.id)):
+        facts[o.task_id].override = o if o.status else None

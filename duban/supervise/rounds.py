@@ -1,0 +1,159 @@
+"""Reporting rounds (调度). A plan's cycle (每月N日前, 每季度) creates its rounds at once; the office may
+open an ad hoc round. Each round expects one report per open task per lead unit: a task already
+completed is not asked again. A round's reports are due on `due`; those made in the next `grace`
+working days count as late; then (or when the office locks it) the round is shut and whoever has
+not reported has missed it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import DubanError
+from ..store import audit
+from ..store.models import Cycle, Document, ProgressReport, Round
+from . import calendar, facts, status
+
+EVERY = {"month": 1, "quarter": 3}
+
+
+def round_name(every: str, year: int, month: int) -> str:
+    return f"{year}年{month}月" if every == "month" else f"{year}年第{'一二三四'[(month - 1) // 3]}季度"
+
+
+def due_days(every: str, day: int, start: date, end: date) -> list[tuple[str, date]]:
+    """(name, due) of each round from `start` to `end`: day `day` of every month (or of each quarter's
+    last month), moved to the next working day when it falls on a weekend or holiday."""
+    step, found = EVERY[every], []
+    year, month = start.year, start.month
+    if every == "quarter":
+        month += (3 - month % 3) % 3
+    while (year, month) <= (end.year, end.month):
+        last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+        due = calendar.next_workday(date(year, month, min(day, last)))
+        if start <= due:
+            found.append((round_name(every, year, month), due))
+        year, month = year + (month + step - 1) // 12, (month + step - 1) % 12 + 1
+    return found
+
+
+def plan_cycle(session: Session, document_id: int, every: str, day: int, actor: str, grace: int | None = None,
+               start: date | None = None, end: date | None = None) -> list[Round]:
+    """Give a document its reporting cycle and create the cycle's rounds (contiguous: each opens the day
+    after the previous one closes)."""
+    doc = document(session, document_id)
+    if every not in EVERY or not 1 <= day <= 31:
+        raise DubanError(f"报送周期应为 month 或 quarter，日期 1–31 (bad cycle {every!r} day {day})")
+    grace = status.RULES["rounds"]["grace"] if grace is None else grace
+    start = start or doc.date or date.today()
+    end = end or date(start.year, 12, 31)
+    cycle = Cycle(document_id=doc.id, every=every, day=day, grace=grace, start=start, end=end, created_by=actor,
+                  created_at=datetime.now())
+    session.add(cycle)
+    session.flush()
+    rounds, opens = [], start
+    for name, due in due_days(every, day, start, end):
+        rounds.append(add_round(session, doc.id, name, opens, due, grace, actor, cycle.id))
+        opens = rounds[-1].closes + timedelta(days=1)
+    audit.record(session, actor, "plan_cycle", "document", doc.id, every=every, day=day, grace=grace,
+                 rounds=[r.name for r in rounds])
+    return rounds
+
+
+def open_round(session: Session, document_id: int, name: str, due: date, actor: str, grace: int | None = None,
+               opens: date | None = None) -> Round:
+    """An ad hoc round (专项调度) opened by the office."""
+    doc = document(session, document_id)
+    grace = status.RULES["rounds"]["grace"] if grace is None else grace
+    found = add_round(session, doc.id, name, opens or date.today(), due, grace, actor)
+    audit.record(session, actor, "open_round", "round", found.id, name=name, due=due.isoformat(), grace=grace)
+    return found
+
+
+def add_round(session: Session, document_id: int, name: str, opens: date, due: date, grace: int, actor: str,
+              cycle_id: int | None = None) -> Round:
+    if session.scalar(select(Round.id).where(Round.document_id == document_id, Round.name == name)):
+        raise DubanError(f"这份公文已有调度轮次“{name}” (the round already exists)")
+    if due < opens:
+        raise DubanError(f"调度“{name}”的报送截止日 {due} 早于开始日 {opens} (due before it opens)")
+    found = Round(document_id=document_id, cycle_id=cycle_id, name=name, opens=opens, due=due,
+                  closes=calendar.add_workdays(due, grace), opened_by=actor, opened_at=datetime.now())
+    session.add(found)
+    session.flush()
+    return found
+
+
+def lock_round(session: Session, round_id: int, actor: str, at: datetime | None = None) -> Round:
+    found = session.get(Round, round_id)
+    if found is None:
+        raise DubanError(f"没有调度轮次 {round_id} (no such round)")
+    found.locked_at = at or datetime.now()
+    audit.record(session, actor, "lock_round", "round", found.id, at=found.locked_at.isoformat())
+    return found
+
+
+def document(session: Session, document_id: int) -> Document:
+    doc = session.get(Document, document_id)
+    if doc is None or not doc.current:
+        raise DubanError(f"台账中没有现行公文 {document_id} (no such current document)")
+    return doc
+
+
+def shut(r: Round, as_of: date) -> bool:
+    return as_of >= r.closes or (r.locked_at is not None and r.locked_at.date() <= as_of)
+
+
+def rounds_of(session: Session, document_ids: list[int] | None = None) -> list[Round]:
+    q = select(Round).order_by(Round.due, Round.id)
+    return list(session.scalars(q.where(Round.document_id.in_(document_ids)) if document_ids else q))
+
+
+def find_round(session: Session, name: str) -> Round:
+    """A round by id or name; DubanError when none or several match."""
+    q = select(Round).where(Round.id == int(name)) if name.isdigit() else select(Round).where(Round.name == name)
+    found = list(session.scalars(q))
+    if len(found) != 1:
+        raise DubanError(f"调度轮次“{name}”{'不存在' if not found else '有多个，请用编号'} (no such round, or several)")
+    return found[0]
+
+
+@dataclass
+class Tally:
+    """Who has reported in a round, by (task id, unit id)."""
+
+    round: Round
+    on_time: dict[tuple[int, str], datetime] = field(default_factory=dict)
+    late: dict[tuple[int, str], datetime] = field(default_factory=dict)
+    missed: list[tuple[int, str]] = field(default_factory=list)  # the round is shut
+    pending: list[tuple[int, str]] = field(default_factory=list)  # not yet, the round still open
+
+    @property
+    def expected(self) -> int:
+        return len(self.on_time) + len(self.late) + len(self.missed) + len(self.pending)
+
+
+def expected(session: Session, r: Round) -> list[tuple[int, str]]:
+    """(task, lead unit) pairs the round asks for: tasks not completed before it opened."""
+    before = r.opens - timedelta(days=1)
+    found = facts.of_tasks(session, before, documents=[r.document_id])
+    return [(f.id, unit) for f in found.values() if status.derive(f, before).status != status.DONE
+            for unit in f.lead_units]
+
+
+def tally(session: Session, r: Round, as_of: date) -> Tally:
+    first: dict[tuple[int, str], datetime] = {}
+    for task_id, unit_id, at in session.execute(
+            select(ProgressReport.task_id, ProgressReport.unit_id, ProgressReport.reported_at)
+            .where(ProgressReport.round_id == r.id, ProgressReport.reported_at <= facts.end_of(as_of))
+            .order_by(ProgressReport.reported_at)):
+        first.setdefault((task_id, unit_id), at)
+    t = Tally(r)
+    for pair in expected(session, r):
+        if (at := first.get(pair)) is not None:
+            (t.on_time if at.date() <= r.due else t.late)[pair] = at
+        else:
+            (t.missed if shut(r, as_of) else t.pending).append(pair)
+    return t

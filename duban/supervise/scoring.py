@@ -1,0 +1,100 @@
+"""Assessment (考核) for a period: every lead unit starts from the base score and gains or loses the
+points the rules file gives each event (on-time completion, lateness, missed rounds, problems left
+open), one explained line per event; leaders are scored on the events of the tasks they lead or
+whose lead units they oversee (分管). Ties share a rank (1, 2, 2, 4)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+from sqlalchemy.orm import Session
+
+from ..lexicon import load
+from . import problems, rounds, warnings
+from .records import Ranked
+from .status import ymd
+
+
+@dataclass
+class Line:
+    unit: str  # unit id
+    task_id: int
+    rule: str
+    points: float
+    text: str
+
+
+def rules_of(path: Path | None = None) -> dict:
+    return load("assessment") if path is None else yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def task_lines(e: warnings.Entry, start: date, end: date) -> list[tuple[str, str]]:
+    """(rule, what happened) events of one task in the period, for each of its lead units."""
+    s, f = e.status, e.facts
+    what = f"任务{f.number}“{f.title}”"
+    if s.completed_on and start <= s.completed_on <= end:
+        late = s.due is not None and s.completed_on > s.due
+        return [("completed_late" if late else "completed_on_time", f"{what}{ymd(s.completed_on)}完成")]
+    if s.overdue:
+        return [("overdue", f"{what}逾期{s.overdue}个工作日未完成")]
+    return [("behind", f"{what}{s.reasons[-1]}")] if s.behind else []
+
+
+def events(session: Session, start: date, end: date, documents: list[int] | None = None) -> tuple[list[Line], dict]:
+    """Every scored event of the period (without points yet), and the board of `end`."""
+    board = warnings.board(session, end, documents)
+    by_task = {e.facts.id: e for e in board}
+    found = []
+    for e in board:
+        for rule, text in task_lines(e, start, end):
+            found += [Line(u, e.facts.id, rule, 0, text) for u in e.facts.lead_units]
+    for r in rounds.rounds_of(session, documents):
+        if start <= r.due <= end and rounds.shut(r, end):
+            t = rounds.tally(session, r, end)
+            found += [Line(u, task, "late_report", 0, f"“{r.name}”调度任务{by_task[task].facts.number}逾期报送")
+                      for task, u in t.late if task in by_task]
+            found += [Line(u, task, "missed_report", 0, f"“{r.name}”调度任务{by_task[task].facts.number}未报送")
+                      for task, u in t.missed if task in by_task]
+    for p in problems.problems(session, end, list(by_task)):
+        if problems.overdue(p, end):
+            f = by_task[p.task_id].facts
+            found += [Line(u, f.id, "problem_overdue", 0, f"问题#{p.id}（任务{f.number}）逾期未销号")
+                      for u in f.lead_units]
+    return found, by_task
+
+
+def ranked(scores: dict[str, float], explained: dict[str, list[str]]) -> list[Ranked]:
+    order = sorted(scores, key=lambda k: (-scores[k], k))
+    return [Ranked(1 + sum(scores[o] > scores[k] for o in order), k, scores[k], explained[k]) for k in order]
+
+
+def assess(session: Session, start: date, end: date, documents: list[int] | None = None, rules: dict | None = None,
+           leaders: dict[str, list[str]] | None = None) -> tuple[list[Ranked], list[Ranked]]:
+    """(units ranked, leaders ranked) for the period; `leaders` maps a leader to the units they oversee."""
+    rules = rules or rules_of()
+    lines, by_task = events(session, start, end, documents)
+    names = {u: n for e in by_task.values() for u, n in e.facts.lead_units.items()}
+    units = score(list(names.values()), [(names[x.unit], x) for x in lines], rules)
+    oversees = {leader: set(us) for leader, us in (leaders or {}).items()}
+    for e in by_task.values():
+        for leader in e.facts.leaders:
+            oversees.setdefault(leader, set())
+    chosen = [(leader, x) for x in lines for leader, us in oversees.items()
+              if x.unit in us or names[x.unit] in us or leader in by_task[x.task_id].facts.leaders]
+    return units, score(list(oversees), chosen, rules)
+
+
+def score(names: list[str], lines: list[tuple[str, Line]], rules: dict) -> list[Ranked]:
+    """Each name's base plus the points of its lines, explained line by line, ranked."""
+    base = rules["base"]
+    totals = defaultdict(float, {name: base for name in names})
+    explained = defaultdict(list, {name: [f"基础分 {base:g}"] for name in names})
+    for name, x in lines:
+        rule = rules["rules"][x.rule]
+        totals[name] += rule["points"]
+        explained[name].append(f"{rule['label']} {rule['points']:+g}：{x.text}")
+    return ranked(dict(totals), explained)

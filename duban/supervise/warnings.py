@@ -1,0 +1,76 @@
+"""The three-colour warnings of the 督办单 practice: red when a task is overdue or a lead unit missed the
+last shut round, yellow when it is behind 序时进度 (or not started late into its period), blue when its
+time limit is a few working days away. The worst colour wins; every reason is kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from . import calendar, facts, rounds, status
+from .facts import Facts
+from .status import RULES, Status, ymd
+
+
+@dataclass
+class Warning:
+    colour: str | None = None  # red, yellow, blue
+    reasons: list[str] = field(default_factory=list)
+
+    def raise_to(self, colour: str, reason: str) -> None:
+        order = (None, "blue", "yellow", "red")
+        if order.index(colour) > order.index(self.colour):
+            self.colour = colour
+        self.reasons.append(reason)
+
+
+@dataclass
+class Entry:
+    """A task on a day: what is known, its status, its warning."""
+
+    facts: Facts
+    status: Status
+    warning: Warning
+
+
+def warn(f: Facts, s: Status, as_of: date, missed: dict[str, str], rules: dict = RULES) -> Warning:
+    """`missed`: unit id -> the name of the shut round it did not report in."""
+    w = Warning()
+    if s.status in (status.DONE, "长期坚持") and not missed:
+        return w
+    if s.overdue:
+        w.raise_to("red", f"逾期{s.overdue}个工作日（时限{ymd(s.due)}）")
+    for unit, name in missed.items():
+        w.raise_to("red", f"{f.lead_units.get(unit, unit)}未报送“{name}”调度")
+    if s.behind and not s.overdue:
+        w.raise_to("yellow", s.reasons[-1])
+    if s.status == "未启动" and (s.expected or 0) >= rules["warnings"]["not_started_yellow"]:
+        w.raise_to("yellow", f"尚未启动，序时进度已达{status.pct(s.expected)}")
+    if s.status != status.DONE and s.due and not s.overdue and (
+            left := calendar.workdays_between(as_of, s.due)) <= rules["warnings"]["blue_workdays"]:
+        w.raise_to("blue", f"距时限{ymd(s.due)}还有{left}个工作日")
+    return w
+
+
+def last_missed(session: Session, as_of: date, documents: list[int]) -> dict[int, dict[str, str]]:
+    """task id -> {unit id: round name} for the latest round of each document shut by `as_of`."""
+    missed: dict[int, dict[str, str]] = {}
+    for doc in documents:
+        shut = [r for r in rounds.rounds_of(session, [doc]) if rounds.shut(r, as_of)]
+        if shut:
+            for task_id, unit in rounds.tally(session, shut[-1], as_of).missed:
+                missed.setdefault(task_id, {})[unit] = shut[-1].name
+    return missed
+
+
+def board(session: Session, as_of: date, documents: list[int] | None = None, rules: dict = RULES) -> list[Entry]:
+    """Every current task (of some documents) with its status and warning on `as_of`."""
+    found = facts.of_tasks(session, as_of, documents)
+    missed = last_missed(session, as_of, sorted({f.document_id for f in found.values()}))
+    entries = []
+    for f in found.values():
+        s = status.derive(f, as_of, rules)
+        entries.append(Entry(f, s, warn(f, s, as_of, missed.get(f.id, {}), rules)))
+    return entries
