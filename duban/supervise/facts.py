@@ -12,8 +12,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..store.ledger import task_key
-from ..store.models import (Deadline, Document, Extension, Person, ProgressReport, StatusOverride, Target, Task,
-                            TaskRole, Unit)
+from ..store.models import (
+    Deadline,
+    Document,
+    Extension,
+    Person,
+    ProgressReport,
+    StatusOverride,
+    Target,
+    Task,
+    TaskRole,
+    Unit,
+)
 
 
 def end_of(day: date) -> datetime:

@@ -1,7 +1,7 @@
 """The round's bulletin (通报) as the office sends it: a .docx in the GB/T 9704-2012 look (red
 masthead and rule, 仿宋 三号 body on a 28.95 pt grid, 黑体/楷体 headings, bordered tables, "— 1 —"
 page numbers) and the same text as Markdown for the web UI. The content is built once as a list of
-blocks and both writers only lay it out, so the two can never disagree on a figure."""
+blocks that both writers only lay out, so the two can never disagree on a figure."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pathlib import Path
 
 import cn2an
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -22,7 +21,7 @@ from ..supervise.records import COLOUR_NAMES, COLOURS, STATUSES, Bulletin
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 XIAOBIAOSONG, FANGSONG, HEITI, KAITI, SONGTI = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
-BODY_PT, TITLE_PT, TABLE_PT, LINE_PT = 16, 22, 12, 28.95  # 三号, 二号, 小四; 22 lines to the page
+BODY_PT, TITLE_PT, TABLE_PT, LINE_PT = 16, 22, 10.5, 28.95  # 三号, 二号, 五号; 22 lines to the page
 TEXT_MM = 156  # the 版心 width: 210 - 28 - 26
 TITLE_FITS = 19  # full-width characters of 二号 on one line of the 版心 (20, less Latin spacing)
 BREAK_BEFORE = ("推进", "落实", "进展", "完成", "情况", "的通报")  # where a title's predicate starts
@@ -30,7 +29,7 @@ CENTER, LEFT, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALI
 NEXT_STEPS = (
     "各牵头单位要对照进度滞后任务逐项分析原因、制定整改措施，明确完成时限，确保按期完成。",
     "未按时报送的单位要于3个工作日内补报进度情况，并书面说明未按时报送的原因。",
-    "各责任单位要严格落实按月报送制度，如实反映工作进展；县政府督查室将持续跟踪督办，督办结果纳入年度综合考核。",
+    "各责任单位要严格落实按月报送制度，如实反映工作进展。我室将持续跟踪督办，督办结果纳入年度综合考核。",
 )
 
 
@@ -42,7 +41,7 @@ class Table:
     align: str  # one letter a column: l(eft) or c(entre)
 
 
-Block = tuple[str, "str | Table"]  # (kind, text or table); kinds are the keys of DOCX_BLOCKS
+Block = tuple[str, "str | Table"]  # (kind, text or table); the kinds are the keys of MD_BLOCKS
 
 
 def percent(part: int, whole: int) -> str:
@@ -51,10 +50,6 @@ def percent(part: int, whole: int) -> str:
 
 def cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
-
-
-def cn_item(n: int) -> str:
-    return f"（{cn2an.an2cn(n)}）"
 
 
 def width(s: str) -> float:
@@ -67,9 +62,8 @@ def width(s: str) -> float:
 
 def opening(b: Bulletin) -> str:
     plans = "".join(f"《{t}》" for t in b.documents)
-    basis = f"为推动{plans}确定的各项重点任务落地落实" if plans else "为推动各项重点任务落地落实"
-    return (f"{basis}，县政府督查室对{b.round_name}重点工作任务推进情况进行了调度。"
-            f"现将截至{cn_date(b.as_of)}的有关情况通报如下：")
+    return (f"为推动{plans}确定的各项重点任务落地落实，{b.issuer}对{b.round_name}重点工作任务推进情况"
+            f"进行了调度。现将截至{cn_date(b.as_of)}的有关情况通报如下：").replace("为推动确定的", "为推动")
 
 
 def totals(b: Bulletin) -> str:
@@ -86,17 +80,17 @@ def chapter_table(b: Bulletin) -> Table:
     if rows:
         rows.append(("合计", *(sum(column) for column in list(zip(*rows, strict=True))[1:])))
     cells = [tuple(map(str, r)) for r in rows]
-    return Table(("章节", "任务数", *STATUSES), cells, (52, 20, *(12,) * len(STATUSES)), "l" + "c" * 8)
+    return Table(("章节", "任务数", *STATUSES), cells, (44, 14, *(14,) * len(STATUSES)), "l" + "c" * 8)
 
 
 def behind_table(b: Bulletin) -> Table:
     rows = [(str(i), t.number, t.title, t.units, t.reason) for i, t in enumerate(b.behind, 1)]
-    return Table(("序号", "任务编号", "任务名称", "牵头单位", "情况"), rows, (13, 22, 51, 34, 36), "cclll")
+    return Table(("序号", "任务编号", "任务名称", "牵头单位", "情况"), rows, (11, 18, 57, 34, 36), "cclll")
 
 
 def missing_table(b: Bulletin) -> Table:
     rows = [(str(i), m.unit, str(m.missed), "、".join(m.tasks)) for i, m in enumerate(b.missing, 1)]
-    return Table(("序号", "单位", "未报送任务数", "涉及任务"), rows, (13, 45, 28, 70), "clcl")
+    return Table(("序号", "单位", "未报送任务数", "涉及任务"), rows, (11, 45, 24, 76), "clcl")
 
 
 def ranking_table(b: Bulletin) -> Table:
@@ -105,16 +99,16 @@ def ranking_table(b: Bulletin) -> Table:
 
 
 def section(heading: str, table: Table, intro: str, empty: str) -> list[Block]:
-    body: list[Block] = [("para", intro), ("table", table)] if table.rows else [("para", empty)]
-    return [("h1", heading), *body]
+    return [("h1", heading), *([("para", intro), ("table", table)] if table.rows else [("para", empty)])]
 
 
 def annex(b: Bulletin) -> list[Block]:
-    blocks: list[Block] = [("annex", "考核得分说明")]
+    """The attachment: each ranked unit under a （一） heading, one line a scoring rule applied."""
+    out: list[Block] = [("annex", "考核得分说明")]
     for i, r in enumerate(b.ranking, 1):
-        blocks += [("h2", f"{cn_item(i)}{r.name}（第{r.rank}名，{r.score:.1f}分）")]
-        blocks += [("para", line) for line in r.explanation]
-    return blocks
+        out += [("h2", f"（{cn2an.an2cn(i)}）{r.name}（第{r.rank}名，{r.score:.1f}分）")]
+        out += [("para", line) for line in r.explanation]
+    return out
 
 
 def blocks(b: Bulletin) -> list[Block]:
@@ -122,8 +116,7 @@ def blocks(b: Bulletin) -> list[Block]:
     ranked = bool(b.ranking)
     out: list[Block] = [("issuer", b.issuer), ("number", b.doc_number), ("title", b.title), ("para", opening(b))]
     out += [("h1", "一、总体情况"), ("para", totals(b))]
-    out += section("二、分章节推进情况", chapter_table(b),
-                   "各章节任务推进情况如下：", "本期无分章节统计。")
+    out += section("二、分章节推进情况", chapter_table(b), "各章节任务推进情况如下：", "本期无分章节统计。")
     out += section("三、进度滞后任务", behind_table(b), f"本期共有{len(b.behind)}项任务进度滞后，具体如下：",
                    "本期无进度滞后任务。")
     out += section("四、未按时报送单位", missing_table(b), f"本期共有{len(b.missing)}个单位未按时报送，具体如下：",
@@ -131,9 +124,8 @@ def blocks(b: Bulletin) -> list[Block]:
     out += section("五、考核排名", ranking_table(b), "本期各单位考核得分及排名如下：", "本期未进行考核排名。")
     out += [("para", "各单位得分的具体说明详见附件。")] if ranked else []
     out += [("h1", "六、下一步工作要求"), *(("para", s) for s in NEXT_STEPS)]
-    out += [("para", "附件：考核得分说明")] if ranked else []
-    out += [("sign", f"{b.issuer}\n{cn_date(b.as_of)}")]
-    return out + (annex(b) if ranked else [])
+    out += [("attached", "附件：考核得分说明")] if ranked else []
+    return [*out, ("sign", f"{b.issuer}\n{cn_date(b.as_of)}"), *(annex(b) if ranked else [])]
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -141,17 +133,15 @@ def blocks(b: Bulletin) -> list[Block]:
 
 def md_table(t: Table) -> str:
     def line(cells) -> str:
-        return "| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+        return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
 
-    rule = line(":---:" if a == "c" else ":---" for a in t.align)
-    return "\n".join([line(t.header), rule, *(line(r) for r in t.rows)])
+    return "\n".join([line(t.header), line(":---:" if a == "c" else ":---" for a in t.align), *map(line, t.rows)])
 
 
 MD_BLOCKS = {
     "issuer": lambda s: f"**{s}**", "number": str, "title": lambda s: f"# {s}", "h1": lambda s: f"## {s}",
-    "h2": lambda s: f"### {s}", "para": str, "table": md_table,
-    "sign": lambda s: s.replace("\n", "  \n"),
-    "annex": lambda s: f"---\n\n## 附件：{s}",
+    "h2": lambda s: f"### {s}", "para": str, "attached": str, "table": md_table,
+    "sign": lambda s: s.replace("\n", "  \n"), "annex": lambda s: f"---\n\n## 附件：{s}",
 }
 
 
@@ -163,7 +153,7 @@ def markdown(b: Bulletin) -> str:
 
 
 def set_font(target, name: str, size: float, bold: bool = False, color: RGBColor | None = None) -> None:
-    """Font of a run or style, naming it for Latin (ascii/hAnsi) and Chinese (eastAsia) text alike."""
+    """Font of a run or style, named for Latin (ascii/hAnsi) and Chinese (eastAsia) text alike."""
     target.font.name, target.font.size, target.font.bold = name, Pt(size), bold
     if color is not None:
         target.font.color.rgb = color
@@ -187,17 +177,13 @@ def blank(doc, lines: int = 1) -> None:
         paragraph(doc, "")
 
 
-def red_rule(p) -> None:
-    """The red separator 4 mm under the 文号: the paragraph's bottom border (sz in 1/8 pt, space in pt)."""
-    attrs = {"val": "single", "sz": "12", "space": "11", "color": str(RED)}
-    borders = OxmlElement("w:pBdr")
-    borders.append(OxmlElement("w:bottom", {qn(f"w:{k}"): v for k, v in attrs.items()}))
-    p._p.get_or_add_pPr().insert_element_before(borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr")
+def element(tag: str, **attrs: str):
+    return OxmlElement(tag, {qn(f"w:{k}"): v for k, v in attrs.items()})
 
 
 def masthead_pt(name: str) -> float:
-    """小初 (36 pt), shrunk so a long issuer still fits on one line of the 版心."""
-    return max(22, min(36, TEXT_MM * 72 / 25.4 / max(len(name), 1) - 1))
+    """小初 (36 pt), shrunk so that a long issuer still fits on one line of the 版心."""
+    return max(22.0, min(36.0, TEXT_MM * 72 / 25.4 / max(width(name), 1) - 1))
 
 
 def issuer(doc, s: str) -> None:
@@ -207,7 +193,11 @@ def issuer(doc, s: str) -> None:
 
 
 def number(doc, s: str) -> None:
-    red_rule(paragraph(doc, s, align=CENTER, indent=0))
+    """The 文号 over the red separator 4 mm below it: the paragraph's bottom border, 1.5 pt."""
+    p = paragraph(doc, s, align=CENTER, indent=0)
+    rule = element("w:pBdr")
+    rule.append(element("w:bottom", val="single", sz="12", space="11", color=str(RED)))
+    p._p.get_or_add_pPr().insert_element_before(rule, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr")
     blank(doc, 2)
 
 
@@ -228,31 +218,35 @@ def title(doc, s: str) -> None:
 
 
 def cell_text(cell, text: str, align, bold: bool) -> None:
-    """One cell: 仿宋 小四 on single spacing, vertically centred."""
+    """One cell: 仿宋 五号 on single spacing, vertically centred."""
     p = cell.paragraphs[0]
     p.paragraph_format.alignment, p.paragraph_format.space_after = align, Pt(0)
     set_font(p.add_run(text), FANGSONG, TABLE_PT, bold=bold)
     cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
 
 
-def repeat_header(row) -> None:
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(flag)
-
-
 def table(doc, t: Table) -> None:
-    """Bordered and centred in fixed column widths, the header (and 合计) bold, the header repeated."""
+    """Bordered and centred in fixed column widths (1 mm cell padding), the header and 合计 bold, the
+    header repeated on every page and no row split across two."""
     grid = doc.add_table(rows=len(t.rows) + 1, cols=len(t.header), style="Table Grid")
     grid.alignment, grid.autofit = WD_TABLE_ALIGNMENT.CENTER, False
+    padding = element("w:tblCellMar")
+    padding.extend(element(f"w:{side}", w="57", type="dxa") for side in ("left", "right"))
+    grid._tbl.tblPr.insert_element_before(padding, "w:tblLook", "w:tblCaption", "w:tblDescription")
     for j, mm in enumerate(t.widths):
         grid.columns[j].width = Mm(mm)
     for i, (row, texts) in enumerate(zip(grid.rows, (t.header, *t.rows), strict=True)):
         row.height, row.height_rule = Mm(8), WD_ROW_HEIGHT_RULE.AT_LEAST
+        row._tr.get_or_add_trPr().extend([element("w:cantSplit")] + ([element("w:tblHeader")] if i == 0 else []))
         for cell, text, mm, a in zip(row.cells, texts, t.widths, t.align, strict=True):
             cell.width = Mm(mm)
             cell_text(cell, text, CENTER if i == 0 or a == "c" else LEFT, i == 0 or texts[0] == "合计")
-    repeat_header(grid.rows[0])
+
+
+def attached(doc, s: str) -> None:
+    """附件说明: a line below the text, 2 characters in."""
+    blank(doc)
+    paragraph(doc, s)
 
 
 def signature(doc, s: str) -> None:
@@ -266,6 +260,7 @@ def signature(doc, s: str) -> None:
 
 
 def attachment(doc, s: str) -> None:
+    """The attachment on a new page: 附件 in 黑体 flush left, then its own title."""
     paragraph(doc, "", indent=0).runs[0].add_break(WD_BREAK.PAGE)
     paragraph(doc, "附件", HEITI, indent=0)
     blank(doc)
@@ -273,42 +268,39 @@ def attachment(doc, s: str) -> None:
 
 
 DOCX_BLOCKS = {
-    "issuer": issuer, "number": number, "title": title, "table": table, "sign": signature,
-    "annex": attachment, "h1": lambda doc, s: paragraph(doc, s, HEITI), "para": paragraph,
-    "h2": lambda doc, s: paragraph(doc, s, KAITI),
+    "issuer": issuer, "number": number, "title": title, "h1": lambda doc, s: paragraph(doc, s, HEITI),
+    "h2": lambda doc, s: paragraph(doc, s, KAITI), "para": paragraph, "attached": attached, "table": table,
+    "sign": signature, "annex": attachment,
 }
 
 
 def page_number(p, align, side: str) -> None:
-    """"— 1 —" in 四号宋体, 一字 in from the outer edge (odd pages right, even pages left)."""
+    """"— 1 —" in 四号宋体, one character in from the outer edge: PAGE as a complex field."""
     p.paragraph_format.alignment = align
     setattr(p.paragraph_format, f"{side}_indent", Pt(14))
-    for part in ("— ", "begin", " PAGE ", "separate", "1", "end", " —"):
-        run = p.add_run()
+    parts = [("— ", None), (None, "begin"), (" PAGE ", "instr"), (None, "separate"), ("1", None), (None, "end")]
+    for text, field in [*parts, (" —", None)]:
+        run = p.add_run(text if field is None else None)
         set_font(run, SONGTI, 14)
-        if part in ("begin", "separate", "end"):
-            run._r.append(OxmlElement("w:fldChar"))
-            run._r[-1].set(qn("w:fldCharType"), part)
-        elif part == " PAGE ":
-            run._r.append(OxmlElement("w:instrText"))
-            run._r[-1].text = part
-        else:
-            run.text = part
+        if field == "instr":
+            run._r.append(element("w:instrText"))
+            run._r[-1].text = text
+        elif field:
+            run._r.append(element("w:fldChar", fldCharType=field))
 
 
 def page_setup(doc) -> None:
+    """A4 with the GB/T 9704 margins, odd page numbers right and even ones left, 仿宋 三号 Chinese."""
     s = doc.sections[0]
-    s.start_type, s.page_width, s.page_height = WD_SECTION.NEW_PAGE, Mm(210), Mm(297)
+    s.page_width, s.page_height, s.footer_distance = Mm(210), Mm(297), Mm(22)
     s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
-    s.footer_distance = Mm(22)
     doc.settings.odd_and_even_pages_header_footer = True
     page_number(s.footer.paragraphs[0], RIGHT, "right")
     page_number(s.even_page_footer.paragraphs[0], LEFT, "left")
     normal = doc.styles["Normal"]
     set_font(normal, FANGSONG, BODY_PT)
     normal.paragraph_format.space_after, normal.paragraph_format.line_spacing = Pt(0), 1.0
-    lang = OxmlElement("w:lang", {qn("w:val"): "en-US", qn("w:eastAsia"): "zh-CN"})
-    normal.element.get_or_add_rPr().append(lang)  # Chinese line breaking and font fallback
+    normal.element.rPr.append(element("w:lang", val="en-US", eastAsia="zh-CN"))  # Chinese line breaking
 
 
 def write_docx(b: Bulletin, path: Path) -> None:
