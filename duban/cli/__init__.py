@@ -279,4 +279,8 @@ def units_history() -> None:
         typer.echo(json.dumps(e, ensure_ascii=False))
 
 
-from . import ledger  # noqa: E402,F401  (registers the ledger commands)
+from . import (  # noqa: E402,F401  (registers the supervision commands)
+    followup,
+    ledger,  # noqa: E402,F401  (registers the ledger commands)
+    supervise,
+)

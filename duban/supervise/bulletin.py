@@ -41,6 +41,11 @@ def missing(t: rounds.Tally, entries: list[warnings.Entry]) -> list[MissingUnit]
     return [MissingUnit(name, len(tasks), tasks) for name, tasks in sorted(by_unit.items(), key=lambda x: -len(x[1]))]
 
 
+def office_of(doc: Document) -> str:
+    """The supervision office of the plan's region (冠县人民政府督查室), as the settings name it."""
+    return RULES["bulletin"]["issuer"].format(region=doc.region) if doc.region else "督查室"
+
+
 def bulletin(session: Session, r: Round, as_of: date | None = None, issuer: str | None = None) -> Bulletin:
     day = min(as_of or r.closes, r.closes)
     if r.locked_at is not None:
@@ -52,7 +57,7 @@ def bulletin(session: Session, r: Round, as_of: date | None = None, issuer: str 
     colours = Counter(e.warning.colour for e in entries)
     doc = session.get(Document, r.document_id)
     return Bulletin(
-        issuer=issuer or RULES["bulletin"]["issuer"], title=f"关于{r.name}重点任务推进情况的通报",
+        issuer=issuer or office_of(doc), title=f"关于{r.name}重点任务推进情况的通报",
         doc_number=RULES["bulletin"]["doc_number"].format(year=day.year), round_name=r.name, as_of=day,
         documents=[doc.title or doc.path], tasks=len(entries), counts=counts(entries),
         colours={c: colours[c] for c in COLOURS}, expected=t.expected, on_time=len(t.on_time), late=len(t.late),

@@ -33,6 +33,7 @@ class Entry:
     facts: Facts
     status: Status
     warning: Warning
+    missed: dict[str, str] = field(default_factory=dict)  # lead unit id -> the shut round it missed
 
 
 def warn(f: Facts, s: Status, as_of: date, missed: dict[str, str], rules: dict = RULES) -> Warning:
@@ -71,6 +72,6 @@ def board(session: Session, as_of: date, documents: list[int] | None = None, rul
     missed = last_missed(session, as_of, sorted({f.document_id for f in found.values()}))
     entries = []
     for f in found.values():
-        s = status.derive(f, as_of, rules)
-        entries.append(Entry(f, s, warn(f, s, as_of, missed.get(f.id, {}), rules)))
+        s, owed = status.derive(f, as_of, rules), missed.get(f.id, {})
+        entries.append(Entry(f, s, warn(f, s, as_of, owed, rules), owed))
     return entries

@@ -61,13 +61,14 @@ def width(s: str) -> float:
 
 
 def opening(b: Bulletin) -> str:
-    plans = "".join(f"《{t}》" for t in b.documents)
-    return (f"为推动{plans}确定的各项重点任务落地落实，{b.issuer}对{b.round_name}重点工作任务推进情况"
-            f"进行了调度。现将截至{cn_date(b.as_of)}的有关情况通报如下：").replace("为推动确定的", "为推动")
+    plans = "".join(f"《{t}》" for t in b.documents) + ("确定的" if b.documents else "")
+    return (f"为推动{plans}各项重点任务落地落实，{b.issuer}对{b.round_name}重点工作任务推进情况进行了调度。"
+            f"现将截至{cn_date(b.as_of)}的有关情况通报如下：")
 
 
 def totals(b: Bulletin) -> str:
-    statuses = "，".join(f"{s}{b.counts.get(s, 0)}项（占{percent(b.counts.get(s, 0), b.tasks)}）" for s in STATUSES)
+    counts = {s: b.counts.get(s, 0) for s in STATUSES}
+    statuses = "，".join(f"{s}{n}项（占{percent(n, b.tasks)}）" for s, n in counts.items())
     colours = "、".join(f"{COLOUR_NAMES[c]}预警{b.colours.get(c, 0)}项" for c in COLOURS)
     return (f"截至{cn_date(b.as_of)}，纳入本期督办的重点任务共{b.tasks}项。其中，{statuses}。"
             f"本期应报送进度情况{b.expected}份，按时报送{b.on_time}份，逾期补报{b.late}份，"
@@ -90,7 +91,7 @@ def behind_table(b: Bulletin) -> Table:
 
 def missing_table(b: Bulletin) -> Table:
     rows = [(str(i), m.unit, str(m.missed), "、".join(m.tasks)) for i, m in enumerate(b.missing, 1)]
-    return Table(("序号", "单位", "未报送任务数", "涉及任务"), rows, (11, 45, 24, 76), "clcl")
+    return Table(("序号", "单位", "未报送任务数", "涉及任务"), rows, (11, 45, 26, 74), "clcl")
 
 
 def ranking_table(b: Bulletin) -> Table:
@@ -114,8 +115,8 @@ def annex(b: Bulletin) -> list[Block]:
 def blocks(b: Bulletin) -> list[Block]:
     """The bulletin from masthead to attachment, in reading order."""
     ranked = bool(b.ranking)
-    out: list[Block] = [("issuer", b.issuer), ("number", b.doc_number), ("title", b.title), ("para", opening(b))]
-    out += [("h1", "一、总体情况"), ("para", totals(b))]
+    out: list[Block] = [("issuer", b.issuer), ("number", b.doc_number), ("title", b.title)]
+    out += [("para", opening(b)), ("h1", "一、总体情况"), ("para", totals(b))]
     out += section("二、分章节推进情况", chapter_table(b), "各章节任务推进情况如下：", "本期无分章节统计。")
     out += section("三、进度滞后任务", behind_table(b), f"本期共有{len(b.behind)}项任务进度滞后，具体如下：",
                    "本期无进度滞后任务。")
@@ -135,7 +136,8 @@ def md_table(t: Table) -> str:
     def line(cells) -> str:
         return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
 
-    return "\n".join([line(t.header), line(":---:" if a == "c" else ":---" for a in t.align), *map(line, t.rows)])
+    rule = line(":---:" if a == "c" else ":---" for a in t.align)
+    return "\n".join([line(t.header), rule, *map(line, t.rows)])
 
 
 MD_BLOCKS = {
@@ -154,7 +156,7 @@ def markdown(b: Bulletin) -> str:
 
 def set_font(target, name: str, size: float, bold: bool = False, color: RGBColor | None = None) -> None:
     """Font of a run or style, named for Latin (ascii/hAnsi) and Chinese (eastAsia) text alike."""
-    target.font.name, target.font.size, target.font.bold = name, Pt(size), bold
+    target.font.name, target.font.size, target.font.bold = name, Pt(size), bold or None
     if color is not None:
         target.font.color.rgb = color
     target.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
@@ -165,16 +167,25 @@ def paragraph(doc, text: str, font: str = FANGSONG, size: float = BODY_PT, align
     """A paragraph of one run; indent in characters of the body size, exact = on the 28.95 pt grid."""
     p = doc.add_paragraph()
     f = p.paragraph_format
-    f.alignment, f.first_line_indent, f.space_before, f.space_after = align, Pt(indent * BODY_PT), Pt(0), Pt(0)
+    f.alignment, f.first_line_indent, f.space_after = align, Pt(indent * BODY_PT), Pt(0)
     if exact:
         f.line_spacing_rule, f.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PT)
     set_font(p.add_run(text), font, size, **kw)
     return p
 
 
-def blank(doc, lines: int = 1) -> None:
+def blank(doc, lines: int = 1, keep: bool = False) -> None:
     for _ in range(lines):
-        paragraph(doc, "")
+        paragraph(doc, "").paragraph_format.keep_with_next = keep or None
+
+
+def hold(doc) -> None:
+    """Keep the last paragraph on the page of what follows (a table's intro, the end of the text)."""
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True
+
+
+def heading(doc, s: str, font: str) -> None:
+    paragraph(doc, s, font).paragraph_format.keep_with_next = True
 
 
 def element(tag: str, **attrs: str):
@@ -197,7 +208,7 @@ def number(doc, s: str) -> None:
     p = paragraph(doc, s, align=CENTER, indent=0)
     rule = element("w:pBdr")
     rule.append(element("w:bottom", val="single", sz="12", space="11", color=str(RED)))
-    p._p.get_or_add_pPr().insert_element_before(rule, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr")
+    p._p.get_or_add_pPr().insert_element_before(rule, "w:shd", "w:spacing", "w:ind", "w:jc", "w:rPr")
     blank(doc, 2)
 
 
@@ -213,7 +224,8 @@ def title_lines(s: str) -> str:
 
 
 def title(doc, s: str) -> None:
-    paragraph(doc, title_lines(s), XIAOBIAOSONG, TITLE_PT, CENTER, 0, exact=False).paragraph_format.line_spacing = Pt(35)
+    p = paragraph(doc, title_lines(s), XIAOBIAOSONG, TITLE_PT, CENTER, 0, exact=False)
+    p.paragraph_format.line_spacing = Pt(35)
     blank(doc)
 
 
@@ -225,9 +237,8 @@ def cell_text(cell, text: str, align, bold: bool) -> None:
     cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
 
 
-def table(doc, t: Table) -> None:
-    """Bordered and centred in fixed column widths (1 mm cell padding), the header and 合计 bold, the
-    header repeated on every page and no row split across two."""
+def grid_for(doc, t: Table):
+    """An empty bordered table centred in fixed column widths, cells padded 1 mm left and right."""
     grid = doc.add_table(rows=len(t.rows) + 1, cols=len(t.header), style="Table Grid")
     grid.alignment, grid.autofit = WD_TABLE_ALIGNMENT.CENTER, False
     padding = element("w:tblCellMar")
@@ -235,26 +246,30 @@ def table(doc, t: Table) -> None:
     grid._tbl.tblPr.insert_element_before(padding, "w:tblLook", "w:tblCaption", "w:tblDescription")
     for j, mm in enumerate(t.widths):
         grid.columns[j].width = Mm(mm)
+    return grid
+
+
+def table(doc, t: Table) -> None:
+    """The table kept with its intro, header and 合计 bold, the header repeated on every page and no
+    row split across two."""
+    hold(doc)
+    grid = grid_for(doc, t)
     for i, (row, texts) in enumerate(zip(grid.rows, (t.header, *t.rows), strict=True)):
         row.height, row.height_rule = Mm(8), WD_ROW_HEIGHT_RULE.AT_LEAST
-        row._tr.get_or_add_trPr().extend([element("w:cantSplit")] + ([element("w:tblHeader")] if i == 0 else []))
+        flags = ("w:cantSplit", "w:tblHeader") if i == 0 else ("w:cantSplit",)
+        row._tr.get_or_add_trPr().extend(map(element, flags))
         for cell, text, mm, a in zip(row.cells, texts, t.widths, t.align, strict=True):
             cell.width = Mm(mm)
             cell_text(cell, text, CENTER if i == 0 or a == "c" else LEFT, i == 0 or texts[0] == "合计")
-
-
-def attached(doc, s: str) -> None:
-    """附件说明: a line below the text, 2 characters in."""
-    blank(doc)
-    paragraph(doc, s)
 
 
 def signature(doc, s: str) -> None:
     """署名 over 成文日期, the date 4 characters in from the right and the issuer centred over it
     (room for the seal), both kept on the page of the last lines of text."""
     issuer, day = s.split("\n")
-    doc.paragraphs[-1].paragraph_format.keep_with_next = True
-    for text, chars in (("", 0), ("", 0), (issuer, max(0, 4 + (width(day) - width(issuer)) / 2)), (day, 4)):
+    hold(doc)
+    blank(doc, 2, keep=True)
+    for text, chars in ((issuer, max(0, 4 + (width(day) - width(issuer)) / 2)), (day, 4)):
         f = paragraph(doc, text, align=RIGHT, indent=0).paragraph_format
         f.right_indent, f.keep_with_next = Pt(chars * BODY_PT), text != day
 
@@ -268,25 +283,22 @@ def attachment(doc, s: str) -> None:
 
 
 DOCX_BLOCKS = {
-    "issuer": issuer, "number": number, "title": title, "h1": lambda doc, s: paragraph(doc, s, HEITI),
-    "h2": lambda doc, s: paragraph(doc, s, KAITI), "para": paragraph, "attached": attached, "table": table,
+    "issuer": issuer, "number": number, "title": title, "h1": lambda doc, s: heading(doc, s, HEITI),
+    "h2": lambda doc, s: heading(doc, s, KAITI), "para": paragraph,
+    "attached": lambda doc, s: (hold(doc), blank(doc, keep=True), paragraph(doc, s)), "table": table,
     "sign": signature, "annex": attachment,
 }
 
 
 def page_number(p, align, side: str) -> None:
-    """"— 1 —" in 四号宋体, one character in from the outer edge: PAGE as a complex field."""
+    """"— 1 —" in 四号宋体, one character in from the outer edge, the number a PAGE field."""
     p.paragraph_format.alignment = align
     setattr(p.paragraph_format, f"{side}_indent", Pt(14))
-    parts = [("— ", None), (None, "begin"), (" PAGE ", "instr"), (None, "separate"), ("1", None), (None, "end")]
-    for text, field in [*parts, (" —", None)]:
-        run = p.add_run(text if field is None else None)
-        set_font(run, SONGTI, 14)
-        if field == "instr":
-            run._r.append(element("w:instrText"))
-            run._r[-1].text = text
-        elif field:
-            run._r.append(element("w:fldChar", fldCharType=field))
+    for text in ("— ", "1", " —"):
+        set_font(p.add_run(text), SONGTI, 14)
+    field, number = element("w:fldSimple", instr=" PAGE "), p.runs[1]._r
+    number.addprevious(field)
+    field.append(number)
 
 
 def page_setup(doc) -> None:
