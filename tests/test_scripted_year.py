@@ -267,7 +267,7 @@ def read_tasks(session, doc: int) -> dict[int, Task]:
     found = facts.of_tasks(session, date(2024, 1, 31), documents=[doc])
     return {f.id: Task(f.id, f.number, f.chapter, f.starts, f.due, tuple(f.lead_units), tuple(f.lead_units.values()),
                        f.targets[0].value if len(f.targets) == 1 and f.targets[0].comparator in SINGLE_TARGET
-                       else None, len(f.targets))
+                       else None, len(f.targets), tuple(f.leaders))
             for f in found.values()}
 
 

@@ -84,6 +84,7 @@ class Task:
     names: tuple[str, ...]  # their registry names
     target: float | None  # the value of its only target with comparator >=, > or = (else None)
     n_targets: int = 0
+    leaders: tuple[str, ...] = ()  # 牵头领导 as printed
 
 
 @dataclass(frozen=True)
@@ -330,8 +331,8 @@ class Rules:
         return self.problem_state(p, day) not in (None, "销号") and day > self.problem_due(p)
 
     # assessment
-    def events(self, start: date, end: date) -> list[tuple[str, str, int | str]]:
-        """(unit id, rule, task id or round name) for every event of the period."""
+    def events(self, start: date, end: date) -> list[tuple[str, str, int]]:
+        """(unit id, rule, task id) for every event of the period: each is a task's, for one lead unit."""
         found = []
         for t in self.year.tasks.values():
             s = self.status(t.id, end)
@@ -347,23 +348,34 @@ class Rules:
         for rnd in self.year.rounds:
             if start <= rnd.due <= end and rnd.closes <= end:
                 tally = self.tally(rnd, end)
-                found += [(u, "late_report", rnd.name) for _, u in sorted(tally.late)]
-                found += [(u, "missed_report", rnd.name) for _, u in sorted(tally.missed)]
+                found += [(u, "late_report", t) for t, u in sorted(tally.late)]
+                found += [(u, "missed_report", t) for t, u in sorted(tally.missed)]
         for p in self.year.problems:
             if self.problem_overdue(p, end):
                 found += [(u, "problem_overdue", p.task) for u in self.year.tasks[p.task].units]
         return found
 
-    def scores(self, start: date, end: date, leaders: dict[str, list[str]] | None = None
+    def leaders_tasks(self, oversees: dict[str, list[str]] | None = None) -> dict[str, set[int]]:
+        """Each leader's tasks: those naming them as 牵头领导, or with a lead unit they oversee."""
+        found: dict[str, set[int]] = {}
+        for t in self.year.tasks.values():
+            for leader in t.leaders:
+                found.setdefault(leader, set()).add(t.id)
+        for leader, units in (oversees or {}).items():
+            found.setdefault(leader, set()).update(t.id for t in self.year.tasks.values() if set(units) & set(t.units))
+        return found
+
+    def scores(self, start: date, end: date, oversees: dict[str, list[str]] | None = None
                ) -> tuple[dict[str, tuple[int, float]], dict[str, tuple[int, float]], Counter]:
-        """{unit name: (rank, score)}, {leader: (rank, score)} and the events of each unit id."""
+        """{unit name: (rank, score)}, {leader: (rank, score)} and the number of events of each unit id.
+        A leader gets the same lines as the units: those of the lead units of the leader's tasks."""
         names = {u: n for t in self.year.tasks.values() for u, n in zip(t.units, t.names, strict=True)}
         events = self.events(start, end)
-        unit_scores = {u: BASE for u in names}
+        unit_scores = dict.fromkeys(names, BASE)
         for u, rule, _ in events:
             unit_scores[u] += POINTS[rule]
-        leader_scores = {lead: BASE + sum(POINTS[rule] for u, rule, _ in events if u in units)
-                         for lead, units in (leaders or {}).items()}
+        leader_scores = {leader: BASE + sum(POINTS[rule] for _, rule, t in events if t in tasks)
+                         for leader, tasks in self.leaders_tasks(oversees).items()}
         return (ranked({names[u]: s for u, s in unit_scores.items()}), ranked(leader_scores),
                 Counter(u for u, _, _ in events))
 
