@@ -99,11 +99,13 @@ def measure(name: str, url: str, plans: Path, work: Path) -> dict:
     again_s, _ = run(["ingest", "--dir", str(plans)], env)
     out = work / f"ledger_{name}.xlsx"
     export_s, export_rss = run(["export", "ledger", "--out", str(out)], env)
+    status_s, status_rss = run(["status", "--as-of", "2024-06-30", "--format", "json"], env)
     book = load_workbook(out, read_only=True)
     rows = sum(1 for r in book.active.iter_rows(min_row=4, max_col=1, values_only=True) if r[0])
     book.close()
     return {"name": name, "ingest_s": ingest_s, "ingest_rss": ingest_rss, "again_s": again_s, "export_s": export_s,
-            "export_rss": export_rss, "rows": rows, "size": out.stat().st_size}
+            "export_rss": export_rss, "rows": rows, "size": out.stat().st_size, "status_s": status_s,
+            "status_rss": status_rss}
 
 
 def main() -> None:
@@ -129,11 +131,13 @@ def main() -> None:
         console.print(f"{r['name']:<10} ingest {TASKS / r['ingest_s']:8,.0f} tasks/s ({r['ingest_s']:.0f} s, "
                       f"peak RSS {r['ingest_rss'] / 2**20:,.0f} MiB); again (unchanged) {r['again_s']:.0f} s; "
                       f"export {r['rows'] / r['export_s']:8,.0f} rows/s ({r['rows']:,} rows, {r['export_s']:.0f} s, "
-                      f"peak RSS {r['export_rss'] / 2**20:,.0f} MiB, {r['size'] / 1e6:.1f} MB .xlsx)")
+                      f"peak RSS {r['export_rss'] / 2**20:,.0f} MiB, {r['size'] / 1e6:.1f} MB .xlsx); "
+                      f"status and warnings of every task {TASKS / r['status_s']:8,.0f} tasks/s ({r['status_s']:.0f} s, "
+                      f"peak RSS {r['status_rss'] / 2**20:,.0f} MiB)")
     if len(results) == 2:
         s, p = results
         console.print(f"ratios PostgreSQL / SQLite: ingest time {p['ingest_s'] / s['ingest_s']:.2f}x, "
-                      f"export time {p['export_s'] / s['export_s']:.2f}x")
+                      f"export time {p['export_s'] / s['export_s']:.2f}x, status time {p['status_s'] / s['status_s']:.2f}x")
     for r in results:
         console.print(f"{r['name']}: export peak RSS / 1 GiB = {r['export_rss'] / 2**30:.2f}; "
                       f"re-ingest / first ingest time = {r['again_s'] / r['ingest_s']:.2f}")

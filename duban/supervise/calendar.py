@@ -5,6 +5,7 @@ does not yet know fall back to Monday–Friday; `known` tells which."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 import chinese_calendar
 
@@ -17,6 +18,7 @@ def known(day: date) -> bool:
         return False
 
 
+@cache  # the package checks its whole table on every call; a ledger asks about the same days again and again
 def is_workday(day: date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
@@ -39,6 +41,7 @@ def add_workdays(day: date, n: int) -> date:
     return day
 
 
+@cache  # most tasks share a limit (年底前): one count serves them all
 def workdays_between(start: date, end: date) -> int:
     """Working days in (start, end]; negative when end is before start."""
     if end < start:
