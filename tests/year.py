@@ -9,6 +9,7 @@ import calendar
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 import chinese_calendar
 
@@ -29,6 +30,7 @@ WORST = ("red", "yellow", "blue")
 
 
 # ---- working days -------------------------------------------------------------------------------
+@cache
 def is_workday(day: date) -> bool:
     """Chinese statutory holidays and 调休; unknown years fall back to Monday–Friday."""
     try:
@@ -59,6 +61,7 @@ def workdays_before(day: date, n: int) -> date:
     return day
 
 
+@cache
 def workdays_between(start: date, end: date) -> int:
     """Working days d with start < d <= end."""
     return sum(is_workday(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
@@ -138,6 +141,15 @@ class Round:
     opens: date
     due: date
     closes: date
+    locked: datetime | None = None  # shut early by the office
+
+    def answers(self, moment: datetime) -> bool:
+        """A report made then answers this round: open on its day, not locked before it."""
+        return self.opens <= moment.date() <= self.closes and not (self.locked and self.locked <= moment)
+
+    def shut(self, day: date) -> bool:
+        """Closed by the end of the day: its close day reached, or locked."""
+        return day >= self.closes or (self.locked is not None and self.locked.date() <= day)
 
 
 @dataclass
@@ -284,20 +296,20 @@ class Rules:
             return self._tally[key]
         first: dict[tuple[int, str], datetime] = {}
         for r in sorted(self.year.reports, key=lambda r: r.at):
-            if r.unit is not None and rnd.opens <= r.at.date() <= rnd.closes and r.at <= end_of(day):
+            if r.unit is not None and rnd.answers(r.at) and r.at <= end_of(day):
                 first.setdefault((r.task, r.unit), r.at)
         t = Tally()
         for pair in self.expected(rnd):
             if pair in first:
                 (t.on_time if first[pair].date() <= rnd.due else t.late).add(pair)
             else:
-                (t.missed if day >= rnd.closes else t.pending).add(pair)
+                (t.missed if rnd.shut(day) else t.pending).add(pair)
         self._tally[key] = t
         return t
 
     def latest_closed(self, day: date) -> Round | None:
-        closed = [r for r in self.year.rounds if r.closes <= day]
-        return max(closed, key=lambda r: r.closes) if closed else None
+        closed = [r for r in self.year.rounds if r.shut(day)]
+        return max(closed, key=lambda r: r.due) if closed else None
 
     # warnings
     def colour(self, task_id: int, day: date) -> str | None:
@@ -346,7 +358,7 @@ class Rules:
                 continue
             found += [(u, rule, t.id) for u in t.units]
         for rnd in self.year.rounds:
-            if start <= rnd.due <= end and rnd.closes <= end:
+            if start <= rnd.due <= end and rnd.shut(end):
                 tally = self.tally(rnd, end)
                 found += [(u, "late_report", t) for t, u in sorted(tally.late)]
                 found += [(u, "missed_report", t) for t, u in sorted(tally.missed)]
