@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -61,14 +63,12 @@ def pg_reachable() -> str | None:
     return None
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path, monkeypatch):
-    """Each store test runs on SQLite and on PostgreSQL (a schema of its own, dropped after). Without
-    a server the PostgreSQL half is skipped, except in CI, where it fails."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'duban.sqlite3'}"
-        monkeypatch.setenv("DUBAN_DATABASE_URL", url)
-        yield url
+@contextmanager
+def empty_database(kind: str, folder: Path) -> Iterator[str]:
+    """The URL of an empty database: a SQLite file in `folder`, or a PostgreSQL schema of its own, dropped
+    after. Without a server the PostgreSQL case is skipped, except in CI, where it fails."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'duban.sqlite3'}"
         return
     if why := pg_reachable():
         message = f"PostgreSQL at {PG_SERVER} unreachable: {why}"
@@ -79,12 +79,20 @@ def database_url(request, tmp_path, monkeypatch):
     admin = create_engine(PG_SERVER)
     with admin.begin() as c:
         c.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{PG_SERVER}?options=-csearch_path%3D{schema}"
-    monkeypatch.setenv("DUBAN_DATABASE_URL", url)
-    yield url
-    with admin.begin() as c:
-        c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    try:
+        yield f"{PG_SERVER}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as c:
+            c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path, monkeypatch):
+    """Each store test runs on SQLite and on PostgreSQL."""
+    with empty_database(request.param, tmp_path) as url:
+        monkeypatch.setenv("DUBAN_DATABASE_URL", url)
+        yield url
 
 
 @pytest.fixture

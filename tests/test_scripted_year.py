@@ -10,16 +10,14 @@ Run once per database (module-scoped), then every check only reads."""
 from __future__ import annotations
 
 import math
-import os
 import random
 import time as clock
-import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duban.errors import DubanError
@@ -30,7 +28,7 @@ from duban.supervise import extensions, facts, notes, problems, reports, rounds,
 from duban.supervise.bulletin import bulletin
 from duban.units.registry import Registry
 
-from .conftest import PG_SERVER, SEEDS, pg_reachable
+from .conftest import SEEDS, empty_database
 from .year import (
     BEHIND,
     DONE,
@@ -345,22 +343,8 @@ def play(engine, doc: int, year: Year) -> dict:
 def run(request, tmp_path_factory):
     """The whole year written once per database; the tests only read it."""
     tmp = tmp_path_factory.mktemp(f"year_{request.param}")
-    schema = None
-    with pytest.MonkeyPatch.context() as mp:
+    with pytest.MonkeyPatch.context() as mp, empty_database(request.param, tmp) as url:
         mp.setenv("DUBAN_DATA_DIR", str(tmp / "data"))
-        if request.param == "sqlite":
-            url = f"sqlite:///{tmp / 'duban.sqlite3'}"
-        else:
-            if why := pg_reachable():
-                message = f"PostgreSQL at {PG_SERVER} unreachable: {why}"
-                if os.environ.get("CI") == "true":
-                    pytest.fail(message)
-                pytest.skip(message)
-            schema = f"t_{uuid.uuid4().hex[:12]}"
-            admin = create_engine(PG_SERVER)
-            with admin.begin() as c:
-                c.execute(text(f"CREATE SCHEMA {schema}"))
-            url = f"{PG_SERVER}?options=-csearch_path%3D{schema}"
         mp.setenv("DUBAN_DATABASE_URL", url)
         engine = connect(url)
         try:
@@ -375,10 +359,6 @@ def run(request, tmp_path_factory):
             yield Run(engine, doc, script, Rules(script.year), june, clock.perf_counter() - started)
         finally:
             engine.dispose()
-            if schema:
-                with admin.begin() as c:
-                    c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-                admin.dispose()
 
 
 def board(run: Run, day: date) -> dict:
