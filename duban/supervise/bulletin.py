@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..store.models import Document, Round
 from . import rounds, scoring, warnings
-from .records import COLOURS, STATUSES, BehindTask, Bulletin, ChapterFigures, MissingUnit, Ranked
+from .records import COLOURS, STATUSES, BehindTask, Bulletin, ChapterFigures, MissingUnit
 from .status import RULES
 
 
@@ -41,14 +41,6 @@ def missing(t: rounds.Tally, entries: list[warnings.Entry]) -> list[MissingUnit]
     return [MissingUnit(name, len(tasks), tasks) for name, tasks in sorted(by_unit.items(), key=lambda x: -len(x[1]))]
 
 
-def summarised(r: Ranked) -> Ranked:
-    """A ranking line for print: the base, then each rule once with its count and total ("未报送 -2 × 3 项，计 -6"),
-    instead of one line per event (`duban assess --explain` lists those)."""
-    counts = Counter(line.split("：")[0] for line in r.explanation[1:])
-    lines = [f"{head} × {n} 项，计 {float(head.split()[-1]) * n:+g}" for head, n in counts.items()]
-    return Ranked(r.rank, r.name, r.score, r.explanation[:1] + lines)
-
-
 def office_of(doc: Document) -> str:
     """The supervision office of the plan's region (冠县人民政府督查室), as the settings name it."""
     return RULES["bulletin"]["issuer"].format(region=doc.region) if doc.region else "督查室"
@@ -61,7 +53,7 @@ def bulletin(session: Session, r: Round, as_of: date | None = None, issuer: str 
     entries = warnings.board(session, day, [r.document_id])
     t = rounds.tally(session, r, day)
     first = min(x.opens for x in rounds.rounds_of(session, [r.document_id]))
-    units, _ = scoring.assess(session, first, day, [r.document_id])
+    units, _ = scoring.assess(session, first, day, [r.document_id], summary=True)
     colours = Counter(e.warning.colour for e in entries)
     doc = session.get(Document, r.document_id)
     return Bulletin(
@@ -70,4 +62,4 @@ def bulletin(session: Session, r: Round, as_of: date | None = None, issuer: str 
         documents=[doc.title or doc.path], tasks=len(entries), counts=counts(entries),
         colours={c: colours[c] for c in COLOURS}, expected=t.expected, on_time=len(t.on_time), late=len(t.late),
         missed=len(t.missed) + len(t.pending), chapters=chapters(entries), behind=behind(entries),
-        missing=missing(t, entries), ranking=[summarised(r) for r in units])
+        missing=missing(t, entries), ranking=units)

@@ -5,7 +5,7 @@ whose lead units they oversee (分管). Ties share a rank (1, 2, 2, 4)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,7 +24,6 @@ class Line:
     unit: str  # unit id
     task_id: int
     rule: str
-    points: float
     text: str
 
 
@@ -45,24 +44,24 @@ def task_lines(e: warnings.Entry, start: date, end: date) -> list[tuple[str, str
 
 
 def events(session: Session, start: date, end: date, documents: list[int] | None = None) -> tuple[list[Line], dict]:
-    """Every scored event of the period (without points yet), and the board of `end`."""
+    """Every scored event of the period , and the board of `end`."""
     board = warnings.board(session, end, documents)
     by_task = {e.facts.id: e for e in board}
     found = []
     for e in board:
         for rule, text in task_lines(e, start, end):
-            found += [Line(u, e.facts.id, rule, 0, text) for u in e.facts.lead_units]
+            found += [Line(u, e.facts.id, rule, text) for u in e.facts.lead_units]
     for r in rounds.rounds_of(session, documents):
         if start <= r.due <= end and rounds.shut(r, end):
             t = rounds.tally(session, r, end)
-            found += [Line(u, task, "late_report", 0, f"“{r.name}”调度任务{by_task[task].facts.number}逾期报送")
+            found += [Line(u, task, "late_report", f"“{r.name}”调度任务{by_task[task].facts.number}逾期报送")
                       for task, u in t.late if task in by_task]
-            found += [Line(u, task, "missed_report", 0, f"“{r.name}”调度任务{by_task[task].facts.number}未报送")
+            found += [Line(u, task, "missed_report", f"“{r.name}”调度任务{by_task[task].facts.number}未报送")
                       for task, u in t.missed if task in by_task]
     for p in problems.problems(session, end, list(by_task)):
         if problems.overdue(p, end):
             f = by_task[p.task_id].facts
-            found += [Line(u, f.id, "problem_overdue", 0, f"问题#{p.id}（任务{f.number}）逾期未销号")
+            found += [Line(u, f.id, "problem_overdue", f"问题#{p.id}（任务{f.number}）逾期未销号")
                       for u in f.lead_units]
     return found, by_task
 
@@ -73,28 +72,36 @@ def ranked(scores: dict[str, float], explained: dict[str, list[str]]) -> list[Ra
 
 
 def assess(session: Session, start: date, end: date, documents: list[int] | None = None, rules: dict | None = None,
-           leaders: dict[str, list[str]] | None = None) -> tuple[list[Ranked], list[Ranked]]:
-    """(units ranked, leaders ranked) for the period; `leaders` maps a leader to the units they oversee."""
+           leaders: dict[str, list[str]] | None = None, summary: bool = False) -> tuple[list[Ranked], list[Ranked]]:
+    """(units ranked, leaders ranked) for the period; `leaders` maps a leader to the units they oversee.
+    `summary`: explain each rule once with its count ("未报送 -2 × 3 项，计 -6"), for print."""
     rules = rules or rules_of()
     lines, by_task = events(session, start, end, documents)
     names = {u: n for e in by_task.values() for u, n in e.facts.lead_units.items()}
-    units = score(list(names.values()), [(names[x.unit], x) for x in lines], rules)
+    units = score(list(names.values()), [(names[x.unit], x) for x in lines], rules, summary)
     oversees = {leader: set(us) for leader, us in (leaders or {}).items()}
     for e in by_task.values():
         for leader in e.facts.leaders:
             oversees.setdefault(leader, set())
     chosen = [(leader, x) for x in lines for leader, us in oversees.items()
               if x.unit in us or names[x.unit] in us or leader in by_task[x.task_id].facts.leaders]
-    return units, score(list(oversees), chosen, rules)
+    return units, score(list(oversees), chosen, rules, summary)
 
 
-def score(names: list[str], lines: list[tuple[str, Line]], rules: dict) -> list[Ranked]:
-    """Each name's base plus the points of its lines, explained line by line, ranked."""
+def score(names: list[str], lines: list[tuple[str, Line]], rules: dict, summary: bool = False) -> list[Ranked]:
+    """Each name's base plus the points of its lines, explained line by line (or rule by rule), ranked."""
     base = rules["base"]
     totals = defaultdict(float, {name: base for name in names})
     explained = defaultdict(list, {name: [f"基础分 {base:g}"] for name in names})
+    counted: dict[str, Counter] = defaultdict(Counter)
     for name, x in lines:
         rule = rules["rules"][x.rule]
         totals[name] += rule["points"]
-        explained[name].append(f"{rule['label']} {rule['points']:+g}：{x.text}")
+        counted[name][x.rule] += 1
+        if not summary:
+            explained[name].append(f"{rule['label']} {rule['points']:+g}：{x.text}")
+    if summary:
+        for name, counts in counted.items():
+            explained[name] += [f"{rules['rules'][k]['label']} {rules['rules'][k]['points']:+g} × {n} 项，"
+                                f"计 {rules['rules'][k]['points'] * n:+g}" for k, n in counts.items()]
     return ranked(dict(totals), explained)
