@@ -101,3 +101,25 @@ def db(database_url):
     engine = connect(database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def web_template(tmp_path_factory):
+    """The seeded web ledger, built once (see tests/web.py)."""
+    from .web import build
+    folder = tmp_path_factory.mktemp("web")
+    os.environ.setdefault("DUBAN_DATA_DIR", str(folder / "data"))
+    engine = connect(f"sqlite:///{folder / 'template.sqlite3'}")
+    ids = build(engine, [p for p in SEEDS if p.name[:3] in ("000", "003")])
+    engine.dispose()
+    return folder / "template.sqlite3", ids
+
+
+@pytest.fixture
+def site(web_template, tmp_path):
+    """The web app on a fresh copy of the seeded ledger; `site.client(role)` is a signed-in browser."""
+    from .web import copy_site
+    template, ids = web_template
+    made = copy_site(template, tmp_path, ids)
+    yield made
+    made.engine.dispose()

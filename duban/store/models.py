@@ -315,3 +315,61 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(100))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its sha256, so a leaked
+    database opens no session. Signing out or changing the password deletes the rows."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    seen_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LoginFailure(Base):
+    """A failed sign-in; repeated failures for one login throttle it for a while."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_login_at", "login", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(100), default="")
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Upload(Base):
+    """A document uploaded for review: kept on disk under DUBAN_DATA_DIR until confirmed into the ledger."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(Text)  # as the user named it
+    path: Mapped[str] = mapped_column(Text)  # where it is kept
+    file_hash: Mapped[str] = mapped_column(String(64), index=True)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+    confirmed_by: Mapped[str | None] = mapped_column(String(100))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Correction(Base):
+    """A reviewer's correction of the extraction, kept apart from it so it is applied again whenever the
+    document (same series) is extracted again: re-ingested, or a new version of it. `task_text` is the
+    extracted text of the task it corrects, matched like revised tasks are; `field` is a role, deadlines,
+    targets, number, title, or a structural edit (split, merge, drop); the newest row per
+    (series, task, field) wins."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_series", "series", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series: Mapped[str] = mapped_column(String(400))
+    task_text: Mapped[str] = mapped_column(Text)
+    field: Mapped[str] = mapped_column(String(30))
+    value: Mapped[dict | list | str | None] = mapped_column(JSON)
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime)

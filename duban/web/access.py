@@ -1,0 +1,134 @@
+"""Who may do what: the one dependency every route declares (`allow("permission")`). It finds the
+signed-in user from the session cookie, checks the role against PERMISSIONS, checks the CSRF token on
+every write, and checks the records named in the path: a unit liaison reaches only tasks where one of
+its units has a role, and its own units' pages; a leader only the tasks they lead and their own page."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy import exists, select
+from starlette.concurrency import run_in_threadpool
+
+from ..store import transaction, users
+from ..store.ledger import UNIT_ROLES
+from ..store.models import Person, Task, TaskRole
+
+SESSION_COOKIE = "duban_session"
+CSRF_COOKIE = "duban_csrf"
+OFFICE = frozenset({"office_admin", "office_staff"})
+SIGNED_IN = OFFICE | {"unit", "leader"}
+PERMISSIONS = {
+    "public": SIGNED_IN | {"public"},  # anyone, signed in or not
+    "signed_in": SIGNED_IN,
+    "office": OFFICE,
+    "admin": frozenset({"office_admin"}),
+    "ledger": SIGNED_IN,  # read tasks: units and leaders see only their own
+    "report": OFFICE | {"unit"},  # report progress, raise problems, ask for more time
+    "instruct": OFFICE | {"leader"},  # write a leader's instruction (批示)
+}
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass
+class Principal:
+    """The one making the request: role "public" when nobody is signed in."""
+
+    role: str = "public"
+    login: str = ""
+    name: str = "公众"
+    units: list[str] = field(default_factory=list)
+    person_id: str | None = None
+    person_name: str | None = None
+    id: int | None = None
+
+    @property
+    def office(self) -> bool:
+        return self.role in OFFICE
+
+    @property
+    def actor(self) -> str:
+        """Who a write is recorded as in the audit log."""
+        return self.login or "public"
+
+
+def csrf_token(request: Request) -> str:
+    """The browser's CSRF token (double-submit cookie), made on its first visit (see `web.csrf_cookie`)."""
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if token is None:
+        token = request.state.new_csrf = secrets.token_urlsafe(24)
+    return token
+
+
+async def check_csrf(request: Request) -> None:
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        sent = (await request.form()).get("csrf")
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not cookie or not isinstance(sent, str) or not secrets.compare_digest(sent, cookie):
+        raise HTTPException(403, "表单已过期或来源不明，请刷新页面后重试 (CSRF token missing or wrong)")
+
+
+def principal_of(engine, token: str | None) -> Principal:
+    if not token:
+        return Principal()
+    with transaction(engine) as s:
+        user = users.session_user(s, token)
+        if user is None:
+            return Principal()
+        person = s.get(Person, user.person_id) if user.person_id else None
+        return Principal(user.role, user.login, user.name, list(user.units or []), user.person_id,
+                         person.name if person else None, user.id)
+
+
+def task_reachable(engine, who: Principal, task_id: int) -> bool:
+    roles = select(TaskRole).where(TaskRole.task_id == task_id)
+    if who.role == "unit":
+        roles = roles.where(TaskRole.unit_id.in_(who.units), TaskRole.role.in_(UNIT_ROLES))
+    elif who.role == "leader":
+        roles = roles.where(TaskRole.role == "lead_leaders", TaskRole.person_id == who.person_id)
+    with transaction(engine) as s:
+        if who.office:
+            return s.get(Task, task_id) is not None
+        return bool(s.scalar(select(exists(roles))))
+
+
+def reaches(engine, who: Principal, params: dict) -> bool:
+    """Whether the records named in the path are this user's to see."""
+    if who.office:
+        return True
+    if "unit_id" in params and (who.role != "unit" or params["unit_id"] not in who.units):
+        return False
+    if "person_id" in params and (who.role != "leader" or params["person_id"] != who.person_id):
+        return False
+    if "task_id" in params:
+        try:
+            return task_reachable(engine, who, int(params["task_id"]))
+        except ValueError:
+            return True  # not a number: FastAPI answers 422 for the path itself
+    return True
+
+
+def allow(permission: str):
+    """The dependency of every route: the Principal, or 401 (not signed in) / 403 (not allowed)."""
+    roles = PERMISSIONS[permission]
+
+    async def guard(request: Request) -> Principal:
+        engine = request.app.state.engine
+        who = await run_in_threadpool(principal_of, engine, request.cookies.get(SESSION_COOKIE))
+        request.state.principal = who
+        if who.role not in roles:
+            if who.role == "public":
+                raise HTTPException(401, "请先登录 (sign in first)")
+            raise HTTPException(403, "无权访问 (not allowed for your role)")
+        if request.method in UNSAFE:
+            await check_csrf(request)
+        if not await run_in_threadpool(reaches, engine, who, dict(request.path_params)):
+            raise HTTPException(403, "只能查看和填报本单位（本人）的任务 (not one of your tasks)")
+        return who
+
+    guard.permission = permission  # read by the route × role test table
+    return Depends(guard)

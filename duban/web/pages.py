@@ -1,0 +1,102 @@
+"""One function feeds each page: `page` registers it twice, at PATH as HTML through its template and at
+/api/PATH as JSON, so the two never disagree. `action` does the same for a write: the form posts to
+PATH and is sent on (303) to the page the function names; /api/PATH answers the same result as JSON.
+Context functions return plain data (dicts, lists, dataclasses, dates): what the JSON shows is all the
+template gets."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from ..store import transaction
+from . import access
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+NEXT = "next"  # the key of an action's result naming the page to go on to
+
+
+def nav(who: access.Principal) -> list[tuple[str, str]]:
+    """The menu a role sees: (address, label)."""
+    if who.office:
+        items = [("/overview", "总览"), ("/ledger", "任务台账"), ("/documents", "文件"), ("/rounds", "调度"),
+                 ("/problems", "问题"), ("/assessment", "考核"), ("/bulletins", "通报"), ("/public", "公开")]
+        return items + ([("/users", "账号")] if who.role == "office_admin" else [])
+    if who.role == "unit":
+        return [("/unit", "本单位"), ("/ledger", "任务台账"), ("/public", "公开")]
+    if who.role == "leader":
+        return [("/leader", "我的任务"), ("/ledger", "任务台账"), ("/public", "公开")]
+    return [("/public", "公开")]
+
+
+def render(request: Request, template: str, context: dict, status: int = 200):
+    who = getattr(request.state, "principal", None) or access.Principal()
+    return templates.TemplateResponse(request, template, {
+        "user": who, "nav": nav(who), "csrf": access.csrf_token(request), "path": request.url.path,
+        "message": request.query_params.get("msg", ""), **context}, status_code=status)
+
+
+def json(context: dict, status: int = 200) -> JSONResponse:
+    return JSONResponse({"ok": True, **jsonable_encoder(context)}, status_code=status)
+
+
+def with_message(url: str, message: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'msg': message})}" if message else url
+
+
+def in_transaction(fn: Callable) -> tuple[Callable, inspect.Signature]:
+    """Call `fn` with a session `s` of its own transaction, committed before any answer is sent (so a
+    write the user saw succeed is in the database); FastAPI sees `fn`'s signature without `s`."""
+    sig = inspect.signature(fn, eval_str=True)  # the view module's names, resolved where they are known
+    params = [p for name, p in sig.parameters.items() if name != "s"]
+
+    def call(**kwargs):
+        with transaction(kwargs["request"].app.state.engine) as s:
+            return fn(s=s, **kwargs)
+    return call, sig.replace(parameters=params)
+
+
+def twice(router: APIRouter, method: str, path: str, fn: Callable, html: Callable, **options) -> None:
+    """Register `fn` at PATH answering through `html`, and at /api/PATH answering JSON."""
+    call, signature = in_transaction(fn)
+
+    async def as_html(**kwargs):
+        return html(kwargs["request"], await run_in_threadpool(call, **kwargs))
+
+    async def as_json(**kwargs):
+        return json(await run_in_threadpool(call, **kwargs))
+
+    for endpoint in (as_html, as_json):
+        endpoint.__signature__, endpoint.__doc__ = signature, fn.__doc__
+    name = fn.__name__
+    router.add_api_route(path, as_html, methods=[method], include_in_schema=False, name=name, **options)
+    router.add_api_route(f"/api{path}", as_json, methods=[method], name=f"api_{name}",
+                         summary=(fn.__doc__ or name).splitlines()[0], **options)
+
+
+def page(router: APIRouter, path: str, template: str, **options):
+    """GET PATH renders `template` with the function's context; GET /api/PATH returns it as JSON."""
+    def decorate(fn: Callable) -> Callable:
+        twice(router, "GET", path, fn, lambda request, ctx: render(request, template, ctx), **options)
+        return fn
+    return decorate
+
+
+def action(router: APIRouter, path: str, **options):
+    """POST PATH does the write and sends the browser on to result["next"] with result["message"];
+    POST /api/PATH answers the result as JSON."""
+    def go_on(request: Request, result: dict):
+        return RedirectResponse(with_message(result.get(NEXT) or "/", result.get("message", "")), status_code=303)
+
+    def decorate(fn: Callable) -> Callable:
+        twice(router, "POST", path, fn, go_on, **options)
+        return fn
+    return decorate

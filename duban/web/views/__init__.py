@@ -1,0 +1,20 @@
+"""The pages, one module each; every module has a `router`."""
+
+from . import (
+    account,
+    assessment,
+    bulletins,
+    documents,
+    leader,
+    ledger,
+    overview,
+    problems,
+    public,
+    rounds,
+    tasks,
+    unit,
+    users,
+)
+
+routers = [m.router for m in (account, overview, ledger, tasks, documents, unit, leader, rounds, problems,
+                              assessment, bulletins, public, users)]

@@ -1,0 +1,90 @@
+"""Signing in and out, the home address (each role's own first page) and the health check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from ...errors import DubanError
+from ...store import transaction, users
+from .. import access, pages
+from ..access import Principal, allow
+
+router = APIRouter()
+HOME = {"office_admin": "/overview", "office_staff": "/overview", "unit": "/unit", "leader": "/leader",
+        "public": "/public"}
+
+
+@router.get("/api/health", summary="服务是否正常 (health)")
+def health() -> JSONResponse:
+    return JSONResponse({"ok": True})
+
+
+@router.get("/", include_in_schema=False)
+def home(who: Principal = allow("public")) -> RedirectResponse:
+    return RedirectResponse(HOME[who.role], status_code=303)
+
+
+def safe_next(url: str | None) -> str | None:
+    """Only an address on this site (no //host, no scheme): the sign-in form is no open redirect."""
+    return url if url and url.startswith("/") and not url.startswith("//") and "\\" not in url else None
+
+
+@router.get("/login", include_in_schema=False)
+def login_form(request: Request, next: str | None = None, who: Principal = allow("public")):
+    return pages.render(request, "login.html", {"next": safe_next(next) or "", "error": ""})
+
+
+@router.post("/login", include_in_schema=False)
+def login(request: Request, login: Annotated[str, Form(max_length=100)], password: Annotated[str, Form(max_length=200)],
+          next: Annotated[str, Form()] = "", who: Principal = allow("public")):
+    address = request.client.host if request.client else ""
+    try:
+        with transaction(request.app.state.engine) as s:
+            token = users.sign_in(s, login, password, address)
+            role = users.by_login(s, login).role
+    except users.Throttled as e:
+        raise HTTPException(429, str(e)) from None
+    except DubanError as e:
+        return pages.render(request, "login.html", {"next": safe_next(next) or "", "error": str(e), "login": login},
+                            401)
+    response = RedirectResponse(safe_next(next) or HOME[role], status_code=303)
+    response.set_cookie(access.SESSION_COOKIE, token, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https", max_age=int(users.SESSION_IDLE.total_seconds()))
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request, who: Principal = allow("signed_in")):
+    with transaction(request.app.state.engine) as s:
+        users.sign_out(s, request.cookies.get(access.SESSION_COOKIE, ""))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(access.SESSION_COOKIE)
+    return response
+
+
+@router.post("/api/login", summary="登录，取得会话 cookie (sign in)")
+def api_login(request: Request, login: Annotated[str, Form(max_length=100)],
+              password: Annotated[str, Form(max_length=200)], who: Principal = allow("public")):
+    """Scripts sign in here and send the `duban_session` cookie (and `X-CSRF-Token` = the `duban_csrf`
+    cookie on writes) afterwards."""
+    address = request.client.host if request.client else ""
+    try:
+        with transaction(request.app.state.engine) as s:
+            token = users.sign_in(s, login, password, address)
+    except users.Throttled as e:
+        raise HTTPException(429, str(e)) from None
+    except DubanError as e:
+        raise HTTPException(401, str(e)) from None
+    response = JSONResponse({"ok": True, "csrf": access.csrf_token(request)})
+    response.set_cookie(access.SESSION_COOKIE, token, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https", max_age=int(users.SESSION_IDLE.total_seconds()))
+    return response
+
+
+@router.get("/api/csrf", summary="取得 CSRF 令牌 (a CSRF token for writes)")
+def csrf(request: Request, who: Principal = allow("public")) -> JSONResponse:
+    """Send it back as the `X-CSRF-Token` header (or the `csrf` form field) with the `duban_csrf` cookie."""
+    return JSONResponse({"ok": True, "csrf": access.csrf_token(request)})

@@ -1,0 +1,68 @@
+"""What several pages share: the as-of day, the documents to choose from, a task's line on a board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...store.ledger import task_key
+from ...store.models import Document
+from ...supervise import status as status_rules
+from ...supervise.records import COLOUR_NAMES
+from ...supervise.warnings import Entry
+
+
+def day(as_of: date | None) -> date:
+    return as_of or date.today()
+
+
+@dataclass
+class DocumentChoice:
+    id: int
+    title: str
+    version: int
+    public: bool | None
+
+
+def documents(s: Session, public_only: bool = False) -> list[DocumentChoice]:
+    """The current version of every document in the ledger."""
+    q = select(Document).where(Document.current).order_by(Document.id)
+    if public_only:
+        q = q.where(Document.public.is_(True))
+    return [DocumentChoice(d.id, d.title or d.path, d.version, d.public) for d in s.scalars(q)]
+
+
+@dataclass
+class BoardLine:
+    """One task on a board: its status and warning with the reasons for both."""
+
+    id: int
+    key: str
+    document_id: int
+    number: str
+    title: str
+    chapter: str
+    lead_units: list[str]
+    leaders: list[str]
+    due: date | None
+    status: str
+    percent: float | None
+    expected: float | None
+    overdue: int
+    colour: str | None
+    colour_name: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def board_line(e: Entry) -> BoardLine:
+    f, st, w = e.facts, e.status, e.warning
+    return BoardLine(f.id, task_key(f.id), f.document_id, f.number, f.title, f.chapter, list(f.lead_units.values()),
+                     f.leaders, st.due, st.status, st.percent, st.expected, st.overdue, w.colour,
+                     COLOUR_NAMES.get(w.colour, "无"), [*st.reasons, *w.reasons])
+
+
+def pct(x: float | None) -> str:
+    return status_rules.pct(x) if x is not None else ""

@@ -1,0 +1,64 @@
+"""总览: the office's first page. Counts by status and warning colour over the whole ledger (or one
+document), per chapter and per lead unit, and the overdue and due-soon lists."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy.orm import Session
+
+from ...supervise.records import COLOURS, STATUSES
+from ...supervise.warnings import board
+from ..access import Principal, allow
+from ..pages import page
+from .common import board_line, day, documents
+
+router = APIRouter()
+
+
+@dataclass
+class Group:
+    """A chapter or a unit with its tasks counted by status and by colour."""
+
+    name: str
+    document_id: int | None = None
+    total: int = 0
+    statuses: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    colours: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COLOURS, 0))
+
+    def add(self, status: str, colour: str | None) -> None:
+        self.total += 1
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        if colour:
+            self.colours[colour] += 1
+
+
+@page(router, "/overview", "overview.html")
+def overview(request: Request, s: Session, who: Principal = allow("office"),
+             doc: Annotated[int | None, Query(description="只看这份文件 (document id)")] = None,
+             as_of: Annotated[date | None, Query(description="截至日期，默认今天 (as of)")] = None) -> dict:
+    """总览：按状态、预警颜色、章节、牵头单位统计，逾期与临期任务 (overview)."""
+    when = day(as_of)
+    lines = [board_line(e) for e in board(s, when, [doc] if doc else None)]
+    chapters: dict[tuple, Group] = {}
+    units: dict[str, Group] = defaultdict(lambda: Group(""))
+    for x in lines:
+        chapters.setdefault((x.document_id, x.chapter), Group(x.chapter or "（无章节）", x.document_id)).add(
+            x.status, x.colour)
+        for unit in x.lead_units or ["（未指明牵头单位）"]:
+            units[unit].name = unit
+            units[unit].add(x.status, x.colour)
+    by_status, by_colour = Counter(x.status for x in lines), Counter(x.colour for x in lines if x.colour)
+    return {
+        "as_of": when, "doc": doc, "documents": documents(s), "total": len(lines),
+        "statuses": {k: by_status.get(k, 0) for k in STATUSES},
+        "colours": {k: by_colour.get(k, 0) for k in COLOURS},
+        "chapters": list(chapters.values()),
+        "units": sorted(units.values(), key=lambda g: (-g.colours["red"], -g.colours["yellow"], -g.total, g.name)),
+        "overdue": sorted((x for x in lines if x.overdue), key=lambda x: -x.overdue),
+        "due_soon": sorted((x for x in lines if x.colour == "blue"), key=lambda x: x.due or when),
+    }

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+
+
+def test_health(site):
+    assert site.client().get("/api/health").json() == {"ok": True}
+
+
+@pytest.mark.parametrize("role", ["office_admin", "office_staff"])
+def test_overview_counts_every_current_task(site, role):
+    c = site.client(role)
+    data = c.get("/api/overview").json()
+    assert data["ok"] and data["total"] == sum(data["statuses"].values()) > 100
+    assert sum(g["total"] for g in data["chapters"]) == data["total"]
+    assert all(x["overdue"] > 0 for x in data["overdue"])
+    page = c.get("/overview")
+    assert page.status_code == 200 and "总览" in page.text and "<svg" in page.text
+
+
+def test_overview_of_one_document(site):
+    data = site.client("office_staff").get(f"/api/overview?doc={site.ids.other}").json()
+    assert 0 < data["total"] < site.client("office_staff").get("/api/overview").json()["total"]
+
+
+def test_signed_out_browser_is_sent_to_sign_in(site):
+    r = site.client().get("/overview", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/overview"
+    assert site.client().get("/api/overview").json() == {
+        "ok": False, "error": "请先登录 (sign in first)", "errors": [], "status": 401}
