@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install run test bench lint
+.PHONY: install browser run test bench lint
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,19 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser of its own)
+# (outside CI a machine that cannot install it skips those tests)
+browser:
+	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; } || [ "$$CI" != true ]
+
+# the sample ledger (ingesting again changes nothing), demo accounts with fresh passwords, the web UI
 run: install
 	$(BIN)/duban ingest examples/seeds/*.txt
-	$(BIN)/duban summary
+	$(BIN)/duban demo
+	$(BIN)/duban serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
 
-test: install
+test: install browser
 	$(BIN)/pytest -q
 
 bench: install

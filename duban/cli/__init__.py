@@ -283,4 +283,5 @@ from . import (  # noqa: E402,F401  (registers the supervision commands)
     followup,
     ledger,  # noqa: E402,F401  (registers the ledger commands)
     supervise,
+    web,
 )

@@ -105,9 +105,12 @@ def recent_failures(session: Session, login: str, now: datetime) -> int:
         LoginFailure.login == login, LoginFailure.at > now - THROTTLE_WINDOW))
 
 
-def sign_in(session: Session, login: str, password: str, address: str = "", now: datetime | None = None) -> str:
-    """A new session token for the right password; DubanError otherwise, Throttled after repeated failures
-    (the throttle is checked first, so a locked login learns nothing about its password)."""
+WRONG = "登录名或密码不正确 (wrong login or password)"
+
+
+def sign_in(session: Session, login: str, password: str, address: str = "", now: datetime | None = None) -> str | None:
+    """A new session token for the right password; None for a wrong one (the failure is recorded: let the
+    transaction commit); Throttled after repeated failures (checked first, so a locked login learns nothing)."""
     now = now or datetime.now()
     if recent_failures(session, login, now) >= THROTTLE_FAILURES:
         raise Throttled(f"登录失败次数过多，请 {THROTTLE_WINDOW.seconds // 60} 分钟后再试 (too many failed sign-ins)")
@@ -118,7 +121,7 @@ def sign_in(session: Session, login: str, password: str, address: str = "", now:
         ok = False
     if not ok:
         session.add(LoginFailure(login=login[:100], address=address[:100], at=now))
-        raise DubanError("登录名或密码不正确 (wrong login or password)")
+        return None
     session.execute(delete(LoginFailure).where(LoginFailure.login == login))
     token = secrets.token_urlsafe(32)
     session.add(WebSession(token_hash=token_hash(token), user_id=user.id, created_at=now, seen_at=now))

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from ...errors import DubanError
 from ...store import transaction, users
 from .. import access, pages
 from ..access import Principal, allow
@@ -32,6 +31,23 @@ def safe_next(url: str | None) -> str | None:
     return url if url and url.startswith("/") and not url.startswith("//") and "\\" not in url else None
 
 
+def sign_in(request: Request, login: str, password: str) -> tuple[str | None, str | None]:
+    """(session token, role), or (None, None) for a wrong password; 429 while the login is throttled."""
+    address = request.client.host if request.client else ""
+    try:
+        with transaction(request.app.state.engine) as s:
+            token = users.sign_in(s, login, password, address)
+            return token, users.by_login(s, login).role if token else None
+    except users.Throttled as e:
+        raise HTTPException(429, str(e)) from None
+
+
+def with_session(response, request: Request, token: str):
+    response.set_cookie(access.SESSION_COOKIE, token, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https", max_age=int(users.SESSION_IDLE.total_seconds()))
+    return response
+
+
 @router.get("/login", include_in_schema=False)
 def login_form(request: Request, next: str | None = None, who: Principal = allow("public")):
     return pages.render(request, "login.html", {"next": safe_next(next) or "", "error": ""})
@@ -40,20 +56,11 @@ def login_form(request: Request, next: str | None = None, who: Principal = allow
 @router.post("/login", include_in_schema=False)
 def login(request: Request, login: Annotated[str, Form(max_length=100)], password: Annotated[str, Form(max_length=200)],
           next: Annotated[str, Form()] = "", who: Principal = allow("public")):
-    address = request.client.host if request.client else ""
-    try:
-        with transaction(request.app.state.engine) as s:
-            token = users.sign_in(s, login, password, address)
-            role = users.by_login(s, login).role
-    except users.Throttled as e:
-        raise HTTPException(429, str(e)) from None
-    except DubanError as e:
-        return pages.render(request, "login.html", {"next": safe_next(next) or "", "error": str(e), "login": login},
-                            401)
-    response = RedirectResponse(safe_next(next) or HOME[role], status_code=303)
-    response.set_cookie(access.SESSION_COOKIE, token, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", max_age=int(users.SESSION_IDLE.total_seconds()))
-    return response
+    token, role = sign_in(request, login, password)
+    if token is None:
+        return pages.render(request, "login.html", {"next": safe_next(next) or "", "error": users.WRONG,
+                                                    "login": login}, 401)
+    return with_session(RedirectResponse(safe_next(next) or HOME[role], status_code=303), request, token)
 
 
 @router.post("/logout", include_in_schema=False)
@@ -70,18 +77,10 @@ def api_login(request: Request, login: Annotated[str, Form(max_length=100)],
               password: Annotated[str, Form(max_length=200)], who: Principal = allow("public")):
     """Scripts sign in here and send the `duban_session` cookie (and `X-CSRF-Token` = the `duban_csrf`
     cookie on writes) afterwards."""
-    address = request.client.host if request.client else ""
-    try:
-        with transaction(request.app.state.engine) as s:
-            token = users.sign_in(s, login, password, address)
-    except users.Throttled as e:
-        raise HTTPException(429, str(e)) from None
-    except DubanError as e:
-        raise HTTPException(401, str(e)) from None
-    response = JSONResponse({"ok": True, "csrf": access.csrf_token(request)})
-    response.set_cookie(access.SESSION_COOKIE, token, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", max_age=int(users.SESSION_IDLE.total_seconds()))
-    return response
+    token, _ = sign_in(request, login, password)
+    if token is None:
+        raise HTTPException(401, users.WRONG)
+    return with_session(JSONResponse({"ok": True, "csrf": access.csrf_token(request)}), request, token)
 
 
 @router.get("/api/csrf", summary="取得 CSRF 令牌 (a CSRF token for writes)")

@@ -1,5 +1,67 @@
-"""(to be written)"""
+"""账号: the office admin adds accounts and sets passwords (the CLI `duban user` does the same)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...store import users
+from ...store.ledger import UNIT_ROLES
+from ...store.models import Person, TaskRole, Unit, User
+from ..access import Principal, allow
+from ..pages import action, page
 
 router = APIRouter()
+
+
+@dataclass
+class Account:
+    id: int
+    login: str
+    name: str
+    role: str
+    role_name: str
+    units: list[str]
+    leader: str | None
+
+
+def accounts(s: Session) -> list[Account]:
+    names = dict(s.execute(select(Unit.id, Unit.name)).all())
+    people = dict(s.execute(select(Person.id, Person.name)).all())
+    return [Account(u.id, u.login, u.name, u.role, users.ROLES.get(u.role, u.role),
+                    [names.get(x, x) for x in u.units or []], people.get(u.person_id)) for u in users.users(s)]
+
+
+@page(router, "/users", "users.html")
+def user_list(request: Request, s: Session, who: Principal = allow("admin")) -> dict:
+    """账号管理 (accounts)."""
+    units = s.execute(select(Unit.id, Unit.name).where(Unit.kind != "group", Unit.id.in_(
+        select(TaskRole.unit_id).where(TaskRole.role.in_(UNIT_ROLES)))).order_by(Unit.name)).all()
+    leaders = s.execute(select(Person.id, Person.name).order_by(Person.name)).all()
+    return {"users": accounts(s), "roles": users.ROLES, "min_password": users.MIN_PASSWORD,
+            "units": [{"id": i, "name": n} for i, n in units], "leaders": [{"id": i, "name": n} for i, n in leaders]}
+
+
+@action(router, "/users")
+def user_add(request: Request, s: Session, login: Annotated[str, Form(max_length=100)],
+             role: Annotated[str, Form()], password: Annotated[str, Form(max_length=200)],
+             name: Annotated[str, Form(max_length=100)] = "", units: Annotated[list[str] | None, Form()] = None,
+             person: Annotated[str, Form()] = "", who: Principal = allow("admin")) -> dict:
+    """新增账号 (add an account)."""
+    user = users.add(s, login, name, role, password, who.actor, units or [], person or None)
+    return {"next": "/users", "message": f"已新增账号 {user.login}", "id": user.id}
+
+
+@action(router, "/users/{user_id}/password")
+def user_password(request: Request, s: Session, user_id: int, password: Annotated[str, Form(max_length=200)],
+                  who: Principal = allow("admin")) -> dict:
+    """重设密码（该账号的登录会话全部失效）(set a password)."""
+    user = s.get(User, user_id)
+    if user is None:
+        raise HTTPException(404, "没有这个账号 (no such account)")
+    users.set_password(s, user.login, password, who.actor)
+    return {"next": "/users", "message": f"已重设 {user.login} 的密码"}

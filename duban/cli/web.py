@@ -1,0 +1,111 @@
+"""Web commands: serve the UI, manage accounts, set up the demo accounts `make run` prints."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from ..errors import DubanError
+from ..store import audit, transaction, users
+from ..store.models import Cycle, Document, TaskRole
+from ..supervise.rounds import plan_cycle
+from . import app, out, user_errors
+from .ledger import engine
+
+user_app = typer.Typer(help="账号 (accounts).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+DEMO = {"office": ("office_admin", "督查室（演示）"), "liaison": ("unit", "单位联络员（演示）"),
+        "leader": ("leader", "领导（演示）")}
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", help="监听地址 (address to listen on)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口 (port)")] = 8000,
+) -> None:
+    """启动网页界面和 JSON 接口 (serve the web UI and the API)."""
+    import uvicorn
+
+    from ..web import create_app
+    with user_errors():
+        application = create_app(engine())
+    typer.echo(f"督办已启动，请用浏览器打开 (open in a browser): http://{host}:{port}/")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+def ask_password(password: str | None) -> str:
+    return password or typer.prompt("密码 (password)", hide_input=True, confirmation_prompt=True)
+
+
+@user_app.command("add")
+def user_add(
+    login: Annotated[str, typer.Argument(help="登录名 (login)")],
+    role: Annotated[str, typer.Option("--role", help=" | ".join(users.ROLES))],
+    name: Annotated[str, typer.Option("--name", help="姓名 (display name)")] = "",
+    unit: Annotated[list[str] | None, typer.Option("--unit", help="单位联络员绑定的单位ID，可多次 (unit ids)")] = None,
+    person: Annotated[str | None, typer.Option("--person", help="领导在台账中的ID (leader's person id)")] = None,
+    password: Annotated[str | None, typer.Option("--password", help="不给则提示输入 (prompted if absent)")] = None,
+) -> None:
+    """新增账号 (add an account)."""
+    with user_errors(), transaction(engine()) as s:
+        users.add(s, login, name, role, ask_password(password), audit.current_user(), unit or [], person)
+    typer.echo(f"已新增账号 (added) {login}")
+
+
+@user_app.command("passwd")
+def user_passwd(
+    login: Annotated[str, typer.Argument(help="登录名 (login)")],
+    password: Annotated[str | None, typer.Option("--password", help="不给则提示输入 (prompted if absent)")] = None,
+) -> None:
+    """重设密码，该账号的登录会话全部失效 (set a password; signs the account out everywhere)."""
+    with user_errors(), transaction(engine()) as s:
+        users.set_password(s, login, ask_password(password), audit.current_user())
+    typer.echo(f"已重设密码 (password set) {login}")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """列出账号 (list accounts)."""
+    table = Table(title="账号 (accounts)")
+    for column in ("登录名", "姓名", "角色", "绑定"):
+        table.add_column(column)
+    with transaction(engine()) as s:
+        for u in users.users(s):
+            table.add_row(u.login, u.name, users.ROLES.get(u.role, u.role), "、".join(u.units or []) or u.person_id or "")
+    out.print(table)
+
+
+def most_named(s, role: str, column) -> str | None:
+    """The unit or person with the most tasks in a role: the demo accounts have something to show."""
+    found = Counter(s.scalars(select(column).where(TaskRole.role == role, column.is_not(None))))
+    return found.most_common(1)[0][0] if found else None
+
+
+@app.command("demo")
+def demo_cmd() -> None:
+    """演示：建立（或重设）office / liaison / leader 三个账号并打印密码，为没有报送周期的文件排月度调度
+    (demo accounts with fresh passwords; monthly rounds for documents without a cycle)."""
+    actor = audit.current_user()
+    password = users.new_password()
+    with user_errors(), transaction(engine()) as s:
+        bound = {"unit": most_named(s, "lead_units", TaskRole.unit_id),
+                 "leader": most_named(s, "lead_leaders", TaskRole.person_id)}
+        for login, (role, name) in DEMO.items():
+            if role in bound and bound[role] is None:
+                continue
+            try:
+                users.set_password(s, login, password, actor)
+            except DubanError:
+                users.add(s, login, name, role, password, actor, [bound["unit"]] if role == "unit" else [],
+                          bound["leader"] if role == "leader" else None)
+        planned = set(s.scalars(select(Cycle.document_id)))
+        for doc in s.scalars(select(Document).where(Document.current, Document.date.is_not(None))):
+            if doc.id not in planned:
+                plan_cycle(s, doc.id, "month", 5, actor)
+    typer.echo("演示账号 (demo accounts)：")
+    for login, (role, _) in DEMO.items():
+        typer.echo(f"  {users.ROLES[role]:<8} 登录名 {login:<8} 密码 {password}")
