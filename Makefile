@@ -32,6 +32,7 @@ test: install browser
 bench: install
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/ledger.py
+	$(BIN)/python bench/web.py
 
 lint: install
 	$(BIN)/ruff check duban tests bench

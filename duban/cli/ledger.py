@@ -69,7 +69,7 @@ def ingest_cmd(
     table = Table(title=f"导入 {len(files)} 个文件 (ingested files)")
     for name in ("文件", "公文", "版本", "结果", "沿用任务", "内容有改动", "新增", "已删除"):
         table.add_column(name, overflow="fold")
-    status_names = {"new": "新导入", "version": "新版本", "unchanged": "无变化"}
+    status_names = {"new": "新导入", "version": "新版本", "corrected": "按更正修订", "unchanged": "无变化"}
     for r in results:
         for d in r.documents:
             table.add_row(r.path.name, d.title[:40], str(d.version), status_names[d.status],

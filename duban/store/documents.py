@@ -1,12 +1,14 @@
 """Files into the ledger. Each file is read, extracted and resolved first, then written in one
 transaction: a file that fails leaves the database as it was. The same bytes twice change nothing;
 a document whose series (issuer + 文号, else its title) is already in the ledger with other tasks
-becomes a new version, and its tasks are matched to the old ones so their reports stay attached."""
+becomes a new version, and its tasks are matched to the old ones so their reports stay attached.
+A reviewer's corrections of the series (`corrections`, `duban.review`) are applied after extraction,
+before units are resolved; the same bytes corrected since are read again and revise the current
+version in place."""
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -15,23 +17,22 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .. import units
+from .. import review, units
 from ..extract import extract
 from ..ingest import read
 from ..records import Document as Extracted
 from ..records import Task as ExtractedTask
+from ..review import match_tasks, squeeze
 from ..units.registry import Registry
-from . import audit, transaction
+from . import audit, corrections, transaction
 from .models import Deadline, Document, Person, Target, Task, TaskRole, Unit
-
-SIMILAR = 0.5  # Dice coefficient of character bigrams above which a revised task is the same task
 
 
 @dataclass
 class DocumentResult:
     title: str
     version: int
-    status: str  # new | version | unchanged
+    status: str  # new | version | unchanged | corrected (the same file again, revised by newer corrections)
     matched: int = 0
     changed: list[int] = field(default_factory=list)
     new: list[int] = field(default_factory=list)
@@ -53,52 +54,17 @@ def sha256(data: bytes | str) -> str:
     return hashlib.sha256(data if isinstance(data, bytes) else data.encode()).hexdigest()
 
 
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def series_of(doc: Extracted) -> str:
     if doc.doc_number:
         return f"{squeeze(doc.issuer or '')}|{squeeze(doc.doc_number)}"[:400]
     return f"|{squeeze(doc.title or doc.source)}"[:400]
 
 
-def content_hash(doc: Extracted) -> str:
-    return sha256("\n".join(squeeze(t.text) for t in doc.tasks))
-
-
-def bigrams(text: str) -> set[str]:
-    s = squeeze(text)
-    return {s[i:i + 2] for i in range(len(s) - 1)} or {s}
-
-
-def similarity(a: set[str], b: set[str]) -> float:
-    return 2 * len(a & b) / (len(a) + len(b))
-
-
-def match_tasks(old: list[Task], new: list[ExtractedTask]) -> dict[int, Task]:
-    """new index -> the old task it revises: identical text first, then the most similar pairs
-    (bigram Dice >= SIMILAR), best first, each old task used once."""
-    pairs: dict[int, Task] = {}
-    by_text: dict[str, list[Task]] = {}
-    for t in old:
-        by_text.setdefault(squeeze(t.text), []).append(t)
-    for i, t in enumerate(new):
-        if same := by_text.get(squeeze(t.text)):
-            pairs[i] = same.pop(0)
-    left_old = [t for ts in by_text.values() for t in ts]
-    left_new = [i for i in range(len(new)) if i not in pairs]
-    grams_old = [bigrams(t.text) for t in left_old]
-    scored = sorted(((similarity(bigrams(new[i].text), g), i, j) for i in left_new for j, g in enumerate(grams_old)),
-                    reverse=True)
-    used = set()
-    for score, i, j in scored:
-        if score < SIMILAR:
-            break
-        if i not in pairs and j not in used:
-            pairs[i] = left_old[j]
-            used.add(j)
-    return pairs
+def content_hash(doc: Extracted, corrected: bool = False) -> str:
+    """Its tasks' texts; for a corrected document also what the review made of them, so a correction
+    makes the same text a change to store."""
+    texts = "\n".join(squeeze(t.text) for t in doc.tasks)
+    return sha256(texts + "\n" + review.fingerprint(doc) if corrected else texts)
 
 
 def ledger_roles(task: ExtractedTask, found: list[units.Resolved], first_leads: bool) -> list[dict]:
@@ -192,25 +158,38 @@ def revise(session: Session, task: Task, new: ExtractedTask, document_id: int, p
             session.execute(insert(model), rows)
 
 
+def header(doc: Extracted) -> dict:
+    return {"issuer": doc.issuer, "doc_number": doc.doc_number, "title": doc.title,
+            "date": date.fromisoformat(doc.date) if doc.date else None, "region": doc.region, "public": doc.public}
+
+
 def store_document(session: Session, doc: Extracted, digest: str, position: int, path: Path, source,
-                   found: dict[int, list[units.Resolved]], first_leads: bool, actor: str) -> DocumentResult:
-    series, content = series_of(doc), content_hash(doc)
+                   found: dict[int, list[units.Resolved]], first_leads: bool, actor: str,
+                   corrected: bool = False) -> DocumentResult:
+    """Store one document: a new series, a new version of one, or (the same file again with newer
+    corrections) the current version revised in place, since a file's bytes are stored once."""
+    series, content = series_of(doc), content_hash(doc, corrected)
     current = session.scalars(select(Document).where(Document.series == series, Document.current)
                               .with_for_update()).first()
     if current is not None and current.content_hash == content:
         return DocumentResult(doc.title or "", current.version, "unchanged")
-    row = Document(series=series, version=current.version + 1 if current else 1, current=True, file_hash=digest,
-                   content_hash=content, position=position, path=str(path), format=source.format,
-                   issuer=doc.issuer, doc_number=doc.doc_number, title=doc.title,
-                   date=date.fromisoformat(doc.date) if doc.date else None, region=doc.region, public=doc.public,
-                   source_text=source.text, ingested_at=datetime.now())
-    if current is not None:
-        current.current = False
-        session.flush()  # the old version stops being current before the new one claims the series
-    session.add(row)
+    in_place = current is not None and (current.file_hash, current.position) == (digest, position)
+    if in_place:
+        row = current
+        for k, v in {**header(doc), "content_hash": content, "ingested_at": datetime.now()}.items():
+            setattr(row, k, v)
+    else:
+        row = Document(series=series, version=current.version + 1 if current else 1, current=True, file_hash=digest,
+                       content_hash=content, position=position, path=str(path), format=source.format,
+                       source_text=source.text, ingested_at=datetime.now(), **header(doc))
+        if current is not None:
+            current.current = False
+            session.flush()  # the old version stops being current before the new one claims the series
+        session.add(row)
     session.flush()
     roles = [ledger_roles(t, found.get(id(t), []), first_leads) for t in doc.tasks]
-    result = DocumentResult(doc.title or "", row.version, "version" if current else "new")
+    status = "corrected" if in_place else "version" if current else "new"
+    result = DocumentResult(doc.title or "", row.version, status)
     old = session.scalars(select(Task).where(Task.document_id == current.id, Task.active)).all() if current else []
     pairs = match_tasks(list(old), doc.tasks)
     for i, t in enumerate(doc.tasks):
@@ -226,33 +205,57 @@ def store_document(session: Session, doc: Extracted, digest: str, position: int,
         if t.id not in kept:
             t.active = False
             result.vanished.append(t.id)
-    audit.record(session, actor, "ingest" if current is None else "new_version", "document", row.id,
+    action = {"new": "ingest", "version": "new_version", "corrected": "reingest_corrected"}[status]
+    audit.record(session, actor, action, "document", row.id,
                  path=str(path), series=series, version=row.version, matched=result.matched,
                  changed=result.changed, new=result.new if current else len(result.new), vanished=result.vanished)
     return result
 
 
-def ingest(engine: Engine, path: Path, registry: Registry, actor: str, first_leads: bool = True) -> FileResult:
-    """Read, extract and store one file in one transaction (DubanError for a file that cannot be read)."""
-    data = path.read_bytes()
-    digest = sha256(data)
-    with transaction(engine) as session:
-        seen = session.scalars(select(Document).where(Document.file_hash == digest).order_by(Document.position)).all()
-    if seen:  # a file is stored whole or not at all, so these bytes are in the ledger already
+def stored_unchanged(session: Session, digest: str) -> list[Document]:
+    """The documents already stored from these bytes, unless one of them (still current) has been
+    corrected since: then the file must be read again."""
+    seen = session.scalars(select(Document).where(Document.file_hash == digest).order_by(Document.position)).all()
+    corrected = any(d.current and (at := corrections.newest_at(session, d.series)) and at > d.ingested_at
+                    for d in seen)
+    return [] if corrected else list(seen)
+
+
+def correct(session: Session, docs: list[Extracted], source) -> set[int]:
+    """Apply each document's series' corrections (before units are resolved); ids of the corrected ones."""
+    done = set()
+    for doc in docs:
+        if edits := corrections.of_series(session, series_of(doc)):
+            review.apply(doc, edits, source.text)
+            done.add(id(doc))
+    return done
+
+
+def ingest_in(session: Session, path: Path, registry: Registry, actor: str, first_leads: bool = True) -> FileResult:
+    """Read, extract, correct and store one file in the caller's transaction (DubanError for a file that
+    cannot be read). The same bytes twice change nothing, unless corrected since."""
+    digest = sha256(path.read_bytes())
+    if seen := stored_unchanged(session, digest):  # a file is stored whole or not at all
         return FileResult(path, [DocumentResult(d.title or "", d.version, "unchanged") for d in seen])
     source = read(path)
     docs = extract(source)
+    corrected = correct(session, docs, source)
     found: dict[int, list[units.Resolved]] = {}
     resolved = units.resolve(docs, registry)
     for m in resolved:
         found.setdefault(id(m.task), []).append(m)
     result = FileResult(path)
-    with transaction(engine) as session:
-        save_registry_entries(session, resolved)
-        for position, doc in enumerate(docs):
-            if not doc.tasks:
-                result.without_tasks += 1
-                continue
-            result.documents.append(store_document(session, doc, digest, position, path, source, found,
-                                                   first_leads, actor))
+    save_registry_entries(session, resolved)
+    for position, doc in enumerate(docs):
+        if not doc.tasks:
+            result.without_tasks += 1
+            continue
+        result.documents.append(store_document(session, doc, digest, position, path, source, found,
+                                               first_leads, actor, id(doc) in corrected))
     return result
+
+
+def ingest(engine: Engine, path: Path, registry: Registry, actor: str, first_leads: bool = True) -> FileResult:
+    """Read, extract, correct and store one file in one transaction: a file that fails changes nothing."""
+    with transaction(engine) as session:
+        return ingest_in(session, path, registry, actor, first_leads)

@@ -8,8 +8,9 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import render
@@ -41,6 +42,10 @@ class Filter:
     chapter: str | None = None  # part of the chapter heading
     status: str | None = None  # latest reported status
     text: str | None = None  # part of the task text
+    person: str | None = None  # a leader's person id: only the tasks they lead (牵头领导)
+    words: list[str] | None = None  # each must occur in the task's text or title
+    due_from: date | None = None  # a printed time limit on or after this day
+    due_to: date | None = None  # a printed time limit on or before this day
 
 
 @dataclass
@@ -96,7 +101,52 @@ def filtered(f: Filter) -> Select:
         q = q.where(Task.chapter.contains(f.chapter))
     if f.text:
         q = q.where(Task.text.contains(f.text))
+    return narrowed(q, f)
+
+
+def narrowed(q: Select, f: Filter) -> Select:
+    """The filters the web ledger adds: a leader's own tasks, every search word, a range of time limits."""
+    if f.person:
+        q = q.where(Task.id.in_(select(TaskRole.task_id).where(TaskRole.role == "lead_leaders",
+                                                               TaskRole.person_id == f.person)))
+    for word in f.words or []:
+        # Chinese is not split into words: a substring match is the honest full-text search
+        q = q.where(or_(Task.text.contains(word, autoescape=True), Task.title.contains(word, autoescape=True)))
+    if f.due_from or f.due_to:
+        limits = [Deadline.task_id == Task.id, Deadline.due.is_not(None)]
+        limits += [Deadline.due >= f.due_from] if f.due_from else []
+        limits += [Deadline.due <= f.due_to] if f.due_to else []
+        q = q.where(exists(select(Deadline.id).where(and_(*limits))))
     return q
+
+
+def latest_due() -> ColumnElement:
+    """Each task's latest printed time limit, for sorting by it."""
+    return select(func.max(Deadline.due)).where(Deadline.task_id == Task.id).scalar_subquery()
+
+
+# the orders SQL can give besides document order: each a list of keys (missing values sort last)
+SORTS = {
+    "number": lambda: [func.length(Task.number), Task.number],  # "9" before "10"
+    "chapter": lambda: [Task.chapter],
+    "due": lambda: [latest_due()],
+}
+
+
+def count(session: Session, f: Filter) -> int:
+    """How many tasks pass the filter (all but status)."""
+    return session.scalar(select(func.count()).select_from(filtered(f).subquery())) or 0
+
+
+def sorted_ids(session: Session, f: Filter, sort: str = "", descending: bool = False, offset: int = 0,
+               limit: int | None = None) -> list[int]:
+    """Ids of the filtered tasks in the order asked (a key of SORTS, else document order), one page of
+    them when `limit` is given: a page of a 100,000-task ledger reads only its own rows."""
+    keys = []
+    for key in SORTS[sort]() if sort in SORTS else []:
+        keys += [key.is_(None), key.desc() if descending else key]
+    order = [Document.id.desc(), Task.position.desc()] if descending and not keys else [Document.id, Task.position]
+    return list(session.scalars(filtered(f).order_by(*keys, *order).offset(offset).limit(limit)))
 
 
 def task_ids(session: Session, f: Filter) -> list[int]:
@@ -150,9 +200,13 @@ def batch_rows(session: Session, ids: list[int]) -> list[Row]:
 def rows(session: Session, f: Filter | None = None) -> Iterator[Row]:
     """The filtered ledger, in document order, a batch of BATCH tasks at a time."""
     f = f or Filter()
-    ids = task_ids(session, f)
+    for row in rows_of(session, task_ids(session, f)):
+        if f.status is None or row.status == f.status:
+            yield row
+
+
+def rows_of(session: Session, ids: list[int]) -> Iterator[Row]:
+    """The rows of these tasks, in the order given, a batch of BATCH tasks at a time."""
     for i in range(0, len(ids), BATCH):
-        for row in batch_rows(session, ids[i:i + BATCH]):
-            if f.status is None or row.status == f.status:
-                yield row
+        yield from batch_rows(session, ids[i:i + BATCH])
         session.expunge_all()  # keep memory flat on big ledgers

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..store import transaction, users
 from ..store.ledger import UNIT_ROLES
-from ..store.models import Person, Task, TaskRole
+from ..store.models import Person, Task, TaskRole, Unit
 
 SESSION_COOKIE = "duban_session"
 CSRF_COOKIE = "duban_csrf"
@@ -84,6 +84,29 @@ def principal_of(engine, token: str | None) -> Principal:
                          person.name if person else None, user.id)
 
 
+BIGGEST_ID = 2**63 - 1
+PATH_RECORDS = {"task_id": Task, "unit_id": Unit, "person_id": Person}
+
+
+def missing(engine, params: dict) -> str | None:
+    """The path parameter naming a task, unit or person that does not exist, if any (or any number too
+    big to be a database id)."""
+    for name, value in params.items():
+        if value.isascii() and value.isdigit() and int(value) > BIGGEST_ID:
+            return name
+    with transaction(engine) as s:
+        for name, model in PATH_RECORDS.items():
+            if name in params:
+                key = params[name]
+                if model is Task:
+                    if not (key.isascii() and key.isdigit()):
+                        continue  # FastAPI answers 422 for the path itself
+                    key = int(key)
+                if s.get(model, key) is None:
+                    return name
+    return None
+
+
 def task_reachable(engine, who: Principal, task_id: int) -> bool:
     roles = select(TaskRole).where(TaskRole.task_id == task_id)
     if who.role == "unit":
@@ -91,24 +114,19 @@ def task_reachable(engine, who: Principal, task_id: int) -> bool:
     elif who.role == "leader":
         roles = roles.where(TaskRole.role == "lead_leaders", TaskRole.person_id == who.person_id)
     with transaction(engine) as s:
-        if who.office:
-            return s.get(Task, task_id) is not None
         return bool(s.scalar(select(exists(roles))))
 
 
 def reaches(engine, who: Principal, params: dict) -> bool:
-    """Whether the records named in the path are this user's to see."""
+    """Whether the (existing) records named in the path are this user's to see."""
     if who.office:
         return True
     if "unit_id" in params and (who.role != "unit" or params["unit_id"] not in who.units):
         return False
     if "person_id" in params and (who.role != "leader" or params["person_id"] != who.person_id):
         return False
-    if "task_id" in params:
-        try:
-            return task_reachable(engine, who, int(params["task_id"]))
-        except ValueError:
-            return True  # not a number: FastAPI answers 422 for the path itself
+    if "task_id" in params and params["task_id"].isascii() and params["task_id"].isdigit():
+        return task_reachable(engine, who, int(params["task_id"]))
     return True
 
 
@@ -126,7 +144,10 @@ def allow(permission: str):
             raise HTTPException(403, "无权访问 (not allowed for your role)")
         if request.method in UNSAFE:
             await check_csrf(request)
-        if not await run_in_threadpool(reaches, engine, who, dict(request.path_params)):
+        params = dict(request.path_params)
+        if name := await run_in_threadpool(missing, engine, params):
+            raise HTTPException(404, f"没有这条记录 (no such {name.removesuffix('_id')}): {params[name]}")
+        if not await run_in_threadpool(reaches, engine, who, params):
             raise HTTPException(403, "只能查看和填报本单位（本人）的任务 (not one of your tasks)")
         return who
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from ..errors import DubanError
@@ -51,6 +52,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DubanError)
     async def refused(request: Request, exc: DubanError):
         return answer(request, 400, str(exc))
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception):
+        # a number or text the database cannot hold (an id past 2**63, say): the request's fault
+        return answer(request, 400, "数值或文字超出数据库能保存的范围 (value out of range)")
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception):

@@ -7,6 +7,7 @@ template gets."""
 from __future__ import annotations
 
 import inspect
+from contextvars import ContextVar
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
@@ -21,6 +22,9 @@ from ..store import transaction
 from . import access
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# the CSRF token of the page being rendered: a global, so imported macros (csrf_field) see it without context
+page_csrf: ContextVar[str] = ContextVar("page_csrf", default="")
+templates.env.globals["csrf_token"] = page_csrf.get
 NEXT = "next"  # the key of an action's result naming the page to go on to
 
 
@@ -39,6 +43,7 @@ def nav(who: access.Principal) -> list[tuple[str, str]]:
 
 def render(request: Request, template: str, context: dict, status: int = 200):
     who = getattr(request.state, "principal", None) or access.Principal()
+    page_csrf.set(access.csrf_token(request))
     return templates.TemplateResponse(request, template, {
         "user": who, "nav": nav(who), "csrf": access.csrf_token(request), "path": request.url.path,
         "message": request.query_params.get("msg", ""), **context}, status_code=status)
@@ -49,7 +54,11 @@ def json(context: dict, status: int = 200) -> JSONResponse:
 
 
 def with_message(url: str, message: str) -> str:
-    return f"{url}{'&' if '?' in url else '?'}{urlencode({'msg': message})}" if message else url
+    """`url` with the flash message in its query (before any #fragment)."""
+    if not message:
+        return url
+    address, hash_, fragment = url.partition("#")
+    return f"{address}{'&' if '?' in address else '?'}{urlencode({'msg': message})}{hash_}{fragment}"
 
 
 def in_transaction(fn: Callable) -> tuple[Callable, inspect.Signature]:

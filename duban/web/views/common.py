@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...errors import DubanError
 from ...store.ledger import task_key
 from ...store.models import Document
 from ...supervise import status as status_rules
@@ -15,7 +16,13 @@ from ...supervise.records import COLOUR_NAMES
 from ...supervise.warnings import Entry
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
 def day(as_of: date | None) -> date:
+    """The as-of day, today by default. Days far off are refused: working days are counted one by one."""
+    if as_of is not None and not EARLIEST <= as_of <= LATEST:
+        raise DubanError(f"日期应在 {EARLIEST} 至 {LATEST} 之间 (date out of range): {as_of}")
     return as_of or date.today()
 
 

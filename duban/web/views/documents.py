@@ -1,5 +1,464 @@
-"""(to be written)"""
+"""文件: the ledger's documents, and a new document's way in. The office uploads a file, reviews the
+extraction beside the source, corrects any field (units by role, deadlines, targets, number, title) or the
+cut between tasks (split, merge, drop), and confirms it into the ledger. Corrections are kept per series
+(`store.corrections`) and applied by `store.documents.ingest` whenever the document is read again, and the
+reviewed extraction downloads as an answer key for `duban eval`."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ... import review
+from ...errors import DubanError, ReadError
+from ...extract import extract
+from ...ingest import read
+from ...records import ROLES, Source
+from ...records import Document as Extracted
+from ...records import Task as ExtractedTask
+from ...render import ROLE_NAMES, task_dict
+from ...store import audit, corrections, transaction
+from ...store.documents import ingest_in, series_of, sha256
+from ...store.models import Document, Task, Upload
+from ...units.registry import Registry, default_path
+from ..access import Principal, allow
+from ..pages import action, json, page
 
 router = APIRouter()
+ACCEPTED = (".txt", ".md", ".docx", ".pdf", ".html")
+MAX_BYTES = 20 * 1024 * 1024
+COMPARATORS = {"=": "等于", ">=": "不低于", "<=": "不超过", "~": "约", "range": "区间"}
+FIELD_NAMES = {**ROLE_NAMES, "number": "序号", "title": "标题", "deadlines": "时限", "targets": "量化目标",
+               "split": "拆分", "merge": "与下一项合并", "drop": "不是任务"}
+TARGET_KINDS = ("count", "amount", "area", "length", "volume", "money", "growth_pct", "ratio_pct", "other")
+
+
+def uploads_dir() -> Path:
+    return Path(os.environ.get("DUBAN_DATA_DIR", "data")) / "uploads"
+
+
+def safe_name(filename: str) -> str:
+    """The file's own name without folders or characters a file system refuses."""
+    name = re.sub(r'[\x00-\x1f/\\:*?"<>|]', "_", Path(filename.replace("\\", "/")).name).strip(" .")
+    return name or "upload"
+
+
+def upload_of(s: Session, upload_id: int) -> Upload:
+    upload = s.get(Upload, upload_id)
+    if upload is None:
+        raise HTTPException(404, "没有这份上传的文件 (no such upload)")
+    return upload
+
+
+def review_url(upload_id: int) -> str:
+    # no #task-N anchor: pages.with_message would append the message after it, inside the fragment
+    return f"/documents/uploads/{upload_id}"
+
+
+# The documents in the ledger and the uploads
+
+@dataclass
+class LedgerDocument:
+    id: int
+    title: str
+    doc_number: str | None
+    version: int
+    versions: int
+    tasks: int
+    public: bool | None
+    date: object
+    ingested_at: datetime
+    file: str
+
+
+def ledger_documents(s: Session) -> list[LedgerDocument]:
+    """The current version of every document, with how many versions and active tasks it has."""
+    versions = dict(s.execute(select(Document.series, func.count()).group_by(Document.series)).all())
+    tasks = dict(s.execute(select(Task.document_id, func.count()).where(Task.active).group_by(Task.document_id)).all())
+    return [LedgerDocument(d.id, d.title or Path(d.path).name, d.doc_number, d.version, versions[d.series],
+                           tasks.get(d.id, 0), d.public, d.date, d.ingested_at, Path(d.path).name)
+            for d in s.scalars(select(Document).where(Document.current).order_by(Document.id.desc()))]
+
+
+@dataclass
+class UploadLine:
+    id: int
+    filename: str
+    uploaded_by: str
+    uploaded_at: datetime
+    confirmed_by: str | None
+    confirmed_at: datetime | None
+
+
+def upload_line(u: Upload) -> UploadLine:
+    return UploadLine(u.id, u.filename, u.uploaded_by, u.uploaded_at, u.confirmed_by, u.confirmed_at)
+
+
+@page(router, "/documents", "documents.html")
+def documents_page(request: Request, s: Session, who: Principal = allow("office")) -> dict:
+    """文件：台账中的文件、待复核的上传、上传新文件 (documents and uploads)."""
+    uploads = [upload_line(u) for u in s.scalars(select(Upload).order_by(Upload.id.desc()))]
+    return {"documents": ledger_documents(s), "awaiting": [u for u in uploads if u.confirmed_at is None],
+            "confirmed": [u for u in uploads if u.confirmed_at is not None][:20],
+            "accepted": ACCEPTED, "max_mb": MAX_BYTES // (1024 * 1024)}
+
+
+def read_checked(data: bytes, name: str) -> None:
+    """Read and extract the bytes as the file `name` would be, in a scratch folder; DubanError naming
+    the file when they are not a document duban can read."""
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder) / name
+        scratch.write_bytes(data)
+        try:
+            extract(read(scratch))
+        except ReadError as e:
+            raise DubanError(f"无法读取文件「{name}」(cannot read {name}): {e.args[0]}") from None
+
+
+def keep(data: bytes, name: str, digest: str) -> Path:
+    """Save the bytes under DUBAN_DATA_DIR/uploads/<hash>/<name>: the ledger keeps the path."""
+    path = uploads_dir() / digest[:16] / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+@action(router, "/documents/upload")
+def upload(request: Request, s: Session,
+           file: Annotated[UploadFile, File(description="文件：.txt .md .docx .pdf .html，不超过 20 MB")],
+           who: Principal = allow("office")) -> dict:
+    """上传文件待复核 (upload a document for review)."""
+    name = safe_name(file.filename or "")
+    if Path(name).suffix.lower() not in ACCEPTED:
+        raise DubanError(f"「{name}」不是可导入的文件类型，请上传 {' '.join(ACCEPTED)} 文件 (unsupported file type)")
+    data = file.file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise DubanError(f"「{name}」超过 {MAX_BYTES // (1024 * 1024)} MB (file too large)")
+    read_checked(data, name)
+    digest = sha256(data)
+    if known := s.scalars(select(Upload).where(Upload.file_hash == digest).order_by(Upload.id)).first():
+        return {"upload_id": known.id, "next": review_url(known.id), "message": f"「{name}」已上传过，继续复核"}
+    row = Upload(filename=name, path=str(keep(data, name, digest)), file_hash=digest, uploaded_by=who.actor,
+                 uploaded_at=datetime.now())
+    s.add(row)
+    s.flush()
+    audit.record(s, who.actor, "upload", "upload", row.id, filename=name, file_hash=digest)
+    return {"upload_id": row.id, "next": review_url(row.id), "message": f"已上传「{name}」，请核对提取结果"}
+
+
+@action(router, "/documents/{document_id}/review")
+def reopen(request: Request, s: Session, document_id: int, who: Principal = allow("office")) -> dict:
+    """重新复核台账中的文件 (reopen a stored document for review)."""
+    doc = s.get(Document, document_id)
+    if doc is None:
+        raise HTTPException(404, "台账中没有这份文件 (no such document)")
+    known = s.scalars(select(Upload).where(Upload.file_hash == doc.file_hash).order_by(Upload.id)).first()
+    if known is None:
+        path = Path(doc.path)
+        if not path.is_file() or sha256(path.read_bytes()) != doc.file_hash:
+            raise DubanError(f"原文件「{path.name}」已不在原处或已改动，请重新上传 (the stored file is gone)")
+        known = Upload(filename=path.name, path=str(path), file_hash=doc.file_hash, uploaded_by=who.actor,
+                       uploaded_at=datetime.now())
+        s.add(known)
+        s.flush()
+        audit.record(s, who.actor, "reopen", "upload", known.id, document_id=document_id)
+    return {"upload_id": known.id, "next": review_url(known.id), "message": ""}
+
+
+# Reviewing one upload
+
+@dataclass
+class Reviewed:
+    """An upload read and extracted again, with its series' corrections applied."""
+
+    source: Source
+    docs: list[Extracted]
+    missed: list[review.Edit] = field(default_factory=list)
+
+    @property
+    def tasks(self) -> list[tuple[Extracted, ExtractedTask]]:
+        return [(d, t) for d in self.docs for t in d.tasks]
+
+
+def reviewed(s: Session, upload: Upload) -> Reviewed:
+    try:
+        source = read(upload.path)
+    except ReadError as e:
+        raise DubanError(f"无法读取文件「{upload.filename}」(cannot read): {e.args[0]}") from None
+    out = Reviewed(source, extract(source))
+    for doc in out.docs:
+        out.missed += review.apply(doc, corrections.of_series(s, series_of(doc)), source.text)
+    return out
+
+
+def task_at(r: Reviewed, n: int, task_text: str | None) -> tuple[Extracted, ExtractedTask]:
+    """The n-th task (from 0) of the reviewed upload; refused when the page showed another task there."""
+    if not 0 <= n < len(r.tasks):
+        raise HTTPException(404, "没有这一项任务 (no such task)")
+    doc, task = r.tasks[n]
+    if task_text is not None and review.squeeze(task_text) != review.squeeze(task.text):
+        raise DubanError("这一项已被修改过，请刷新页面后再改 (the task changed since the page was shown)")
+    return doc, task
+
+
+def highlights(text: str, tasks: list[ExtractedTask]) -> list[tuple[str, str]]:
+    """The source as (piece, mark) pairs: units, leaders, deadlines and targets marked where printed."""
+    spans = []
+    for t in tasks:
+        spans += [(m.span.start, m.span.end, "leader" if m.role == "lead_leaders" else "unit")
+                  for m in t.mentions if m.span != t.span]
+        spans += [(d.span.start, d.span.end, "deadline") for d in t.deadlines if not d.inferred]
+        spans += [(x["span"][0], x["span"][1], "target") for x in t.targets]
+    out, at = [], 0
+    for start, end, kind in sorted(spans):
+        if start < at or end <= start:
+            continue  # overlaps one already marked
+        out += [(text[at:start], ""), (text[start:end], kind)]
+        at = end
+    return [p for p in [*out, (text[at:], "")] if p[0]]
+
+
+def task_view(n: int, doc_index: int, t: ExtractedTask) -> dict:
+    out = task_dict(t)
+    for role in ROLES:
+        out.pop(f"{role}_ids")
+    return {"n": n, "doc": doc_index, **out}
+
+
+@page(router, "/documents/uploads/{upload_id}", "documents_review.html")
+def review_page(request: Request, s: Session, upload_id: int, who: Principal = allow("office")) -> dict:
+    """复核提取结果：原文与任务对照，可逐项更正 (review an upload's extraction beside its source)."""
+    upload = upload_of(s, upload_id)
+    r = reviewed(s, upload)
+    index = {id(d): i for i, d in enumerate(r.docs)}
+    series = [series_of(d) for d in r.docs]
+    stored = s.scalars(select(Document).where(Document.file_hash == upload.file_hash).order_by(Document.id)).all()
+    return {
+        "upload": upload_line(upload),
+        "documents": [{"index": i, "title": d.title, "doc_number": d.doc_number, "issuer": d.issuer, "date": d.date,
+                       "region": d.region, "series": series[i], "tasks": len(d.tasks)} for i, d in enumerate(r.docs)],
+        "tasks": [task_view(n, index[id(d)], t) for n, (d, t) in enumerate(r.tasks)],
+        "source": highlights(r.source.text, [t for _, t in r.tasks]),
+        "missed": [vars(e) for e in r.missed],
+        "corrections": [{"id": c.id, "task_text": c.task_text, "field": c.field, "value": c.value,
+                         "shown": shown(c.value), "by": c.by, "at": c.at} for c in corrections.rows_of(s, series)],
+        "stored": [{"id": d.id, "title": d.title, "version": d.version, "current": d.current} for d in stored],
+        "roles": ROLE_NAMES, "fields": FIELD_NAMES, "comparators": COMPARATORS, "target_kinds": TARGET_KINDS,
+    }
+
+
+def shown(value) -> str:
+    """A correction's value as the office reads it."""
+    if value is None or value is False:
+        return "（撤销）"
+    if value is True:
+        return "是"
+    if isinstance(value, list):
+        return "；".join(shown(x) for x in value) or "（无）"
+    if isinstance(value, dict):
+        return " ".join(str(value[k]) for k in ("text", "due", "metric", "comparator", "value", "unit")
+                        if value.get(k) not in (None, ""))
+    return str(value)
+
+
+class TaskForm(BaseModel):
+    """A task's fields as the review form posts them; a field left out stays as it is."""
+
+    task_text: str | None = None  # the text the page showed, to refuse an edit of a task changed since
+    number: str | None = None
+    title: str | None = None
+    lead_leaders: str | None = None
+    lead_units: str | None = None
+    co_units: str | None = None
+    resp_units: str | None = None
+    unattributed_units: str | None = None
+    deadline_text: list[str] | None = None
+    deadline_due: list[str] | None = None
+    target_text: list[str] | None = None
+    target_metric: list[str] | None = None
+    target_value: list[str] | None = None
+    target_value_max: list[str] | None = None
+    target_unit: list[str] | None = None
+    target_comparator: list[str] | None = None
+    target_kind: list[str] | None = None
+    target_year: list[str] | None = None
+
+
+def column(values: list[str] | None, i: int) -> str:
+    return (values[i] if values and i < len(values) else "").strip()
+
+
+def number_or_none(value: str, what: str) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value.replace(",", ""))
+    except ValueError:
+        raise DubanError(f"{what}应为数字 (not a number): {value}") from None
+
+
+def posted_deadlines(form: TaskForm) -> list[dict] | None:
+    if form.deadline_text is None and form.deadline_due is None:
+        return None
+    rows = [{"text": column(form.deadline_text, i), "due": column(form.deadline_due, i) or None}
+            for i in range(max(len(form.deadline_text or []), len(form.deadline_due or [])))]
+    for row in rows:
+        try:
+            review.as_date(row["due"])
+        except ValueError:
+            raise DubanError(f"时限日期有误 (not a date): {row['due']}") from None
+    return [r for r in rows if r["text"] or r["due"]]
+
+
+def posted_targets(form: TaskForm) -> list[dict] | None:
+    if form.target_text is None and form.target_value is None:
+        return None
+    rows = []
+    for i in range(max(len(form.target_text or []), len(form.target_value or []))):
+        value = number_or_none(column(form.target_value, i), "目标数值")
+        if value is None:
+            continue  # a row left empty, or emptied to remove the target
+        year = number_or_none(column(form.target_year, i), "年份")
+        rows.append({"text": column(form.target_text, i), "metric": column(form.target_metric, i), "value": value,
+                     "value_max": number_or_none(column(form.target_value_max, i), "上限"),
+                     "unit": column(form.target_unit, i) or None,
+                     "comparator": column(form.target_comparator, i) or "=", "kind": column(form.target_kind, i) or "other",
+                     "year": int(year) if year is not None else None})
+    return rows
+
+
+def deadline_rows(t: ExtractedTask) -> list[dict]:
+    return [{"text": d.text, "due": d.due.isoformat() if d.due else None} for d in t.deadlines]
+
+
+def comparable(targets: list[dict]) -> list[tuple]:
+    """Targets as the form edits them, figures as floats (the extraction writes 20, the form 20.0)."""
+    def number(x):
+        return float(x) if x is not None else None
+    return [(x.get("text"), x.get("metric"), number(x.get("value")), number(x.get("value_max")), x.get("unit"),
+             x.get("comparator"), x.get("kind"), x.get("year")) for x in targets]
+
+
+def changes(form: TaskForm, t: ExtractedTask) -> dict:
+    """field -> corrected value, for the fields the form changed."""
+    out = {}
+    for key in ("number", "title"):
+        value = getattr(form, key)
+        if value is not None and value.strip() != getattr(t, key):
+            out[key] = value.strip()
+    for role in ROLES:
+        value = getattr(form, role)
+        if value is not None and review.names(value) != t.role(role):
+            out[role] = review.names(value)
+    if (deadlines := posted_deadlines(form)) is not None and deadlines != deadline_rows(t):
+        out["deadlines"] = deadlines
+    if (targets := posted_targets(form)) is not None and comparable(targets) != comparable(t.targets):
+        out["targets"] = targets
+    return out
+
+
+@action(router, "/documents/uploads/{upload_id}/tasks/{n}")
+def save_task(request: Request, s: Session, upload_id: int, n: int, form: Annotated[TaskForm, Form()],
+              who: Principal = allow("office")) -> dict:
+    """保存一项任务的更正：只记录改动的字段 (save a task's corrected fields)."""
+    doc, task = task_at(reviewed(s, upload_of(s, upload_id)), n, form.task_text)
+    changed = changes(form, task)
+    for name, value in changed.items():
+        corrections.add(s, series_of(doc), task.text, name, value, who.actor)
+    fields = "、".join(FIELD_NAMES[k] for k in changed)
+    message = f"第 {task.number} 项已更正：{fields}" if changed else f"第 {task.number} 项没有改动"
+    return {"changed": changed, "next": review_url(upload_id), "message": message}
+
+
+def restructure(s: Session, upload_id: int, n: int, task_text: str | None, name: str, value, actor: str) -> dict:
+    """Record a split, merge or drop of the n-th task."""
+    r = reviewed(s, upload_of(s, upload_id))
+    doc, task = task_at(r, n, task_text)
+    if name == "merge" and (n + 1 >= len(r.tasks) or r.tasks[n + 1][0] is not doc):
+        raise DubanError("这是本文件最后一项任务，没有下一项可合并 (no next task to merge with)")
+    if name == "split" and task.text.find(value.strip()) <= 0:
+        raise DubanError(f"在第 {task.number} 项中找不到「{value}」，或它就在开头 (split text not found inside the task)")
+    corrections.add(s, series_of(doc), task.text, name, value, actor)
+    return {"next": review_url(upload_id),
+            "message": f"第 {task.number} 项：{FIELD_NAMES[name]}"}
+
+
+@action(router, "/documents/uploads/{upload_id}/tasks/{n}/split")
+def split_task(request: Request, s: Session, upload_id: int, n: int,
+               at: Annotated[str, Form(min_length=1, description="后一项开头的文字 (where the second task starts)")],
+               task_text: Annotated[str | None, Form()] = None, who: Principal = allow("office")) -> dict:
+    """把一项任务从给定文字处拆成两项 (split a task where the given text starts)."""
+    return restructure(s, upload_id, n, task_text, "split", at.strip(), who.actor)
+
+
+@action(router, "/documents/uploads/{upload_id}/tasks/{n}/merge")
+def merge_task(request: Request, s: Session, upload_id: int, n: int, task_text: Annotated[str | None, Form()] = None,
+               who: Principal = allow("office")) -> dict:
+    """把一项任务与下一项合并 (merge a task with the next)."""
+    return restructure(s, upload_id, n, task_text, "merge", True, who.actor)
+
+
+@action(router, "/documents/uploads/{upload_id}/tasks/{n}/drop")
+def drop_task(request: Request, s: Session, upload_id: int, n: int, task_text: Annotated[str | None, Form()] = None,
+              who: Principal = allow("office")) -> dict:
+    """这一项不是任务：从提取结果中去掉 (not a task: drop it)."""
+    return restructure(s, upload_id, n, task_text, "drop", True, who.actor)
+
+
+STATUS_NAMES = {"new": "新导入", "version": "新版本", "unchanged": "无变化", "corrected": "按更正修订"}
+
+
+@action(router, "/documents/uploads/{upload_id}/confirm")
+def confirm(request: Request, s: Session, upload_id: int, who: Principal = allow("office")) -> dict:
+    """确认存入台账：按更正后的结果导入 (confirm the reviewed document into the ledger)."""
+    upload = upload_of(s, upload_id)
+    result = ingest_in(s, Path(upload.path), Registry(default_path()), who.actor)
+    upload.confirmed_by, upload.confirmed_at = who.actor, datetime.now()
+    audit.record(s, who.actor, "confirm_upload", "upload", upload.id,
+                 documents=[(d.title, d.version, d.status) for d in result.documents])
+    stored = "；".join(f"{d.title or '（无标题）'} 第{d.version}版 {STATUS_NAMES[d.status]}" +
+                      (f"，任务 {d.matched + len(d.new)} 项" if d.status != "unchanged" else "")
+                      for d in result.documents)
+    return {"documents": result.documents, "without_tasks": result.without_tasks, "next": review_url(upload_id),
+            "message": f"已存入台账：{stored}" if result.documents else "文件中没有任务，台账未改动"}
+
+
+# The answer key
+
+def answer_key_of(request: Request, upload_id: int) -> review.AnswerKey:
+    with transaction(request.app.state.engine) as s:
+        upload = upload_of(s, upload_id)
+        return review.answer_key(reviewed(s, upload).docs, upload.filename)
+
+
+@router.get("/documents/uploads/{upload_id}/answer-key", include_in_schema=False)
+def answer_key_zip(request: Request, upload_id: int, who: Principal = allow("office")) -> Response:
+    key = answer_key_of(request, upload_id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in key.files().items():
+            z.writestr(name, content)
+    filename = f"{key.name}.answer-key.zip"
+    return Response(buffer.getvalue(), media_type="application/zip", headers={
+        "Content-Disposition": f"attachment; filename=\"answer-key.zip\"; filename*=UTF-8''{quote(filename)}"})
+
+
+@router.get("/api/documents/uploads/{upload_id}/answer-key", summary="标准答案格式的复核结果 (the answer key)")
+def answer_key_json(request: Request, upload_id: int, who: Principal = allow("office")) -> JSONResponse:
+    """复核后的提取结果，按 duban eval 读取的标准答案格式 (the reviewed extraction as answer-key files)."""
+    key = answer_key_of(request, upload_id)
+    return json({"name": key.name, "files": key.files()})

@@ -1,5 +1,207 @@
-"""(to be written)"""
+"""任务台账: the ledger filtered (document, chapter, unit, leader, status, colour, time limits, words),
+sorted and paginated in SQL, and the same rows as the .xlsx offices print. Status and warning colour are
+derived for the page's tasks only; a status or colour filter (or sort) derives them for every filtered
+task, and only then. A unit liaison sees only its units' tasks, a leader only the tasks they lead."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+import math
+import tempfile
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BeforeValidator, StringConstraints
+from sqlalchemy.orm import Session
+
+from ...cli.ledger import plan_name
+from ...sheets.ledger import Sheet, write_ledger
+from ...store import ledger, transaction
+from ...supervise import facts, status
+from ...supervise.records import COLOURS, STATUSES
+from ...supervise.warnings import Entry, last_missed, warn
+from ..access import Principal, allow
+from ..pages import page
+from .common import BoardLine, board_line, day, documents
 
 router = APIRouter()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COLOUR_CHOICES = (*COLOURS, "none")  # "none": no warning
+COLOUR_RANK = {c: i for i, c in enumerate((*COLOURS, None))}  # red first
+SORT_NAMES = {"": "文件顺序", "number": "序号", "chapter": "章节", "due": "时限", "status": "状态", "colour": "预警"}
+DERIVED_SORTS = {"status": lambda x: STATUSES.index(x.status) if x.status in STATUSES else len(STATUSES),
+                 "colour": lambda x: COLOUR_RANK[x.colour]}
+
+
+def blank(value):
+    """An empty form field means "any": a GET form sends every field, filled or not."""
+    return None if value == "" else value
+
+
+def Asked(kind, description: str):  # noqa: N802 - reads as a type in the signatures below
+    """An optional query parameter, left empty in the form or not given at all."""
+    return Annotated[kind | None, BeforeValidator(blank), Query(description=description)]
+
+
+Words = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
+@dataclass
+class Ask:
+    """The ledger's filters as the query string gives them (shared by the page and the export)."""
+
+    doc: Asked(int, "文件 (document id)") = None
+    chapter: Asked(Words, "章节标题中的词 (part of a chapter heading)") = None
+    unit: Asked(Words, "单位：登记簿编号或名称中的词 (unit id or part of its name)") = None
+    leader: Asked(Words, "牵头领导姓名或编号 (leader)") = None
+    status: Asked(Literal[STATUSES], "状态 (derived status)") = None
+    colour: Asked(Literal[COLOUR_CHOICES], "预警颜色 red/yellow/blue/none (warning colour)") = None
+    due_from: Asked(date, "时限不早于 (a time limit on or after)") = None
+    due_to: Asked(date, "时限不晚于 (a time limit on or before)") = None
+    q: Asked(Words, "搜索：空格分隔的词须全部出现 (words, all must occur)") = None
+    as_of: Asked(date, "截至日期，默认今天 (as of)") = None
+
+    def query(self, **more) -> str:
+        """The filters as a query string, to carry into sort links, the pager and the export."""
+        given = {k: v for k, v in {**asdict(self), **more}.items() if v not in (None, "")}
+        return urlencode(given)
+
+
+@dataclass
+class LedgerLine:
+    """One row of the ledger page: the task as the ledger prints it, with its derived status and warning."""
+
+    id: int
+    key: str
+    document_id: int
+    document: str
+    chapter: str
+    number: str
+    title: str
+    lead_units: str
+    co_units: str
+    resp_units: str
+    leaders: str
+    deadlines: list[str]
+    targets: list[str]
+    progress: str  # the latest report
+    reported: str  # the status word of the latest report
+    status: str  # derived on the as-of day
+    percent: float | None
+    expected: float | None
+    due: date | None
+    overdue: int
+    colour: str | None
+    colour_name: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def judge(s: Session, when: date, ids: list[int]) -> dict[int, BoardLine]:
+    """Status and warning on `when` of these tasks alone (a page, not the whole board), by task id."""
+    found: dict[int, facts.Facts] = {}
+    for i in range(0, len(ids), ledger.BATCH):
+        found.update(facts.of_tasks(s, when, tasks=ids[i:i + ledger.BATCH]))
+    missed = last_missed(s, when, sorted({f.document_id for f in found.values()}))
+    lines = {}
+    for f in found.values():
+        st, owed = status.derive(f, when), missed.get(f.id, {})
+        lines[f.id] = board_line(Entry(f, st, warn(f, st, when, owed), owed))
+    return lines
+
+
+def scope(s: Session, who: Principal, ask: Ask) -> ledger.Filter | None:
+    """The filter asked for, narrowed to what the user may see; None when nothing can pass."""
+    units = [u.id for u in ledger.find_units(s, ask.unit)] if ask.unit else None
+    if who.role == "unit":  # a liaison's own units, whatever the query says
+        units = [u for u in (who.units if units is None else units) if u in who.units]
+    if (units is not None and not units) or (who.role == "leader" and not who.person_id):
+        return None
+    return ledger.Filter(documents=[ask.doc] if ask.doc else None, units=units, leader=ask.leader,
+                         chapter=ask.chapter, person=who.person_id if who.role == "leader" else None,
+                         words=(ask.q or "").split() or None, due_from=ask.due_from, due_to=ask.due_to)
+
+
+def passes(x: BoardLine, ask: Ask) -> bool:
+    return (ask.status is None or x.status == ask.status) and (
+        ask.colour is None or (x.colour or "none") == ask.colour)
+
+
+def listing(s: Session, who: Principal, ask: Ask, sort: str = "", offset: int = 0,
+            limit: int | None = None) -> tuple[int, list[int], dict[int, BoardLine]]:
+    """How many tasks pass, the ids of the page asked (all with no limit), and their lines."""
+    f, when = scope(s, who, ask), day(ask.as_of)
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    if f is None:
+        return 0, [], {}
+    if ask.status is None and ask.colour is None and key not in DERIVED_SORTS:
+        ids = ledger.sorted_ids(s, f, key, descending, offset, limit)
+        return ledger.count(s, f), ids, judge(s, when, ids)
+    # status and colour are derived, not stored: judge every filtered task, then page in Python
+    everything = ledger.sorted_ids(s, f, key, descending and key not in DERIVED_SORTS)
+    lines = judge(s, when, everything)
+    ids = [i for i in everything if i in lines and passes(lines[i], ask)]
+    if key in DERIVED_SORTS:  # a stable sort: document order among equals
+        ids.sort(key=lambda i: DERIVED_SORTS[key](lines[i]), reverse=descending)
+    window = ids[offset:offset + limit] if limit else ids
+    return len(ids), window, {i: lines[i] for i in window}
+
+
+def scope_note(who: Principal) -> str:
+    """What a liaison or leader is told about the rows they cannot see."""
+    if who.role == "unit":
+        return f"只显示本单位（{'、'.join(who.units) or '未绑定单位'}）承担的任务"
+    if who.role == "leader":
+        return f"只显示{who.person_name or '本人'}牵头的任务"
+    return ""
+
+
+def ledger_line(row: ledger.Row, x: BoardLine) -> LedgerLine:
+    return LedgerLine(row.id, row.key, row.document_id, row.document, row.chapter, row.number, row.title,
+                      row.cell("lead_units"), row.cell("co_units"), row.cell("resp_units"), row.cell("lead_leaders"),
+                      row.deadlines, row.targets, row.progress, row.status, x.status, x.percent, x.expected, x.due,
+                      x.overdue, x.colour, x.colour_name, x.reasons)
+
+
+Sort = Annotated[str, BeforeValidator(lambda v: v or ""), Query(
+    description="排序：number/chapter/due/status/colour，前加 - 为倒序；默认文件顺序 (sort; -key descending)",
+    pattern=r"^-?(number|chapter|due|status|colour)?$")]
+
+
+@page(router, "/ledger", "ledger.html")
+def ledger_page(request: Request, s: Session, ask: Annotated[Ask, Depends()], who: Principal = allow("ledger"),
+                sort: Sort = "",
+                page: Annotated[int, Query(ge=1, description="第几页 (page)")] = 1,
+                per: Annotated[int, Query(ge=1, le=200, description="每页条数，最多200 (page size)")] = 50) -> dict:
+    """任务台账：筛选、搜索、排序、分页 (the ledger, filtered, sorted and paginated)."""
+    total, ids, lines = listing(s, who, ask, sort, (page - 1) * per, per)
+    rows = [ledger_line(row, lines[row.id]) for row in ledger.batch_rows(s, ids) if row.id in lines]
+    return {
+        "as_of": day(ask.as_of), "filters": ask, "sort": sort, "page": page, "per": per, "total": total,
+        "pages": max(1, math.ceil(total / per)), "rows": rows, "documents": documents(s),
+        "statuses": STATUSES, "colours": COLOUR_CHOICES, "sorts": SORT_NAMES,
+        # the pager keeps filters, order and page size; sort links and the export keep the filters
+        "query": ask.query(sort=sort, per=per if per != 50 else None),
+        "filters_query": ask.query(per=per if per != 50 else None),
+        "scoped": scope_note(who),
+    }
+
+
+@router.get("/ledger.xlsx", summary="导出筛选后的台账 .xlsx (the filtered ledger as .xlsx)")
+def ledger_xlsx(request: Request, ask: Annotated[Ask, Depends()], who: Principal = allow("ledger")) -> Response:
+    """Exactly the rows the ledger page lists for these filters (every page), in document order."""
+    with transaction(request.app.state.engine) as s:
+        _, ids, _ = listing(s, who, ask)
+        f = scope(s, who, ask)
+        titles = ledger.documents(s, f) if f is not None else []
+        heading = f"{plan_name(titles[0])}推进台账" if len(titles) == 1 else "重点工作任务推进台账"
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "台账.xlsx"
+            write_ledger([Sheet("台账", ledger.rows_of(s, ids), several_documents=len(titles) > 1)], path, heading,
+                         day(ask.as_of))
+            content = path.read_bytes()
+    name = f"ledger-{day(ask.as_of).isoformat()}.xlsx"
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,183 @@
+"""The web UI under load (`make bench`): the ledger page and its JSON on a 100,000-task ledger in PostgreSQL
+(filtered pages, p50/p95 over repeated requests through a real `duban serve` process), and 20 unit
+liaisons reporting at the same moment from separate clients on PostgreSQL and SQLite: every report and
+every audit entry must be there. Prints, never asserts. BENCH_TASKS sets the ledger size."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from rich.console import Console
+from sqlalchemy import create_engine, func, select
+
+from duban.store.models import AuditEntry, ProgressReport, Task, TaskRole
+
+sys.path.insert(0, str(Path(__file__).parent))
+from ledger import SEEDS, TASKS, pg_schema, write_plans  # noqa: E402
+
+console = Console()
+PASSWORD = "bench-password"
+REPEAT = int(os.environ.get("BENCH_REPEAT", "60"))
+CLIENTS = 20
+
+
+def duban(args: list[str], env: dict) -> None:
+    subprocess.run([sys.executable, "-m", "duban", *args], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+class Server:
+    """`duban serve` in a process of its own, on a free port."""
+
+    def __init__(self, env: dict, port: int):
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen([sys.executable, "-m", "duban", "serve", "--port", str(port)], env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(300):
+            try:
+                if httpx.get(f"{self.url}/api/health").status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise SystemExit(f"duban serve did not start: {self.proc.stderr.read().decode()[-2000:]}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def client(url: str, login: str) -> tuple[httpx.Client, str]:
+    c = httpx.Client(base_url=url, timeout=60)
+    token = c.get("/api/csrf").json()["csrf"]
+    r = c.post("/api/login", data={"login": login, "password": PASSWORD}, headers={"X-CSRF-Token": token})
+    r.raise_for_status()
+    return c, token
+
+
+def timed(c: httpx.Client, path: str) -> float:
+    start = time.perf_counter()
+    r = c.get(path)
+    elapsed = time.perf_counter() - start
+    r.raise_for_status()
+    return elapsed
+
+
+def ledger_latency(url: str, engine) -> dict[str, list[float]]:
+    """Seconds per request of filtered ledger pages, HTML and JSON, filters rotating."""
+    with engine.connect() as c:
+        doc = c.scalar(select(func.max(Task.document_id)))
+        unit = c.scalar(select(TaskRole.unit_id).where(TaskRole.role == "lead_units", TaskRole.unit_id.is_not(None))
+                        .group_by(TaskRole.unit_id).order_by(func.count().desc()).limit(1))
+    filters = [f"doc={doc}", f"unit={unit}", "q=推进", f"doc={doc}&q=建设", "chapter=第3部分&page=2",
+               "due_from=2025-06-01&due_to=2025-12-31", f"unit={unit}&page=3"]
+    office, _ = client(url, "office")
+    times: dict[str, list[float]] = {"html": [], "json": []}
+    for path in ("/ledger", "/api/ledger"):  # warm up
+        timed(office, f"{path}?{filters[0]}")
+    for i in range(REPEAT):
+        query = filters[i % len(filters)]
+        times["html"].append(timed(office, f"/ledger?{query}"))
+        times["json"].append(timed(office, f"/api/ledger?{query}"))
+    return times
+
+
+def p95(xs: list[float]) -> float:
+    return statistics.quantiles(xs, n=20)[-1]
+
+
+def liaisons(env: dict, engine) -> list[tuple[str, str, int]]:
+    """CLIENTS liaison accounts, each for a unit leading some task: (login, unit id, task id)."""
+    with engine.connect() as c:
+        pairs = c.execute(select(TaskRole.unit_id, func.min(TaskRole.task_id)).where(
+            TaskRole.role == "lead_units", TaskRole.unit_id.is_not(None)).group_by(TaskRole.unit_id)
+            .order_by(TaskRole.unit_id).limit(CLIENTS)).all()
+    found = []
+    for k, (unit, task) in enumerate(pairs):
+        login = f"bench{k}"
+        duban(["user", "add", login, "--role", "unit", "--unit", unit, "--password", PASSWORD], env)
+        found.append((login, unit, task))
+    return found
+
+
+def concurrent_reports(url: str, env: dict, engine) -> dict:
+    """Every liaison signs in, then all report at the same moment; count what the database kept."""
+    people = liaisons(env, engine)
+    with engine.connect() as c:
+        reports_before = c.scalar(select(func.count()).select_from(ProgressReport))
+        audit_before = c.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "report"))
+    clients = [(client(url, login), unit, task) for login, unit, task in people]
+    start, answers = threading.Barrier(len(clients)), []
+
+    def send(c, token, unit, task, k):
+        start.wait()
+        r = c.post(f"/api/units/{unit}/tasks/{task}/report", headers={"X-CSRF-Token": token},
+                   data={"status": "序时推进", "percent": str(10 + k), "progress": f"第{k}号客户端报送的进展"})
+        answers.append(r.status_code)
+
+    threads = [threading.Thread(target=send, args=(c, token, unit, task, k))
+               for k, ((c, token), unit, task) in enumerate(clients)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - began
+    with engine.connect() as c:
+        reports = c.scalar(select(func.count()).select_from(ProgressReport)) - reports_before
+        audits = c.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "report")) - audit_before
+    return {"sent": len(clients), "ok": sum(1 for a in answers if a == 200), "reports": reports, "audits": audits,
+            "seconds": seconds}
+
+
+def site(name: str, url: str, plans: list[Path], work: Path, port: int, latency: bool) -> None:
+    env = {**os.environ, "DUBAN_DATABASE_URL": url, "DUBAN_DATA_DIR": str(work)}
+    started = time.perf_counter()
+    duban(["ingest", *map(str, plans)], env)
+    duban(["user", "add", "office", "--role", "office_staff", "--password", PASSWORD], env)
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as c:
+        tasks = c.scalar(select(func.count()).select_from(Task))
+    console.print(f"{name}: {tasks:,} tasks ingested in {time.perf_counter() - started:.0f} s")
+    server = Server(env, port)
+    try:
+        if latency:
+            times = ledger_latency(server.url, engine)
+            for kind, xs in times.items():
+                console.print(f"{name} ledger page {kind:<4} ({len(xs)} filtered requests): "
+                              f"p50 {statistics.median(xs) * 1000:6.1f} ms, p95 {p95(xs) * 1000:6.1f} ms "
+                              f"(bar 150 ms: p95/bar = {p95(xs) / 0.150:.2f})")
+        r = concurrent_reports(server.url, env, engine)
+        lost = r["sent"] - r["reports"]
+        console.print(f"{name}: {r['sent']} liaisons reporting at once: {r['ok']} answered 200, {r['reports']} reports "
+                      f"and {r['audits']} audit entries stored ({'nothing lost' if lost == 0 else f'{lost} LOST'}), "
+                      f"{r['seconds']:.2f} s")
+    finally:
+        server.stop()
+        engine.dispose()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        folder = tmp / "plans"
+        folder.mkdir()
+        plans = write_plans(folder)
+        console.print(f"web bench: {TASKS:,} generated tasks on PostgreSQL; the {len(SEEDS)} samples on SQLite")
+        site("SQLite", f"sqlite:///{tmp / 'web.sqlite3'}", SEEDS, tmp / "sqlite", 8765, latency=True)
+        if pg := pg_schema():
+            url, drop = pg
+            try:
+                site("PostgreSQL", url, plans, tmp / "pg", 8766, latency=True)
+            finally:
+                drop()
+
+
+if __name__ == "__main__":
+    main()

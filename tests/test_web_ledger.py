@@ -1,0 +1,230 @@
+"""任务台账 page, its JSON and its .xlsx export, on the seeded ledger (tests/web.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+from urllib.parse import urlencode
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from duban.sheets.ledger import HEADER_ROW
+from duban.store import transaction
+from duban.store.ledger import UNIT_ROLES
+from duban.store.models import Deadline, Document, Task, TaskRole
+from duban.supervise.records import STATUSES
+
+EARLY = "2024-02-01"  # the 2023 plan's tasks are overdue (red), the 2024 plan's not started, no colour
+
+
+def all_rows(client, **query) -> list[dict]:
+    """Every row the ledger lists for this query, page after page."""
+    rows, page = [], 1
+    while True:
+        data = client.get(f"/api/ledger?{urlencode({**query, 'page': page, 'per': 40})}").json()
+        assert data["ok"], data
+        rows += data["rows"]
+        if page >= data["pages"]:
+            assert len(rows) == data["total"]
+            return rows
+        page += 1
+
+
+def ids_of(rows: list[dict]) -> list[int]:
+    return [r["id"] for r in rows]
+
+
+def current_tasks(site, *where) -> set[int]:
+    with transaction(site.engine) as s:
+        return set(s.scalars(select(Task.id).join(Document).where(Document.current, Task.active, *where)))
+
+
+def a_chapter_word(site) -> str:
+    with transaction(site.engine) as s:
+        return s.scalar(select(Task.chapter).where(Task.document_id == site.ids.plan, Task.chapter != "")
+                        .order_by(Task.position))[2:8]
+
+
+FILTERS = {  # query -> what every row it lists must satisfy
+    "doc": (lambda site: {"doc": site.ids.other}, lambda r, site, q: r["document_id"] == site.ids.other),
+    "chapter": (lambda site: {"chapter": a_chapter_word(site)}, lambda r, site, q: q["chapter"] in r["chapter"]),
+    "unit": (lambda site: {"unit": site.ids.unit},
+             lambda r, site, q: "发展和改革局" in r["lead_units"] + r["co_units"] + r["resp_units"]),
+    "unit by part of its name": (lambda site: {"unit": "发展和改革"},
+                                 lambda r, site, q: "发展和改革" in r["lead_units"] + r["co_units"] + r["resp_units"]),
+    "leader": (lambda site: {"leader": "张怀恒"}, lambda r, site, q: "张怀恒" in r["leaders"]),
+    "status": (lambda site: {"status": "未启动", "as_of": EARLY}, lambda r, site, q: r["status"] == "未启动"),
+    "colour red": (lambda site: {"colour": "red", "as_of": EARLY}, lambda r, site, q: r["colour"] == "red"),
+    "no colour": (lambda site: {"colour": "none", "as_of": EARLY}, lambda r, site, q: r["colour"] is None),
+    "search": (lambda site: {"q": "建设"}, lambda r, site, q: "建设" in r["title"] + text_of(site, r["id"])),
+}
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_each_filter_narrows_the_ledger(site, name):
+    make, holds = FILTERS[name]
+    c, query = site.client("office_staff"), make(site)
+    everything = c.get("/api/ledger").json()["total"]
+    rows = all_rows(c, **query)
+    assert 0 < len(rows) < everything
+    assert all(holds(r, site, query) for r in rows), name
+
+
+def test_the_whole_ledger_is_every_current_task(site):
+    c = site.client("office_admin")
+    data = c.get("/api/ledger").json()
+    assert data["total"] == len(current_tasks(site)) and len(data["rows"]) == 50 and data["pages"] == 5
+    assert set(ids_of(all_rows(c))) == current_tasks(site)
+    row = data["rows"][0]
+    assert row["key"].startswith(f"T{row['id']}-") and row["status"] in STATUSES
+
+
+def test_status_and_colour_filters_split_the_ledger(site):
+    c = site.client("office_staff")
+    by_status = {k: set(ids_of(all_rows(c, status=k, as_of=EARLY))) for k in STATUSES}
+    assert sum(map(len, by_status.values())) == len(current_tasks(site))
+    red, none = (set(ids_of(all_rows(c, colour=k, as_of=EARLY))) for k in ("red", "none"))
+    assert red and none and not red & none and red | none == current_tasks(site)
+    assert red == current_tasks(site, Task.document_id == site.ids.other)
+
+
+def test_search_needs_every_word(site):
+    c = site.client("office_staff")
+    with transaction(site.engine) as s:
+        text = s.scalar(select(Task.text).where(Task.id == site.ids.own_task))
+    first, second = text[3:6], text[-8:-5]
+    both = all_rows(c, q=f"{first} {second}")
+    assert site.ids.own_task in ids_of(both)
+    assert all(first in r["title"] + text_of(site, r["id"]) and second in r["title"] + text_of(site, r["id"])
+               for r in both)
+    assert set(ids_of(both)) <= set(ids_of(all_rows(c, q=first))) & set(ids_of(all_rows(c, q=second)))
+    assert c.get("/api/ledger", params={"q": f"{first} 绝无此词"}).json()["total"] == 0
+
+
+def text_of(site, task_id: int) -> str:
+    with transaction(site.engine) as s:
+        return s.get(Task, task_id).text
+
+
+@pytest.mark.parametrize("due_from, due_to", [("2024-01-01", "2024-12-31"), ("2023-12-31", "2023-12-31"),
+                                              ("2024-06-01", None), (None, "2023-12-31")])
+def test_deadline_range(site, due_from, due_to):
+    wanted = [Deadline.task_id == Task.id]
+    wanted += [Deadline.due >= date.fromisoformat(due_from)] if due_from else []
+    wanted += [Deadline.due <= date.fromisoformat(due_to)] if due_to else []
+    expected = current_tasks(site, select(Deadline.id).where(*wanted).exists())
+    query = {k: v for k, v in {"due_from": due_from, "due_to": due_to}.items() if v}
+    assert set(ids_of(all_rows(site.client("office_staff"), **query))) == expected
+
+
+def due_key(r: dict):
+    return (r["due"] is None, r["due"] or "")
+
+
+@pytest.mark.parametrize("sort, key", [
+    ("due", due_key),
+    ("number", lambda r: (len(r["number"]), r["number"])),
+    ("chapter", lambda r: r["chapter"]),
+    ("status", lambda r: STATUSES.index(r["status"])),
+    ("colour", lambda r: ["red", "yellow", "blue", None].index(r["colour"])),
+])
+def test_sorting_both_ways(site, sort, key):
+    c = site.client("office_staff")
+    up = all_rows(c, sort=sort, as_of=EARLY)
+    down = all_rows(c, sort=f"-{sort}", as_of=EARLY)
+    assert [key(r) for r in up] == sorted(key(r) for r in up)
+    keys_down = [key(r) for r in down if r["due"] is not None or sort != "due"]  # missing limits stay last
+    assert keys_down == sorted(keys_down, reverse=True)
+    assert set(ids_of(up)) == set(ids_of(down)) == current_tasks(site)
+
+
+def test_equals_stay_in_document_order(site):
+    c = site.client("office_staff")
+    plan, other = (sorted(current_tasks(site, Task.document_id == d)) for d in (site.ids.plan, site.ids.other))
+    assert ids_of(all_rows(c, sort="colour", as_of=EARLY)) == other + plan  # red first
+    assert ids_of(all_rows(c, sort="-colour", as_of=EARLY)) == plan + other
+
+
+def test_document_order_reversed(site):
+    c = site.client("office_staff")
+    assert ids_of(all_rows(c, sort="-")) == ids_of(all_rows(c))[::-1] == sorted(current_tasks(site), reverse=True)
+
+
+def test_pagination(site):
+    c = site.client("office_staff")
+    one, two = (c.get(f"/api/ledger?per=30&page={n}").json() for n in (1, 2))
+    assert one["pages"] == two["pages"] == -(-one["total"] // 30)
+    assert not set(ids_of(one["rows"])) & set(ids_of(two["rows"]))
+    last = c.get(f"/api/ledger?per=30&page={one['pages']}").json()
+    assert 30 * (one["pages"] - 1) + len(last["rows"]) == one["total"]
+    assert c.get("/api/ledger?per=500").status_code == 422
+    assert c.get("/api/ledger?page=0").status_code == 422
+
+
+def unit_tasks(site) -> set[int]:
+    return current_tasks(site, Task.id.in_(select(TaskRole.task_id).where(
+        TaskRole.unit_id == site.ids.unit, TaskRole.role.in_(UNIT_ROLES))))
+
+
+def leader_tasks(site) -> set[int]:
+    return current_tasks(site, Task.id.in_(select(TaskRole.task_id).where(
+        TaskRole.person_id == site.ids.person, TaskRole.role == "lead_leaders")))
+
+
+@pytest.mark.parametrize("role, theirs", [("unit", unit_tasks), ("leader", leader_tasks)])
+@pytest.mark.parametrize("query", [{}, {"doc": "other"}, {"unit": "冠县工业和信息化局"}, {"leader": "何宁"},
+                                   {"colour": "red"}, {"sort": "-status"}])
+def test_units_and_leaders_see_only_their_own_tasks(site, role, theirs, query):
+    query = {k: site.ids.other if v == "other" else v for k, v in query.items()}
+    own = theirs(site)
+    rows = all_rows(site.client(role), **query)
+    assert set(ids_of(rows)) <= own and site.ids.foreign_task not in ids_of(rows)
+    if not query:
+        assert set(ids_of(rows)) == own and site.ids.own_task in own
+
+
+def exported_keys(client, **query) -> list[str]:
+    r = client.get(f"/ledger.xlsx?{urlencode(query)}")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in r.headers["content-disposition"]
+    sheet = load_workbook(BytesIO(r.content), read_only=True).active
+    return [row[0] for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True) if row[0]]
+
+
+@pytest.mark.parametrize("role, query", [
+    ("office_staff", {}),
+    ("office_staff", {"doc": "plan", "chapter": "一"}),
+    ("office_staff", {"colour": "red", "as_of": EARLY}),
+    ("office_admin", {"q": "建设", "due_to": "2023-12-31"}),
+    ("unit", {}),
+    ("leader", {"status": "滞后"}),
+])
+def test_export_is_exactly_the_filtered_rows(site, role, query):
+    query = {k: site.ids.plan if v == "plan" else v for k, v in query.items()}
+    c = site.client(role)
+    rows = all_rows(c, **query)
+    assert rows and exported_keys(c, **query) == [r["key"] for r in rows]
+
+
+def test_export_needs_signing_in(site):
+    assert site.client().get("/ledger.xlsx", follow_redirects=False).status_code in (303, 401)
+
+
+def test_ledger_page_keeps_filters_and_sorts(site):
+    c = site.client("office_staff")
+    page = c.get("/ledger", params={"chapter": "一", "q": "建设", "status": "", "colour": "", "doc": "",
+                                    "due_from": "", "sort": "due"})
+    assert page.status_code == 200
+    html = page.text
+    assert 'name="chapter" value="一"' in html and 'name="q" value="建设"' in html
+    assert "sort=-due" in html and "/ledger.xlsx?chapter=" in html and "/tasks/" in html
+    assert "下一页" in c.get("/ledger?per=20").text
+    assert c.get("/ledger?status=不存在").status_code == 422
+
+
+def test_signed_out_user_is_sent_to_sign_in(site):
+    r = site.client().get("/ledger", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    assert site.client().get("/api/ledger").status_code == 401

@@ -1,0 +1,312 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from io import BytesIO
+from urllib.parse import quote
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from duban.store import transaction
+from duban.store.ledger import task_key
+from duban.store.models import AuditEntry, Extension, Problem, ProblemStep, ProgressReport
+from duban.supervise.rounds import open_round
+
+from .web import csrf
+
+
+def unit_path(site, unit: str | None = None) -> str:
+    return f"/units/{quote(unit or site.ids.unit, safe='')}"
+
+
+def report_path(site, task: int | None = None, unit: str | None = None) -> str:
+    return f"{unit_path(site, unit)}/tasks/{task or site.ids.own_task}/report"
+
+
+def open_ad_hoc_round(site) -> int:
+    with transaction(site.engine) as s:
+        return open_round(s, site.ids.plan, "专项调度", date.today() + timedelta(days=30), "tests").id
+
+
+def count(site, model) -> int:
+    with transaction(site.engine) as s:
+        return s.scalar(select(func.count(model.id)))
+
+
+def reports_of(site, task: int) -> list[ProgressReport]:
+    with transaction(site.engine) as s:
+        found = list(s.scalars(select(ProgressReport).where(ProgressReport.task_id == task)
+                               .order_by(ProgressReport.id)))
+        s.expunge_all()
+        return found
+
+
+def audit_actions(site, action: str) -> list[AuditEntry]:
+    with transaction(site.engine) as s:
+        found = list(s.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+        s.expunge_all()
+        return found
+
+
+def card(data: dict, task: int) -> dict:
+    return next(x for x in data["to_report"] if x["task"]["id"] == task)
+
+
+# --- who reaches what ------------------------------------------------------------------------------
+
+def test_liaison_lists_only_its_unit(site):
+    c = site.client("unit")
+    data = c.get("/api/unit").json()
+    assert [u["id"] for u in data["units"]] == [site.ids.unit] and data["units"][0]["lead"] > 0
+    page = c.get("/unit")
+    assert page.status_code == 200 and f"进入{site.ids.unit}填报页面" in page.text
+
+
+def test_office_lists_every_unit_and_searches(site):
+    c = site.client("office_staff")
+    everyone = c.get("/api/unit").json()["units"]
+    found = c.get("/api/unit", params={"q": "发展和改革"}).json()["units"]
+    assert len(everyone) > 10 and [u["id"] for u in found] == [site.ids.unit]
+    assert site.ids.unit in c.get("/unit", params={"q": "发展和改革"}).text
+
+
+@pytest.mark.parametrize("role, status", [("leader", 403), ("public", 401)])
+def test_only_units_and_office_report(site, role, status):
+    c = site.client(role)
+    assert c.get("/api/unit").status_code == status
+    assert c.get(f"/api{unit_path(site)}").status_code == status
+
+
+def test_liaison_cannot_reach_another_unit(site):
+    other = "冠县财政局"
+    c = site.client("unit")
+    assert c.get(f"/api{unit_path(site, other)}").json()["status"] == 403
+    assert c.get(unit_path(site, other)).status_code == 403
+    assert c.get(f"{unit_path(site, other)}/sheet.xlsx").status_code == 403
+    assert site.client("office_staff").get(f"/api{unit_path(site, other)}").status_code == 200
+
+
+def test_liaison_cannot_report_on_a_foreign_task(site):
+    c = site.client("unit")
+    r = c.post(f"/api{report_path(site, site.ids.foreign_task)}", data={"progress": "越权"},
+               headers={"X-CSRF-Token": csrf(c)})
+    assert r.status_code == 403 and r.json()["ok"] is False
+    assert reports_of(site, site.ids.foreign_task) == []
+
+
+def test_unknown_unit_is_404(site):
+    assert site.client("office_staff").get("/api/units/没有这个单位").status_code == 404
+
+
+# --- the unit's page -------------------------------------------------------------------------------
+
+def test_page_without_an_open_round(site):
+    c = site.client("unit")
+    data = c.get(f"/api{unit_path(site)}").json()
+    assert data["rounds"] == [] and data["pending"] == 0
+    own = card(data, site.ids.own_task)
+    assert own["round"] is None and not own["asked"] and own["draft"]["progress"] == ""
+    assert all(site.ids.unit not in x["lead_units"] for x in data["others"])
+    page = c.get(unit_path(site))
+    assert page.status_code == 200 and "当前没有进行中的调度轮次" in page.text
+    assert f'id="task-{site.ids.own_task}"' in page.text and 'name="progress"' in page.text
+    assert f'name="csrf" value="{csrf(c)}"' in page.text  # the forms carry the token the guard wants
+
+
+def test_open_round_lists_the_tasks_asked_first_and_the_draft(site):
+    open_ad_hoc_round(site)
+    c = site.client("unit")
+    data = c.get(f"/api{unit_path(site)}").json()
+    assert [r["name"] for r in data["rounds"]] == ["专项调度"]
+    asked = [x["asked"] for x in data["to_report"]]
+    assert asked[0] and asked == sorted(asked, reverse=True) and data["pending"] == sum(asked)
+    own = card(data, site.ids.own_task)
+    assert own["asked"] and not own["reported"] and own["round"] == "专项调度"
+
+    r = c.post(report_path(site), data={"progress": "完成项目前期手续", "percent": "40", "status": "序时推进",
+                                        "csrf": csrf(c)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith(f"{unit_path(site)}?task={site.ids.own_task}&msg=")
+    assert "已报送" in c.get(r.headers["location"]).text
+    after = c.get(f"/api{unit_path(site)}").json()
+    own = card(after, site.ids.own_task)
+    assert own["reported"] and after["pending"] == data["pending"] - 1
+    assert own["draft"]["progress"] == "完成项目前期手续" and own["draft"]["percent"] == 40
+    page = c.get(unit_path(site))
+    assert "本轮已报送" in page.text and "完成项目前期手续</textarea>" in page.text and 'value="40"' in page.text
+
+
+# --- reporting -------------------------------------------------------------------------------------
+
+def test_form_report_answers_the_open_round_and_is_audited(site):
+    round_id = open_ad_hoc_round(site)
+    c = site.client("unit")
+    r = c.post(report_path(site), data={"progress": "已完成可研编制", "percent": "55", "csrf": csrf(c)},
+               follow_redirects=False)
+    assert r.status_code == 303
+    [stored] = reports_of(site, site.ids.own_task)
+    assert (stored.round_id, stored.unit_id, stored.reported_by, stored.percent, stored.source) == (
+        round_id, site.ids.unit, "liaison", 55, "direct")
+    [entry] = audit_actions(site, "report")
+    assert entry.actor == "liaison" and entry.entity_id == str(site.ids.own_task)
+    assert entry.detail["round"] == "专项调度"
+
+
+def test_json_report_with_header_token(site):
+    c = site.client("unit")
+    r = c.post(f"/api{report_path(site)}", data={"progress": "推进中", "status": "进行中"},
+               headers={"X-CSRF-Token": csrf(c)})
+    data = r.json()
+    assert r.status_code == 200 and data["ok"] and data["round"] is None and "已报送" in data["message"]
+    [stored] = reports_of(site, site.ids.own_task)
+    assert stored.id == data["report_id"] and stored.status == "序时推进" and stored.round_id is None
+
+
+def test_report_without_the_token_is_refused(site):
+    c = site.client("unit")
+    assert c.post(f"/api{report_path(site)}", data={"progress": "x"}).status_code == 403
+    assert reports_of(site, site.ids.own_task) == []
+
+
+@pytest.mark.parametrize("form, says", [
+    ({"progress": "推进中", "percent": "150"}, "0–100"),
+    ({"progress": "   "}, "进展情况"),
+    ({"progress": "推进中", "status": "差不多"}, "无法识别的状态"),
+])
+def test_refused_report_writes_nothing(site, form, says):
+    c = site.client("unit")
+    r = c.post(f"/api{report_path(site)}", data=form, headers={"X-CSRF-Token": csrf(c)})
+    body = r.json()
+    assert r.status_code == 400 and body["ok"] is False and body["status"] == 400 and says in body["error"]
+    page = c.post(report_path(site), data={**form, "csrf": csrf(c)}, follow_redirects=False)
+    assert page.status_code == 400 and says in page.text
+    assert reports_of(site, site.ids.own_task) == [] and audit_actions(site, "report") == []
+
+
+def test_problem_in_a_report_is_raised_as_the_library_does(site):
+    c = site.client("unit")
+    data = c.post(f"/api{report_path(site)}", data={"progress": "推进中", "problem": "资金未到位"},
+                  headers={"X-CSRF-Token": csrf(c)}).json()
+    assert "问题已登记" in data["message"]
+    with transaction(site.engine) as s:
+        [problem] = s.scalars(select(Problem)).all()
+        assert (problem.report_id, problem.text, problem.unit_id) == (data["report_id"], "资金未到位", site.ids.unit)
+    draft = card(c.get(f"/api{unit_path(site)}").json(), site.ids.own_task)["draft"]
+    assert draft["problem"] == "资金未到位"
+    assert 'placeholder="上次所填：资金未到位"' in c.get(unit_path(site)).text
+
+
+def test_office_reports_for_any_unit(site):
+    c = site.client("office_admin")
+    token = {"X-CSRF-Token": csrf(c)}
+    other = "冠县财政局"
+    task = c.get(f"/api{unit_path(site, other)}").json()["to_report"][0]["task"]["id"]
+    for unit, on in ((other, task), (site.ids.unit, site.ids.own_task)):
+        r = c.post(f"/api{report_path(site, on, unit)}", data={"progress": "督查室代报"}, headers=token)
+        assert r.status_code == 200
+        assert [(x.unit_id, x.reported_by) for x in reports_of(site, on)] == [(unit, "admin")]
+    # the library refuses a unit with no role on the task, for the office too
+    r = c.post(f"/api{report_path(site, site.ids.foreign_task)}", data={"progress": "督查室代报"}, headers=token)
+    assert r.status_code == 400 and "不是任务" in r.json()["error"]
+
+
+# --- problems and extensions -----------------------------------------------------------------------
+
+def test_raise_a_problem(site):
+    c = site.client("unit")
+    r = c.post(f"{unit_path(site)}/tasks/{site.ids.own_task}/problem",
+               data={"text": "用地指标不足", "csrf": csrf(c)}, follow_redirects=False)
+    assert r.status_code == 303 and "已登记" in c.get(r.headers["location"]).text
+    with transaction(site.engine) as s:
+        [problem] = s.scalars(select(Problem)).all()
+        assert (problem.task_id, problem.unit_id, problem.raised_by, problem.state) == (
+            site.ids.own_task, site.ids.unit, "liaison", "发现")
+        assert s.scalar(select(func.count(ProblemStep.id))) == 1
+    assert [e.actor for e in audit_actions(site, "raise_problem")] == ["liaison"]
+    empty = c.post(f"/api{unit_path(site)}/tasks/{site.ids.own_task}/problem", data={"text": " "},
+                   headers={"X-CSRF-Token": csrf(c)})
+    assert empty.status_code == 400 and count(site, Problem) == 1
+
+
+def test_request_an_extension_once(site):
+    c = site.client("unit")
+    path, token = f"/api{unit_path(site)}/tasks/{site.ids.own_task}/extension", {"X-CSRF-Token": csrf(c)}
+    form = {"new_due": "2027-06-30", "reason": "项目审批延后"}
+    data = c.post(path, data=form, headers=token).json()
+    assert data["ok"] and data["new_due"] == "2027-06-30"
+    with transaction(site.engine) as s:
+        [e] = s.scalars(select(Extension)).all()
+        assert (e.task_id, e.unit_id, e.requested_by, e.state) == (site.ids.own_task, site.ids.unit, "liaison", "待审批")
+    again = c.post(path, data=form, headers=token)
+    assert again.status_code == 400 and "待审批" in again.json()["error"] and count(site, Extension) == 1
+    assert [e.actor for e in audit_actions(site, "request_extension")] == ["liaison"]
+
+
+def test_extension_form_posts_back_to_the_task(site):
+    c = site.client("unit")
+    r = c.post(f"{unit_path(site)}/tasks/{site.ids.own_task}/extension",
+               data={"new_due": "2027-06-30", "reason": "项目审批延后", "csrf": csrf(c)}, follow_redirects=False)
+    assert r.status_code == 303 and f"task={site.ids.own_task}" in r.headers["location"]
+    assert "待督查室审批" in c.get(r.headers["location"]).text
+
+
+# --- the sheet -------------------------------------------------------------------------------------
+
+def filled_sheet(content: bytes, edits: dict[str, str]) -> tuple[bytes, int]:
+    """The downloaded sheet with the first task row's cells (by header) changed; and that task's id."""
+    book = load_workbook(BytesIO(content))
+    ws = book.worksheets[0]
+    header = next(r for r in ws.iter_rows(max_row=10) if any(c.value == "任务ID" for c in r))
+    columns = {c.value: c.column for c in header}
+    row = next(r[0].row for r in ws.iter_rows(min_row=header[0].row + 1)
+               if str(r[columns["任务ID"] - 1].value or "").startswith("T"))
+    task = int(str(ws.cell(row, columns["任务ID"]).value)[1:].split("-")[0])
+    for name, value in edits.items():
+        ws.cell(row, columns[name]).value = value
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue(), task
+
+
+def download(c, site) -> bytes:
+    r = c.get(f"{unit_path(site)}/sheet.xlsx")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in r.headers["content-disposition"]
+    return r.content
+
+
+def test_download_fill_and_upload_the_sheet(site):
+    c = site.client("unit")
+    content, task = filled_sheet(download(c, site), {"进展情况": "表格填报：已开工", "状态": "序时推进"})
+    files = {"file": ("本单位填报表.xlsx", content, "application/octet-stream")}
+    r = c.post(f"{unit_path(site)}/returns", data={"csrf": csrf(c)}, files=files, follow_redirects=False)
+    assert r.status_code == 303 and "已导入 1 条进展" in c.get(r.headers["location"]).text
+    [stored] = reports_of(site, task)
+    assert (stored.progress, stored.status, stored.unit_id, stored.reported_by) == (
+        "表格填报：已开工", "序时推进", site.ids.unit, "liaison")
+    assert stored.source.startswith("本单位填报表.xlsx:")
+    data = c.post(f"/api{unit_path(site)}/returns", files=files, headers={"X-CSRF-Token": csrf(c)}).json()
+    assert data["ok"] and (data["applied"], data["unchanged"]) == (0, 1)  # the same report is not stored twice
+
+
+@pytest.mark.parametrize("key", ["T999999-abcd", "foreign"])
+def test_bad_sheet_stores_nothing(site, key):
+    c = site.client("unit")
+    content, _ = filled_sheet(download(c, site), {"进展情况": "已开工"})
+    content, _ = filled_sheet(content, {"任务ID": task_key(site.ids.foreign_task) if key == "foreign" else key})
+    files = {"file": ("填报表.xlsx", content, "application/octet-stream")}
+    r = c.post(f"/api{unit_path(site)}/returns", files=files, headers={"X-CSRF-Token": csrf(c)})
+    body = r.json()
+    assert r.status_code == 400 and body["ok"] is False and "未导入" in body["error"]
+    [row] = body["errors"]
+    assert row["sheet"] and row["row"] > 3 and row["column"] == "任务ID" and row["reason"]
+    page = c.post(f"{unit_path(site)}/returns", data={"csrf": csrf(c)}, files=files)
+    assert page.status_code == 400 and row["reason"].split(" (")[0] in page.text  # the Chinese part, unescaped
+    assert count(site, ProgressReport) == 0 and audit_actions(site, "import_progress") == []
+
+
+def test_upload_of_something_else_is_refused(site):
+    c = site.client("unit")
+    r = c.post(f"/api{unit_path(site)}/returns", files={"file": ("进展.xls", b"not a workbook", "application/vnd.ms-excel")},
+               headers={"X-CSRF-Token": csrf(c)})
+    assert r.status_code == 400 and ".xlsx" in r.json()["error"] and count(site, ProgressReport) == 0
