@@ -18,7 +18,7 @@ from duban.supervise import extensions, problems
 from duban.web.views import routers
 
 from .conftest import CASES
-from .web import ROLE_LOGINS, copy_site, csrf
+from .web import copy_site, csrf
 
 ROLES = ("office_admin", "office_staff", "unit", "leader", "public")
 ALL = dict.fromkeys(ROLES, "in")

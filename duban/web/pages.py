@@ -7,8 +7,8 @@ template gets."""
 from __future__ import annotations
 
 import inspect
-from contextvars import ContextVar
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from urllib.parse import urlencode
 

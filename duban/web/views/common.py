@@ -15,7 +15,6 @@ from ...supervise import status as status_rules
 from ...supervise.records import COLOUR_NAMES
 from ...supervise.warnings import Entry
 
-
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
