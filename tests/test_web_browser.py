@@ -6,6 +6,7 @@ they fail: `make test` installs it."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -13,6 +14,11 @@ import time
 
 import pytest
 import uvicorn
+from docx import Document as Document_
+from sqlalchemy import select
+
+from duban.store import transaction
+from duban.store.models import AuditEntry, Document, ProgressReport, Task
 
 from .web import PASSWORD, ROLE_LOGINS
 
@@ -65,8 +71,68 @@ def signed_in(chromium, server, role: str, **context):
     return page
 
 
-def test_office_opens_the_overview(chromium, server):
+PLAN = """某县人民政府办公室关于印发某县2025年重点工作任务的通知
+某政办发〔2025〕3号
+各乡镇人民政府，县政府各部门：
+现将《某县2025年重点工作任务》印发给你们，请认真贯彻落实。
+某县人民政府办公室
+2025年1月20日
+一、产业发展
+1.推进园区建设。2025年底前完成标准厂房建设10万平方米。（牵头单位：县发展和改革局；责任单位：县工业和信息化局）
+2.加快项目落地。2025年6月底前新开工项目20个。（牵头单位：县商务局；责任单位：县自然资源局）
+3.优化营商环境。全面推行“一网通办”。（牵头单位：县行政审批服务局；责任单位：县司法局）
+"""
+
+
+def test_office_uploads_corrects_one_unit_and_confirms(chromium, server, site, tmp_path):
+    plan = tmp_path / "某县2025年重点工作任务.txt"
+    plan.write_text(PLAN, encoding="utf-8")
+    page = signed_in(chromium, server, "office_staff")
+    page.goto(f"{server}/documents")
+    page.locator("#upload-file").set_input_files(plan)
+    page.get_by_role("button", name="上传并复核").click()
+    page.wait_for_url(f"{server}/documents/uploads/*")
+    lead = page.locator("#task-0-lead_units")
+    assert "县发展和改革局" in lead.input_value()
+    lead.fill("县财政局")
+    page.locator("#task-0").get_by_role("button", name="保存本项").click()
+    page.wait_for_load_state()
+    assert page.locator("#task-0-lead_units").input_value().strip() == "县财政局"
+    page.locator("#confirm").click()
+    page.wait_for_load_state()
+    with transaction(site.engine) as s:
+        task = s.scalars(select(Task).join(Document).where(Document.title.contains("某县"), Task.position == 0)).one()
+        assert [r.printed for r in task.roles if r.role == "lead_units"] == ["县财政局"]
+        assert s.scalars(select(AuditEntry.actor).where(AuditEntry.action == "ingest")).all()[-1] == "staff"
+
+
+def test_liaison_reports_on_a_phone(chromium, server, site):
+    page = signed_in(chromium, server, "unit", viewport=PHONE, is_mobile=True, has_touch=True)
+    page.wait_for_url(f"{server}/unit")
+    page.get_by_role("link", name=re.compile("填报页面")).click()
+    page.wait_for_url(f"{server}/units/*")
+    form = page.locator("form.report-form").first
+    form.get_by_label("完成比例").fill("60")
+    form.get_by_label("进展情况").fill("已完成主体工程，正在进行设备安装调试。")
+    form.get_by_role("button", name="报送").click()
+    page.wait_for_load_state()
+    assert "已报送" in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing wider than the phone
+    with transaction(site.engine) as s:
+        report = s.scalars(select(ProgressReport).order_by(ProgressReport.id.desc())).first()
+        assert (report.reported_by, report.unit_id, report.percent) == ("liaison", site.ids.unit, 60)
+        assert report.progress.startswith("已完成主体工程")
+
+
+def test_office_opens_the_overview_and_downloads_a_bulletin(chromium, server, tmp_path):
     page = signed_in(chromium, server, "office_staff")
     page.wait_for_url(f"{server}/overview")
-    assert page.locator("h1").first.inner_text().startswith("总览")
     assert page.locator("svg[role=img]").count() >= 2
+    page.get_by_role("link", name="通报").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载通报（Word）").first.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == ".docx" and "通报" in saved.name
+    text = "\n".join(p.text for p in Document_(saved).paragraphs)
+    assert "督查室" in text and "通报" in text
