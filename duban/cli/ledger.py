@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import sys
 from collections import Counter
 from datetime import date
@@ -19,7 +18,7 @@ from sqlalchemy import func, or_, select
 
 from .. import export, render
 from ..errors import DubanError
-from ..sheets.ledger import Sheet, write_ledger
+from ..sheets.ledger import Sheet, heading_of, write_ledger
 from ..sheets.returns import read_returns
 from ..store import audit, connect, ledger, transaction
 from ..store.documents import ingest
@@ -233,12 +232,6 @@ app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
 
-def plan_name(title: str | None) -> str:
-    """The plan a notice issues (关于印发《X》的通知 -> X), else the title itself."""
-    inner = re.search(r"《(.+)》", title or "")
-    return inner.group(1) if inner else title or "工作任务"
-
-
 @export_app.command("ledger")
 def export_ledger(
     out_file: Annotated[Path, typer.Option("--out", "-o", help="输出 .xlsx 文件 (the workbook)")],
@@ -252,7 +245,7 @@ def export_ledger(
     with transaction(db) as s:
         f = task_filter(s, docs, units, None, None, None, None)
         titles = ledger.documents(s, f)
-        heading = title or (f"{plan_name(titles[0])}推进台账" if len(titles) == 1 else "重点工作任务推进台账")
+        heading = title or heading_of(titles)
         several = len(titles) > 1
         if by_unit:
             sheets = [Sheet(u.name, ledger.rows(s, ledger.Filter(documents=f.documents, units=[u.id])), u.id, u.name,

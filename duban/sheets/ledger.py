@@ -46,6 +46,17 @@ STYLES = {
 CENTERED = {"seq", "leaders", "deadlines", "status"}
 
 
+def plan_name(title: str | None) -> str:
+    """The plan a notice issues (关于印发《X》的通知 -> X), else the title itself."""
+    inner = re.search(r"《(.+)》", title or "")
+    return inner.group(1) if inner else title or "工作任务"
+
+
+def heading_of(titles: list[str]) -> str:
+    """The title row of a ledger of these documents' tasks."""
+    return f"{plan_name(titles[0])}推进台账" if len(titles) == 1 else "重点工作任务推进台账"
+
+
 @dataclass
 class Sheet:
     """One sheet: its name, whose sheet it is (a unit id, or None for the office's whole ledger)."""

@@ -120,17 +120,19 @@ def narrowed(q: Select, f: Filter) -> Select:
     return q
 
 
-def latest_due() -> ColumnElement:
-    """Each task's latest printed time limit, for sorting by it."""
-    return select(func.max(Deadline.due)).where(Deadline.task_id == Task.id).scalar_subquery()
+SORTS = ("number", "chapter", "due")  # the orders SQL gives besides document order
 
 
-# the orders SQL can give besides document order: each a list of keys (missing values sort last)
-SORTS = {
-    "number": lambda: [func.length(Task.number), Task.number],  # "9" before "10"
-    "chapter": lambda: [Task.chapter],
-    "due": lambda: [latest_due()],
-}
+def sort_keys(q: Select, sort: str) -> tuple[Select, list[ColumnElement]]:
+    """The query joined to what `sort` needs, and the keys to order by (missing values sort last)."""
+    if sort == "due":  # each task's latest printed time limit: one grouped join, not a subquery per row
+        due = select(Deadline.task_id, func.max(Deadline.due).label("due")).group_by(Deadline.task_id).subquery()
+        return q.outerjoin(due, due.c.task_id == Task.id), [due.c.due]
+    if sort == "number":
+        return q, [func.length(Task.number), Task.number]  # "9" before "10"
+    if sort == "chapter":
+        return q, [Task.chapter]
+    return q, []
 
 
 def count(session: Session, f: Filter) -> int:
@@ -140,13 +142,18 @@ def count(session: Session, f: Filter) -> int:
 
 def sorted_ids(session: Session, f: Filter, sort: str = "", descending: bool = False, offset: int = 0,
                limit: int | None = None) -> list[int]:
-    """Ids of the filtered tasks in the order asked (a key of SORTS, else document order), one page of
+    """Ids of the filtered tasks in the order asked (one of SORTS, else document order), one page of
     them when `limit` is given: a page of a 100,000-task ledger reads only its own rows."""
-    keys = []
-    for key in SORTS[sort]() if sort in SORTS else []:
-        keys += [key.is_(None), key.desc() if descending else key]
-    order = [Document.id.desc(), Task.position.desc()] if descending and not keys else [Document.id, Task.position]
-    return list(session.scalars(filtered(f).order_by(*keys, *order).offset(offset).limit(limit)))
+    return list(session.scalars(in_order(filtered(f), sort, descending).offset(offset).limit(limit)))
+
+
+def in_order(q: Select, sort: str, descending: bool) -> Select:
+    """The query sorted as asked, missing values last, ties in document order."""
+    q, keys = sort_keys(q, sort)
+    by_keys = [part for key in keys for part in (key.is_(None), key.desc() if descending else key)]
+    # equal keys stay in document order; with no key, descending reverses the document order itself
+    then = [Document.id.desc(), Task.position.desc()] if descending and not keys else [Document.id, Task.position]
+    return q.order_by(*by_keys, *then)
 
 
 def task_ids(session: Session, f: Filter) -> list[int]:

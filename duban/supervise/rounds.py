@@ -135,15 +135,15 @@ class Tally:
         return len(self.on_time) + len(self.late) + len(self.missed) + len(self.pending)
 
 
-def expected(session: Session, r: Round) -> list[tuple[int, str]]:
-    """(task, lead unit) pairs the round asks for: tasks not completed before it opened."""
+def expected(session: Session, r: Round, tasks: list[int] | None = None) -> list[tuple[int, str]]:
+    """(task, lead unit) pairs the round asks for (of some tasks only): tasks not completed before it opened."""
     before = r.opens - timedelta(days=1)
-    found = facts.of_tasks(session, before, documents=[r.document_id])
+    found = facts.of_tasks(session, before, documents=[r.document_id], tasks=tasks)
     return [(f.id, unit) for f in found.values() if status.derive(f, before).status != status.DONE
             for unit in f.lead_units]
 
 
-def tally(session: Session, r: Round, as_of: date) -> Tally:
+def tally(session: Session, r: Round, as_of: date, tasks: list[int] | None = None) -> Tally:
     first: dict[tuple[int, str], datetime] = {}
     for task_id, unit_id, at in session.execute(
             select(ProgressReport.task_id, ProgressReport.unit_id, ProgressReport.reported_at)
@@ -151,7 +151,7 @@ def tally(session: Session, r: Round, as_of: date) -> Tally:
             .order_by(ProgressReport.reported_at)):
         first.setdefault((task_id, unit_id), at)
     t = Tally(r)
-    for pair in expected(session, r):
+    for pair in expected(session, r, tasks):
         if (at := first.get(pair)) is not None:
             (t.on_time if at.date() <= r.due else t.late)[pair] = at
         else:

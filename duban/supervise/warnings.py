@@ -55,21 +55,24 @@ def warn(f: Facts, s: Status, as_of: date, missed: dict[str, str], rules: dict =
     return w
 
 
-def last_missed(session: Session, as_of: date, documents: list[int]) -> dict[int, dict[str, str]]:
-    """task id -> {unit id: round name} for the latest round of each document shut by `as_of`."""
+def last_missed(session: Session, as_of: date, documents: list[int],
+                tasks: list[int] | None = None) -> dict[int, dict[str, str]]:
+    """task id -> {unit id: round name} for the latest round of each document shut by `as_of` (of some
+    tasks only: a page of the ledger need not tally whole documents)."""
     missed: dict[int, dict[str, str]] = {}
     for doc in documents:
         shut = [r for r in rounds.rounds_of(session, [doc]) if rounds.shut(r, as_of)]
         if shut:
-            for task_id, unit in rounds.tally(session, shut[-1], as_of).missed:
+            for task_id, unit in rounds.tally(session, shut[-1], as_of, tasks).missed:
                 missed.setdefault(task_id, {})[unit] = shut[-1].name
     return missed
 
 
-def board(session: Session, as_of: date, documents: list[int] | None = None, rules: dict = RULES) -> list[Entry]:
-    """Every current task (of some documents) with its status and warning on `as_of`."""
-    found = facts.of_tasks(session, as_of, documents)
-    missed = last_missed(session, as_of, sorted({f.document_id for f in found.values()}))
+def board(session: Session, as_of: date, documents: list[int] | None = None, rules: dict = RULES,
+          tasks: list[int] | None = None) -> list[Entry]:
+    """Every current task (of some documents, or some tasks) with its status and warning on `as_of`."""
+    found = facts.of_tasks(session, as_of, documents, tasks)
+    missed = last_missed(session, as_of, sorted({f.document_id for f in found.values()}), tasks)
     entries = []
     for f in found.values():
         s, owed = status.derive(f, as_of, rules), missed.get(f.id, {})

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Annotated
 
+from fastapi import Query
+from pydantic import BeforeValidator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,6 +17,17 @@ from ...store.models import Document
 from ...supervise import status as status_rules
 from ...supervise.records import COLOUR_NAMES
 from ...supervise.warnings import Entry
+
+
+def blank(value):
+    """An empty form field means "any": a GET form sends every field, filled or not."""
+    return None if value == "" else value
+
+
+def Asked(kind, description: str):  # noqa: N802 - reads as a type in the signatures it is used in
+    """An optional query parameter, left empty in the form or not given at all."""
+    return Annotated[kind | None, BeforeValidator(blank), Query(description=description)]
+
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
@@ -35,10 +49,11 @@ class DocumentChoice:
 
 def documents(s: Session, public_only: bool = False) -> list[DocumentChoice]:
     """The current version of every document in the ledger."""
-    q = select(Document).where(Document.current).order_by(Document.id)
+    q = select(Document.id, Document.title, Document.path, Document.version, Document.public).where(
+        Document.current).order_by(Document.id)  # not the whole row: source_text is the file
     if public_only:
         q = q.where(Document.public.is_(True))
-    return [DocumentChoice(d.id, d.title or d.path, d.version, d.public) for d in s.scalars(q)]
+    return [DocumentChoice(i, title or path, version, public) for i, title, path, version, public in s.execute(q)]
 
 
 @dataclass

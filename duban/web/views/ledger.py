@@ -18,15 +18,13 @@ from fastapi.responses import Response
 from pydantic import BeforeValidator, StringConstraints
 from sqlalchemy.orm import Session
 
-from ...cli.ledger import plan_name
-from ...sheets.ledger import Sheet, write_ledger
+from ...sheets.ledger import Sheet, heading_of, write_ledger
 from ...store import ledger, transaction
-from ...supervise import facts, status
 from ...supervise.records import COLOURS, STATUSES
-from ...supervise.warnings import Entry, last_missed, warn
+from ...supervise.warnings import board
 from ..access import Principal, allow
 from ..pages import page
-from .common import BoardLine, board_line, day, documents
+from .common import Asked, BoardLine, board_line, day, documents
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,16 +33,6 @@ COLOUR_RANK = {c: i for i, c in enumerate((*COLOURS, None))}  # red first
 SORT_NAMES = {"": "文件顺序", "number": "序号", "chapter": "章节", "due": "时限", "status": "状态", "colour": "预警"}
 DERIVED_SORTS = {"status": lambda x: STATUSES.index(x.status) if x.status in STATUSES else len(STATUSES),
                  "colour": lambda x: COLOUR_RANK[x.colour]}
-
-
-def blank(value):
-    """An empty form field means "any": a GET form sends every field, filled or not."""
-    return None if value == "" else value
-
-
-def Asked(kind, description: str):  # noqa: N802 - reads as a type in the signatures below
-    """An optional query parameter, left empty in the form or not given at all."""
-    return Annotated[kind | None, BeforeValidator(blank), Query(description=description)]
 
 
 Words = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -102,14 +90,9 @@ class LedgerLine:
 
 def judge(s: Session, when: date, ids: list[int]) -> dict[int, BoardLine]:
     """Status and warning on `when` of these tasks alone (a page, not the whole board), by task id."""
-    found: dict[int, facts.Facts] = {}
-    for i in range(0, len(ids), ledger.BATCH):
-        found.update(facts.of_tasks(s, when, tasks=ids[i:i + ledger.BATCH]))
-    missed = last_missed(s, when, sorted({f.document_id for f in found.values()}))
     lines = {}
-    for f in found.values():
-        st, owed = status.derive(f, when), missed.get(f.id, {})
-        lines[f.id] = board_line(Entry(f, st, warn(f, st, when, owed), owed))
+    for i in range(0, len(ids), ledger.BATCH):
+        lines.update((e.facts.id, board_line(e)) for e in board(s, when, tasks=ids[i:i + ledger.BATCH]))
     return lines
 
 
@@ -131,15 +114,16 @@ def passes(x: BoardLine, ask: Ask) -> bool:
 
 
 def listing(s: Session, who: Principal, ask: Ask, sort: str = "", offset: int = 0,
-            limit: int | None = None) -> tuple[int, list[int], dict[int, BoardLine]]:
-    """How many tasks pass, the ids of the page asked (all with no limit), and their lines."""
+            limit: int | None = None) -> tuple[int, list[int], dict[int, BoardLine] | None]:
+    """How many tasks pass, the ids of the page asked (all with no limit), and their lines where the
+    filter or order needed them (None: not derived yet)."""
     f, when = scope(s, who, ask), day(ask.as_of)
     key, descending = sort.lstrip("-"), sort.startswith("-")
     if f is None:
         return 0, [], {}
     if ask.status is None and ask.colour is None and key not in DERIVED_SORTS:
         ids = ledger.sorted_ids(s, f, key, descending, offset, limit)
-        return ledger.count(s, f), ids, judge(s, when, ids)
+        return (ledger.count(s, f) if limit else len(ids)), ids, None
     # status and colour are derived, not stored: judge every filtered task, then page in Python
     everything = ledger.sorted_ids(s, f, key, descending and key not in DERIVED_SORTS)
     lines = judge(s, when, everything)
@@ -178,6 +162,7 @@ def ledger_page(request: Request, s: Session, ask: Annotated[Ask, Depends()], wh
                 per: Annotated[int, Query(ge=1, le=200, description="每页条数，最多200 (page size)")] = 50) -> dict:
     """任务台账：筛选、搜索、排序、分页 (the ledger, filtered, sorted and paginated)."""
     total, ids, lines = listing(s, who, ask, sort, (page - 1) * per, per)
+    lines = judge(s, day(ask.as_of), ids) if lines is None else lines
     rows = [ledger_line(row, lines[row.id]) for row in ledger.batch_rows(s, ids) if row.id in lines]
     return {
         "as_of": day(ask.as_of), "filters": ask, "sort": sort, "page": page, "per": per, "total": total,
@@ -197,7 +182,7 @@ def ledger_xlsx(request: Request, ask: Annotated[Ask, Depends()], who: Principal
         _, ids, _ = listing(s, who, ask)
         f = scope(s, who, ask)
         titles = ledger.documents(s, f) if f is not None else []
-        heading = f"{plan_name(titles[0])}推进台账" if len(titles) == 1 else "重点工作任务推进台账"
+        heading = heading_of(titles)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "台账.xlsx"
             write_ledger([Sheet("台账", ledger.rows_of(s, ids), several_documents=len(titles) > 1)], path, heading,

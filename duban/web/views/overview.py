@@ -6,16 +6,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
 from ...supervise.records import COLOURS, STATUSES
 from ...supervise.warnings import board
 from ..access import Principal, allow
 from ..pages import page
-from .common import board_line, day, documents
+from .common import Asked, board_line, day, documents
 
 router = APIRouter()
 
@@ -39,8 +38,8 @@ class Group:
 
 @page(router, "/overview", "overview.html")
 def overview(request: Request, s: Session, who: Principal = allow("office"),
-             doc: Annotated[int | None, Query(description="只看这份文件 (document id)")] = None,
-             as_of: Annotated[date | None, Query(description="截至日期，默认今天 (as of)")] = None) -> dict:
+             doc: Asked(int, "只看这份文件 (document id)") = None,
+             as_of: Asked(date, "截至日期，默认今天 (as of)") = None) -> dict:
     """总览：按状态、预警颜色、章节、牵头单位统计，逾期与临期任务 (overview)."""
     when = day(as_of)
     lines = [board_line(e) for e in board(s, when, [doc] if doc else None)]

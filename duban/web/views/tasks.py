@@ -132,6 +132,11 @@ def plain(record, fields: tuple[str, ...]) -> dict:
     return {f: getattr(record, f) for f in fields}
 
 
+def first_leader(roles: list) -> str:
+    """The name of the task's first 牵头领导 ("" if it names none)."""
+    return next((r.label for r in roles if r.role == "lead_leaders"), "")
+
+
 def found_task(s: Session, task_id: int) -> Task:
     t = s.get(Task, task_id)
     if t is None:
@@ -165,7 +170,7 @@ def task_page(request: Request, s: Session, task_id: int, who: Principal = allow
             select(StatusOverride).where(StatusOverride.task_id == t.id).order_by(StatusOverride.at.desc(),
                                                                                   StatusOverride.id.desc()))],
         "report_units": report_units(who, roles),
-        "leader": next((r.label for r in roles if r.role == "lead_leaders"), ""),
+        "leader": first_leader(roles),
         "statuses": STATUSES,
     }
 
@@ -174,7 +179,7 @@ def leader_of(who: Principal, t: Task, asked: str) -> str:
     """Whose 批示 it is: a leader writes as themself; the office names one, by default the first 牵头领导."""
     if who.role == "leader":
         return who.person_name or who.person_id or who.name
-    return asked.strip() or next((r.label for r in t.roles if r.role == "lead_leaders"), "")
+    return asked.strip() or first_leader(t.roles)
 
 
 @action(router, "/tasks/{task_id}/instruction")

@@ -18,9 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from ...cli.ledger import plan_name
 from ...errors import DubanError
-from ...sheets.ledger import Sheet, write_ledger
+from ...sheets.ledger import Sheet, heading_of, write_ledger
 from ...sheets.returns import Rejection, read_returns
 from ...store import ledger, transaction
 from ...store.ledger import UNIT_ROLES, target_label
@@ -245,7 +244,7 @@ def unit_sheet(s: Session, unit: Unit, folder: Path) -> Path:
     """The unit's sheet as `duban export ledger --by-unit` writes it, for this one unit."""
     f = ledger.Filter(units=[unit.id])
     titles = ledger.documents(s, f)
-    heading = f"{plan_name(titles[0])}推进台账" if len(titles) == 1 else "重点工作任务推进台账"
+    heading = heading_of(titles)
     path = folder / "sheet.xlsx"
     write_ledger([Sheet(unit.name, ledger.rows(s, f), unit.id, unit.name, len(titles) > 1)], path, heading,
                  date.today())
