@@ -31,7 +31,7 @@ SHOTS = [  # (file, login, address, phone?)
     ("web_rounds.png", "office", "/rounds/{round}?" + AS_OF, False),
     ("web_assessment.png", "office", "/assessment?start=2024-01-01&end=2024-11-30", False),
     ("web_leader.png", "leader", "/leader?" + AS_OF, False),
-    ("web_unit_phone.png", "liaison", "/unit", True),
+    ("web_unit_phone.png", "liaison", "{unit}", True),
 ]
 
 
@@ -86,13 +86,12 @@ def shoot(base: str) -> None:
         office.wait_for_url(f"{base}/documents/uploads/*")
         values = {"task": ledger["rows"][0]["id"], "upload": office.url.rsplit("/", 1)[-1].split("?")[0],
                   "round": next(r["id"] for r in rounds["rounds"] if r["name"] == "2024年11月")}
-        pages = {"office": office}
+        pages = {"office": office, "liaison": sign_in(browser, base, "liaison", True)}
+        values["unit"] = pages["liaison"].request.get(f"{base}/api/unit").json()["units"][0]["url"]
         for name, login, address, phone in SHOTS:
-            page = pages.get(login) if not phone else None
-            if page is None:
-                page = pages[login] = sign_in(browser, base, login, phone)
+            page = pages.get(login) or pages.setdefault(login, sign_in(browser, base, login, phone))
             page.goto(base + address.format(**values))
-            page.screenshot(path=DOCS / name, full_page=not phone and name != "web_review.png")
+            page.screenshot(path=DOCS / name)  # the first screen, as a person sees it
             print(f"docs/{name}")
         browser.close()
 
