@@ -4,9 +4,11 @@
 class DubanError(Exception):
     """A problem the user can fix: where it is and what to do."""
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 errors: list | None = None):
         super().__init__(message)
         self.path, self.line = path, line
+        self.errors = errors or []  # one entry per place, where there are several (the rows of a sheet)
 
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.path, self.line) if p is not None)

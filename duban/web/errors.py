@@ -51,7 +51,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DubanError)
     async def refused(request: Request, exc: DubanError):
-        return answer(request, 400, str(exc))
+        return answer(request, 400, str(exc), exc.errors)
 
     @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)

@@ -13,10 +13,9 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from ...errors import DubanError
 from ...sheets.ledger import Sheet, heading_of, write_ledger
@@ -28,7 +27,6 @@ from ...store.progress import import_progress, round_for
 from ...supervise import extensions, problems, reports, rounds
 from ...supervise.records import STATUSES
 from ...supervise.warnings import board
-from .. import errors, pages
 from ..access import Principal, allow
 from ..pages import action, page
 from .common import BoardLine, board_line
@@ -267,40 +265,23 @@ def rejection_row(r: Rejection) -> dict:
             "column": r.column, "key": r.key, "reason": r.reason}
 
 
-def take_returns(engine, unit_id: str, upload: UploadFile, actor: str) -> dict | list[dict]:
-    """Import the filled sheet all or nothing: the result, or the refused rows (nothing stored then)."""
-    with transaction(engine) as s:
-        unit_or_404(s, unit_id)
-    name = Path(upload.filename or "sheet.xlsx").name or "sheet.xlsx"
-    content = upload.file.read(MAX_UPLOAD + 1)
+@action(router, "/units/{unit_id}/returns")
+def upload_returns(request: Request, s: Session, unit_id: str,
+                   file: Annotated[UploadFile, File(description="填好的本单位填报表 .xlsx (the filled sheet)")],
+                   who: Principal = allow("report")) -> dict:
+    """上传填好的填报表，全部核对无误才导入 (upload the filled sheet: all rows or none)."""
+    name = Path(file.filename or "sheet.xlsx").name or "sheet.xlsx"
+    content = file.file.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
         raise HTTPException(413, "文件太大，超过 20 MB (the file is too large)")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(content)
-        result = import_progress(engine, path, read_returns(path), actor, unit=unit_id)
+        result = import_progress(request.app.state.engine, path, read_returns(path), who.actor, unit=unit_id)
     if result.rejected:
-        return [rejection_row(r) for r in result.rejected]
+        raise DubanError(f"填报表有 {len(result.rejected)} 处错误，未导入任何内容，请改正后重新上传 (nothing imported)",
+                         errors=[rejection_row(r) for r in result.rejected])
     return {"next": unit_url(unit_id), "applied": result.applied, "unchanged": result.unchanged,
             "blank": result.blank,
             "message": f"已导入 {result.applied} 条进展，{result.unchanged} 条与上次相同未重复记录，"
                        f"{result.blank} 行未填写"}
-
-
-async def upload_returns(request: Request, unit_id: str,
-                         file: Annotated[UploadFile, File(description="填好的本单位填报表 .xlsx (the filled sheet)")],
-                         who: Principal = allow("report")):
-    """上传填好的填报表，全部核对无误才导入 (upload the filled sheet: all rows or none)."""
-    result = await run_in_threadpool(take_returns, request.app.state.engine, unit_id, file, who.actor)
-    if isinstance(result, list):
-        return errors.answer(request, 400, f"填报表有 {len(result)} 处错误，未导入任何内容，请改正后重新上传 "
-                                           "(nothing imported)", result)
-    if errors.wants_json(request):
-        return pages.json(result)
-    return RedirectResponse(pages.with_message(result["next"], result["message"]), status_code=303)
-
-
-# registered by hand, not with `action`: refused rows answer 400 with each row in `errors`
-router.add_api_route("/units/{unit_id}/returns", upload_returns, methods=["POST"], include_in_schema=False)
-router.add_api_route("/api/units/{unit_id}/returns", upload_returns, methods=["POST"], name="api_upload_returns",
-                     summary="上传填好的填报表，全部核对无误才导入 (upload the filled sheet)")
