@@ -1,0 +1,62 @@
+"""The web app on each database (SQLite and PostgreSQL): the pages answer, and 20 liaisons reporting at the
+same moment from separate clients lose nothing: every report and every audit entry is stored."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from duban.store import connect, transaction
+from duban.store.models import AuditEntry, ProgressReport
+from duban.web import create_app
+
+from .conftest import SEEDS, empty_database
+from .web import Site, build, csrf
+
+CLIENTS = 20
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_site(request, tmp_path):
+    with empty_database(request.param, tmp_path) as url:
+        engine = connect(url)
+        ids = build(engine, [p for p in SEEDS if p.name[:3] in ("000", "003")])
+        yield Site(engine, ids, create_app(engine))
+        engine.dispose()
+
+
+@pytest.mark.parametrize("path", ["/overview", "/ledger?q=建设", "/rounds", "/problems", "/assessment", "/bulletins",
+                                  "/public", "/documents", "/users"])
+def test_pages_answer(any_site, path):
+    c = any_site.client("office_admin")
+    assert c.get(path).status_code == 200
+    assert c.get(f"/api{path}").json()["ok"] is True
+
+
+def test_simultaneous_reports_are_all_kept(any_site):
+    site = any_site
+    clients = [site.client("unit") for _ in range(CLIENTS)]
+    tokens = [csrf(c) for c in clients]
+    with transaction(site.engine) as s:
+        before = s.scalar(select(func.count()).select_from(ProgressReport))
+    start, answers = threading.Barrier(CLIENTS), []
+
+    def send(k: int) -> None:
+        start.wait()
+        r = clients[k].post(f"/api/units/{site.ids.unit}/tasks/{site.ids.own_task}/report",
+                            data={"percent": str(k), "progress": f"第{k}次报送"}, headers={"X-CSRF-Token": tokens[k]})
+        answers.append(r.status_code)
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [200] * CLIENTS
+    with transaction(site.engine) as s:
+        stored = s.scalars(select(ProgressReport.progress).where(ProgressReport.id > before)).all()
+        audited = s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "report", AuditEntry.actor == "liaison"))
+    assert sorted(stored) == sorted(f"第{k}次报送" for k in range(CLIENTS)) and audited == CLIENTS
