@@ -228,3 +228,14 @@ def test_signed_out_user_is_sent_to_sign_in(site):
     r = site.client().get("/ledger", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
     assert site.client().get("/api/ledger").status_code == 401
+
+
+def test_count_stops_at_the_cap_and_the_pager_goes_on(site, monkeypatch):
+    from duban.web.views import ledger as view
+    monkeypatch.setattr(view, "COUNT_CAP", 30)
+    c = site.client("office_staff")
+    first = c.get("/api/ledger?per=20").json()
+    assert (first["total"], first["more"], first["pages"]) == (30, True, 2)
+    third = c.get("/api/ledger?per=20&page=3").json()
+    assert len(third["rows"]) == 20 and third["pages"] == 4  # still full: there is a next page
+    assert "30+" in c.get("/ledger?per=20").text

@@ -20,7 +20,7 @@ from .. import export, render
 from ..errors import DubanError
 from ..sheets.ledger import Sheet, heading_of, write_ledger
 from ..sheets.returns import read_returns
-from ..store import audit, connect, ledger, transaction
+from ..store import analyze, audit, connect, ledger, transaction
 from ..store.documents import ingest
 from ..store.models import AuditEntry, Document, ProgressReport, Task, TaskRole, Unit
 from ..store.progress import import_progress
@@ -28,6 +28,8 @@ from . import app, open_registry, out, user_errors
 
 SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 ROLE_NAMES = {k: v for k, v in render.ROLE_NAMES.items() if k != "unattributed_units"}  # the ledger's roles
+
+ANALYZE_AFTER = 1000  # tasks stored by one ingest after which the planner's statistics are refreshed
 
 
 def engine():
@@ -65,6 +67,8 @@ def ingest_cmd(
             except (DubanError, OSError) as e:
                 failed.append(f"{path}: {e}" if not isinstance(e, DubanError) or not e.path else str(e))
             progress.advance(bar)
+    if sum(r.tasks for r in results) >= ANALYZE_AFTER:
+        analyze(db)
     table = Table(title=f"导入 {len(files)} 个文件 (ingested files)")
     for name in ("文件", "公文", "版本", "结果", "沿用任务", "内容有改动", "新增", "已删除"):
         table.add_column(name, overflow="fold")

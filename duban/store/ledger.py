@@ -135,9 +135,11 @@ def sort_keys(q: Select, sort: str) -> tuple[Select, list[ColumnElement]]:
     return q, []
 
 
-def count(session: Session, f: Filter) -> int:
-    """How many tasks pass the filter (all but status)."""
-    return session.scalar(select(func.count()).select_from(filtered(f).subquery())) or 0
+def count(session: Session, f: Filter, cap: int | None = None) -> int:
+    """How many tasks pass the filter (all but status); counting stops past `cap` (it returns cap + 1),
+    because counting every match of a broad search costs a scan of the whole ledger."""
+    q = filtered(f) if cap is None else filtered(f).limit(cap + 1)
+    return session.scalar(select(func.count()).select_from(q.subquery())) or 0
 
 
 def sorted_ids(session: Session, f: Filter, sort: str = "", descending: bool = False, offset: int = 0,

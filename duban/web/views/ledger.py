@@ -28,6 +28,7 @@ from .common import Asked, BoardLine, board_line, day, documents
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COUNT_CAP = 5000  # a page says "5000+" past this: an exact count of a broad search scans the whole ledger
 COLOUR_CHOICES = (*COLOURS, "none")  # "none": no warning
 COLOUR_RANK = {c: i for i, c in enumerate((*COLOURS, None))}  # red first
 SORT_NAMES = {"": "文件顺序", "number": "序号", "chapter": "章节", "due": "时限", "status": "状态", "colour": "预警"}
@@ -123,7 +124,7 @@ def listing(s: Session, who: Principal, ask: Ask, sort: str = "", offset: int = 
         return 0, [], {}
     if ask.status is None and ask.colour is None and key not in DERIVED_SORTS:
         ids = ledger.sorted_ids(s, f, key, descending, offset, limit)
-        return (ledger.count(s, f) if limit else len(ids)), ids, None
+        return (ledger.count(s, f, COUNT_CAP) if limit else len(ids)), ids, None
     # status and colour are derived, not stored: judge every filtered task, then page in Python
     everything = ledger.sorted_ids(s, f, key, descending and key not in DERIVED_SORTS)
     lines = judge(s, when, everything)
@@ -164,9 +165,12 @@ def ledger_page(request: Request, s: Session, ask: Annotated[Ask, Depends()], wh
     total, ids, lines = listing(s, who, ask, sort, (page - 1) * per, per)
     lines = judge(s, day(ask.as_of), ids) if lines is None else lines
     rows = [ledger_line(row, lines[row.id]) for row in ledger.batch_rows(s, ids) if row.id in lines]
+    more = total > COUNT_CAP  # then `total` is COUNT_CAP and the pager goes on while pages are full
+    total = min(total, COUNT_CAP)
     return {
         "as_of": day(ask.as_of), "filters": ask, "sort": sort, "page": page, "per": per, "total": total,
-        "pages": max(1, math.ceil(total / per)), "rows": rows, "documents": documents(s),
+        "more": more, "pages": max(1, math.ceil(total / per), page + 1 if more and len(rows) == per else 1),
+        "rows": rows, "documents": documents(s),
         "statuses": STATUSES, "colours": COLOUR_CHOICES, "sorts": SORT_NAMES,
         # the pager keeps filters, order and page size; sort links and the export keep the filters
         "query": ask.query(sort=sort, per=per if per != 50 else None),
