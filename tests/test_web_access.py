@@ -139,3 +139,8 @@ def test_admin_resets_a_password(site):
         staff = s.scalar(select(User.id).where(User.login == "staff"))
     assert c.post(f"/api/users/{staff}/password", data={"password": "reset-pass-9", "csrf": csrf(c)}).json()["ok"]
     assert sign_in(site.client(), "staff", "reset-pass-9").status_code == 303
+
+
+def test_documents_page_offers_the_public_switch(site):
+    page = site.client("office_staff").get("/documents").text
+    assert f'action="/documents/{site.ids.plan}/public"' in page and "取消公开" in page
