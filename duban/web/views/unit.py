@@ -188,9 +188,8 @@ def unit_page(request: Request, s: Session, unit_id: str, who: Principal = allow
 # --- writes on one task ---------------------------------------------------------------------------
 
 def back_to_task(unit_id: str, task_id: int) -> str:
-    # ?task= rather than #task-: pages.with_message appends the flash message after the whole address,
-    # so a fragment would swallow it; the page scrolls to the task itself
-    return f"{unit_url(unit_id)}?task={task_id}"
+    """The unit's page scrolled to the task just acted on (#), which it outlines with the message (?task=)."""
+    return f"{unit_url(unit_id)}?task={task_id}#task-{task_id}"
 
 
 @action(router, "/units/{unit_id}/tasks/{task_id}/report")
