@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
@@ -18,7 +17,7 @@ from ...supervise.records import COLOUR_NAMES, STATUSES, Bulletin
 from ...word.bulletin import Table, blocks, percent, write_docx
 from ..access import Principal, allow
 from ..pages import page
-from .common import day
+from .common import day, download
 from .rounds import round_line, round_or_404
 
 router = APIRouter()
@@ -55,11 +54,6 @@ def as_block(kind: str, x: str | Table) -> dict:
     return {"kind": kind, "table": x} if isinstance(x, Table) else {"kind": kind, "text": x}
 
 
-def attachment(filename: str, fallback: str) -> str:
-    """Content-Disposition naming the file in Chinese (RFC 5987), with an ASCII name for old clients."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-
-
 @router.get("/rounds/{round_id}/bulletin.docx", summary="下载一轮调度的通报（Word）(a round's bulletin as .docx)",
             response_class=Response, responses={200: {"content": {DOCX: {}}}})
 def bulletin_docx(request: Request, round_id: int, who: Principal = allow("office"), as_of: AsOf = None) -> Response:
@@ -69,5 +63,4 @@ def bulletin_docx(request: Request, round_id: int, who: Principal = allow("offic
         path = Path(folder) / "bulletin.docx"
         write_docx(b, path)
         content = path.read_bytes()
-    return Response(content, media_type=DOCX,
-                    headers={"Content-Disposition": attachment(f"{b.title}.docx", f"bulletin-{round_id}.docx")})
+    return download(content, DOCX, f"{b.title}.docx", f"bulletin-{round_id}.docx")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import Query
+from fastapi.responses import Response
 from pydantic import BeforeValidator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -83,6 +85,15 @@ def board_line(e: Entry) -> BoardLine:
     return BoardLine(f.id, task_key(f.id), f.document_id, f.number, f.title, f.chapter, list(f.lead_units.values()),
                      f.leaders, st.due, st.status, st.percent, st.expected, st.overdue, w.colour,
                      COLOUR_NAMES.get(w.colour, "无"), list(dict.fromkeys([*st.reasons, *w.reasons])))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(content: bytes, media_type: str, filename: str, fallback: str) -> Response:
+    """A file to save, named in Chinese (RFC 5987) with an ASCII `fallback` name for old clients."""
+    return Response(content, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"})
 
 
 def pct(x: float | None) -> str:

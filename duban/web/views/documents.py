@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
@@ -37,6 +36,7 @@ from ...store.models import Document, Task, Upload
 from ...units.registry import Registry, default_path
 from ..access import Principal, allow
 from ..pages import action, json, page
+from .common import download
 
 router = APIRouter()
 ACCEPTED = (".txt", ".md", ".docx", ".pdf", ".html")
@@ -452,9 +452,7 @@ def answer_key_zip(request: Request, upload_id: int, who: Principal = allow("off
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for name, content in key.files().items():
             z.writestr(name, content)
-    filename = f"{key.name}.answer-key.zip"
-    return Response(buffer.getvalue(), media_type="application/zip", headers={
-        "Content-Disposition": f"attachment; filename=\"answer-key.zip\"; filename*=UTF-8''{quote(filename)}"})
+    return download(buffer.getvalue(), "application/zip", f"{key.name}.answer-key.zip", "answer-key.zip")
 
 
 @router.get("/api/documents/uploads/{upload_id}/answer-key", summary="标准答案格式的复核结果 (the answer key)")

@@ -24,10 +24,9 @@ from ...supervise.records import COLOURS, STATUSES
 from ...supervise.warnings import board
 from ..access import Principal, allow
 from ..pages import page
-from .common import Asked, BoardLine, board_line, day, documents
+from .common import XLSX, Asked, BoardLine, board_line, day, documents, download
 
 router = APIRouter()
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COUNT_CAP = 5000  # a page says "5000+" past this: an exact count of a broad search scans the whole ledger
 COLOUR_CHOICES = (*COLOURS, "none")  # "none": no warning
 COLOUR_RANK = {c: i for i, c in enumerate((*COLOURS, None))}  # red first
@@ -192,5 +191,4 @@ def ledger_xlsx(request: Request, ask: Annotated[Ask, Depends()], who: Principal
             write_ledger([Sheet("台账", ledger.rows_of(s, ids), several_documents=len(titles) > 1)], path, heading,
                          day(ask.as_of))
             content = path.read_bytes()
-    name = f"ledger-{day(ask.as_of).isoformat()}.xlsx"
-    return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(content, XLSX, f"{heading}-{day(ask.as_of):%Y%m%d}.xlsx", f"ledger-{day(ask.as_of)}.xlsx")

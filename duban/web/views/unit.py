@@ -29,11 +29,10 @@ from ...supervise.records import STATUSES
 from ...supervise.warnings import board
 from ..access import Principal, allow
 from ..pages import action, page
-from .common import BoardLine, board_line
+from .common import XLSX, BoardLine, board_line, download
 
 router = APIRouter()
 MAX_UPLOAD = 20 * 1024 * 1024  # a unit's sheet is a few hundred KB; anything this big is not one
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def unit_url(unit_id: str) -> str:
@@ -253,9 +252,7 @@ def download_sheet(request: Request, unit_id: str, who: Principal = allow("repor
     with transaction(request.app.state.engine) as s, tempfile.TemporaryDirectory() as folder:
         unit = unit_or_404(s, unit_id)
         content = unit_sheet(s, unit, Path(folder)).read_bytes()
-    name = f"{unit.name}-填报表-{date.today():%Y%m%d}.xlsx"
-    return Response(content, media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=\"sheet.xlsx\"; filename*=UTF-8''{quote(name)}"})
+    return download(content, XLSX, f"{unit.name}-填报表-{date.today():%Y%m%d}.xlsx", "sheet.xlsx")
 
 
 def rejection_row(r: Rejection) -> dict:
