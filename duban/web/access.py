@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from fastapi import Depends, HTTPException, Request
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import exists, select
 from starlette.concurrency import run_in_threadpool
 
@@ -88,22 +89,34 @@ BIGGEST_ID = 2**63 - 1
 PATH_RECORDS = {"task_id": Task, "unit_id": Unit, "person_id": Person}
 
 
+def path_types(route) -> dict[str, TypeAdapter]:
+    """How the route converts each of its path parameters: the guard checks the value the view will get,
+    not the text of the path (`1.0`, `+1`, ` 1` and `1_0` all reach a view as an int). Kept on the route."""
+    if not hasattr(route, "duban_path_types"):
+        route.duban_path_types = {p.name: TypeAdapter(p.field_info.annotation) for p in route.dependant.path_params}
+    return route.duban_path_types
+
+
+def typed_path(request: Request) -> dict | None:
+    """The path parameters as the view will receive them, or None when one does not convert (FastAPI then
+    answers 422 for the path itself)."""
+    types = path_types(request.scope["route"])
+    try:
+        return {name: types[name].validate_python(raw) for name, raw in request.path_params.items()}
+    except ValidationError:
+        return None
+
+
 def missing(engine, params: dict) -> str | None:
     """The path parameter naming a task, unit or person that does not exist, if any (or any number too
     big to be a database id)."""
     for name, value in params.items():
-        if value.isascii() and value.isdigit() and int(value) > BIGGEST_ID:
+        if isinstance(value, int) and abs(value) > BIGGEST_ID:
             return name
     with transaction(engine) as s:
         for name, model in PATH_RECORDS.items():
-            if name in params:
-                key = params[name]
-                if model is Task:
-                    if not (key.isascii() and key.isdigit()):
-                        continue  # FastAPI answers 422 for the path itself
-                    key = int(key)
-                if s.get(model, key) is None:
-                    return name
+            if name in params and s.get(model, params[name]) is None:
+                return name
     return None
 
 
@@ -125,8 +138,8 @@ def reaches(engine, who: Principal, params: dict) -> bool:
         return False
     if "person_id" in params and (who.role != "leader" or params["person_id"] != who.person_id):
         return False
-    if "task_id" in params and params["task_id"].isascii() and params["task_id"].isdigit():
-        return task_reachable(engine, who, int(params["task_id"]))
+    if "task_id" in params:
+        return task_reachable(engine, who, params["task_id"])
     return True
 
 
@@ -144,7 +157,9 @@ def allow(permission: str):
             raise HTTPException(403, "无权访问 (not allowed for your role)")
         if request.method in UNSAFE:
             await check_csrf(request)
-        params = dict(request.path_params)
+        params = typed_path(request)
+        if params is None:
+            raise HTTPException(422, "地址中的编号无效 (a number in the path is not valid)")
         if name := await run_in_threadpool(missing, engine, params):
             raise HTTPException(404, f"没有这条记录 (no such {name.removesuffix('_id')}): {params[name]}")
         if not await run_in_threadpool(reaches, engine, who, params):
