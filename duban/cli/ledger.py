@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 
 from .. import export, render
 from ..errors import DubanError
+from ..sheets.inert import csv_field
 from ..sheets.ledger import Sheet, heading_of, write_ledger
 from ..sheets.returns import read_returns
 from ..store import analyze, audit, connect, ledger, transaction
@@ -167,7 +168,7 @@ def tasks_cmd(
     elif format == "csv":
         w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"])
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({k: csv_field(v) for k, v in row.items()} for row in rows)
     else:
         table = Table(title=f"任务 {len(rows)} 项 (tasks)")
         for name in ("编号", "章节", "序号", "任务", "牵头领导", "牵头单位", "完成时限", "状态"):

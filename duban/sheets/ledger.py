@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import DubanError
 from ..lexicon import load
 from ..store.ledger import Row
+from .inert import as_text
 
 LEX = load("ledger")
 COLUMNS: dict[str, tuple[str, int]] = {k: (v[0], v[1]) for k, v in LEX["columns"].items()}
@@ -101,7 +102,7 @@ def named_styles(book: Workbook) -> None:
 def cell(sheet, value, style: str) -> WriteOnlyCell:
     c = WriteOnlyCell(sheet, value=value)
     c.style = style
-    return c
+    return as_text(c)
 
 
 def sheet_name(name: str, taken: set[str]) -> str:

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from ..supervise.records import COLOUR_NAMES
 from ..supervise.remind import Reminder
 from ..supervise.status import ymd
+from .inert import as_text
 
 HEADER = ("单位", "任务ID", "序号", "任务名称", "预警", "情况", "调度", "报送截止")
 WIDTHS = (22, 12, 8, 30, 8, 60, 14, 14)
@@ -43,6 +44,7 @@ def write_reminders(reminders: list[Reminder], as_of: date, path: Path) -> None:
     for row in ws.iter_rows(min_row=3):
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
+            as_text(c)
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:H{ws.max_row}"
     book.save(path)

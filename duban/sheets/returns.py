@@ -5,6 +5,7 @@ sheet, row, column and reason; nothing here touches the database."""
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -97,13 +98,16 @@ def percent_of(value, number_format: str = "General") -> float:
 
 
 def value_of(value) -> float:
-    """完成值 as a number: 35, "35", "3,500"; the target's unit is implied."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+    """完成值 as a number: 35, "35", "3,500"; the target's unit is implied. Never inf or nan."""
     try:
-        return float(squeeze(value).replace(",", ""))
+        if isinstance(value, bool):
+            raise ValueError
+        number = float(value if isinstance(value, int | float) else squeeze(value).replace(",", ""))
+        if not math.isfinite(number):
+            raise ValueError
     except ValueError:
         raise ValueError(f"完成值应为数字，单位同量化目标 (not a number) {str(value).strip()!r}") from None
+    return number
 
 
 def header_of(rows: list[tuple]) -> tuple[int, dict[str, int], dict[str, str]] | None:

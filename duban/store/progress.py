@@ -6,6 +6,7 @@ without it, one rejected row means nothing is written."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
+from ..errors import DubanError
 from ..sheets.returns import Rejection, Returned, ReturnedSheet
 from . import audit, transaction
 from .documents import squeeze
@@ -75,6 +77,9 @@ def same_as_last(last: ProgressReport | None, r: Returned, unit: str | None, rou
 def store_report(session: Session, r: Returned, task: Task, unit: str | None, actor: str, at: datetime,
                  source: str) -> ProgressReport:
     """One report (and the problem it raises), attached to the round it answers, audited."""
+    for name, number in (("完成比例 (percent)", r.percent), ("完成值 (value)", r.value)):
+        if number is not None and not math.isfinite(number):
+            raise DubanError(f"{name}应为有限的数 (not a finite number): {number}")
     found = round_for(session, task.document_id, at)
     report = ProgressReport(task_id=task.id, unit_id=unit, status=r.status, progress=r.progress, percent=r.percent,
                             value=r.value, problem=r.problem, note=r.note, reported_by=actor, reported_at=at,
@@ -82,8 +87,12 @@ def store_report(session: Session, r: Returned, task: Task, unit: str | None, ac
     session.add(report)
     session.flush()
     if r.problem:
-        session.add(Problem(task_id=task.id, unit_id=unit, text=r.problem, raised_by=actor, raised_at=at,
-                            report_id=report.id))
+        problem = Problem(task_id=task.id, unit_id=unit, text=r.problem, raised_by=actor, raised_at=at,
+                          report_id=report.id)
+        session.add(problem)
+        session.flush()
+        audit.record(session, actor, "raise_problem", "problem", problem.id, task=task.id, unit=unit,
+                     report=report.id)
     audit.record(session, actor, "report", "task", task.id, report=report.id, unit=unit, status=r.status,
                  percent=r.percent, value=r.value, round=found.name if found else None, source=source)
     return report
