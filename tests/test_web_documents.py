@@ -207,7 +207,6 @@ def test_a_ledger_document_can_be_reopened_for_review(site, office):
 
 
 def test_a_file_over_the_limit_is_refused(site, office, monkeypatch):
-    from duban.web.views import documents
-    monkeypatch.setattr(documents, "MAX_BYTES", 100)
-    r = upload(office)
+    monkeypatch.setenv("DUBAN_LIMIT_UPLOAD_MB", "1")
+    r = upload(office, "plan.txt", "一、任务\n".encode() * 200_000)
     assert r.status_code == 400 and "plan.txt" in r.json()["error"] and rows(site, Upload) == 0

@@ -15,8 +15,7 @@ from rich.table import Table
 from .. import export, render, units
 from ..errors import DubanError
 from ..evaluate import SCORED_ROLES, VALUES, Counts, Score, load_gold, score_file
-from ..extract import extract
-from ..ingest import read
+from ..extract import extract_file
 from ..units.registry import FLAGGED, Registry, default_path
 
 app = typer.Typer(help="督办 duban：把政府工作方案读成工作台账 (read work plans into a ledger).",
@@ -40,7 +39,7 @@ def read_all(paths: list[Path]):
     ok, failed = [], 0
     for path in paths:
         try:
-            ok.append((path, extract(read(path))))
+            ok.append((path, extract_file(path)[1]))
         except DubanError as e:
             typer.echo(f"错误 (error): {e}", err=True)
             failed += 1

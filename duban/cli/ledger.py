@@ -20,7 +20,7 @@ from .. import export, render
 from ..errors import DubanError
 from ..sheets.inert import csv_field
 from ..sheets.ledger import Sheet, heading_of, write_ledger
-from ..sheets.returns import read_returns
+from ..sheets.returns import read_returned
 from ..store import analyze, audit, connect, ledger, transaction
 from ..store.documents import ingest
 from ..store.models import AuditEntry, Document, ProgressReport, Task, TaskRole, Unit
@@ -274,7 +274,7 @@ def import_progress_cmd(
     """导入单位填报的进展情况：先全部核对，有错则一行也不导入（或 --partial）(import progress from a returned sheet)."""
     db = engine()
     with user_errors():
-        sheets = read_returns(path)
+        sheets = read_returned(path)
     unit_id = None
     if unit:
         with transaction(db) as s:

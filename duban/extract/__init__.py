@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from .. import worker
+from ..errors import DubanError
+from ..ingest import read
 from ..normalize import normalize
 from ..records import Document, Source
 from ..split import split
@@ -14,3 +19,18 @@ def extract(source: Source) -> list[Document]:
     for doc in documents:
         doc.tasks = extract_tasks(text, doc)
     return documents
+
+
+def read_and_extract(path: str | Path) -> tuple[Source, list[Document]]:
+    source = read(path)
+    return source, extract(source)
+
+
+def extract_file(path: str | Path, pickled: bool = False):
+    """(source, documents) of a file, read and extracted in a worker process under the limits (see
+    `worker`): a file that would exhaust memory or time is refused with a ReadError naming it."""
+    try:
+        return worker.run(read_and_extract, str(path), pickled=pickled)
+    except DubanError as e:
+        e.path = e.path or str(path)
+        raise

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ReadError
+from ..limits import check_text
 from ..records import Source
 from . import docx, html, pdf, text
 
@@ -47,9 +48,13 @@ def read(path: str | Path) -> Source:
     try:
         fmt = sniff(data, p.suffix.lower())
         source = READERS[fmt](data)
+        check_text(source.text)
     except ReadError as e:
         e.path = str(path)
         raise
+    except (ValueError, LookupError, TypeError, AttributeError, AssertionError, RecursionError, OSError) as e:
+        # a parser tripping on bytes it did not expect: the file's fault, said as such, not a traceback
+        raise ReadError(f"文件无法解析 (the {fmt} parser failed: {type(e).__name__}: {e})", path=str(path)) from e
     source.path = str(path)
     if not source.text.strip():
         raise ReadError("文件中没有可读的文字 (no readable text)", path=str(path))

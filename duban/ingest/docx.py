@@ -11,6 +11,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ..errors import ReadError
+from ..limits import check_zip
 from ..records import Source
 
 
@@ -44,6 +45,7 @@ def blocks(document) -> list[str]:
 
 
 def read(data: bytes) -> Source:
+    check_zip(data, ".docx")
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from ..errors import DubanError
+from .. import worker
+from ..errors import DubanError, ReadError
 from ..fold import fold
 from ..lexicon import load
+from ..limits import check_zip, limit
 from ..store.ledger import parse_task_key
 from .ledger import UNIT_MARK
 
@@ -189,6 +191,10 @@ def read_sheet(ws) -> ReturnedSheet | None:
         return sheet
     seen: dict[int, int] = {}
     for n, cells in enumerate(ws.iter_rows(min_row=at + 1), start=at + 1):
+        if n - at > limit("sheet_rows"):
+            sheet.rejected.append(Rejection(ws.title, n, None, f"工作表超过 {limit('sheet_rows')} 行，不是一个单位的填报表 "
+                                            "(too many rows)"))
+            break
         row = read_row(sheet, n, cells, columns, printed)
         if row is None:
             continue
@@ -212,8 +218,12 @@ def read_returns(path: Path) -> list[ReturnedSheet]:
     if path.stat().st_size == 0:
         raise DubanError("文件为空 (the file is empty)", path=str(path))
     try:
+        check_zip(path.read_bytes(), ".xlsx")
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+    except ReadError as e:
+        e.path = str(path)
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
         raise DubanError(f"不是有效的 .xlsx 文件 (not a valid .xlsx file): {e}", path=str(path)) from None
     try:
         sheets = [s for ws in book.worksheets if (s := read_sheet(ws)) is not None]
@@ -222,3 +232,8 @@ def read_returns(path: Path) -> list[ReturnedSheet]:
     if not sheets:
         raise DubanError("文件中没有台账表（找不到“任务ID”“进展情况”等表头）(no ledger sheet in the file)", path=str(path))
     return sheets
+
+
+def read_returned(path: Path) -> list[ReturnedSheet]:
+    """`read_returns` in a worker process, under the memory and time limits (see `worker`)."""
+    return worker.run(read_returns, path)

@@ -18,8 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .. import review, units
-from ..extract import extract
-from ..ingest import read
+from ..extract import extract_file
 from ..records import Document as Extracted
 from ..records import Task as ExtractedTask
 from ..review import match_tasks, squeeze
@@ -237,8 +236,7 @@ def ingest_in(session: Session, path: Path, registry: Registry, actor: str, firs
     digest = sha256(path.read_bytes())
     if seen := stored_unchanged(session, digest):  # a file is stored whole or not at all
         return FileResult(path, [DocumentResult(d.title or "", d.version, "unchanged") for d in seen])
-    source = read(path)
-    docs = extract(source)
+    source, docs = extract_file(path)
     corrected = correct(session, docs, source)
     found: dict[int, list[units.Resolved]] = {}
     resolved = units.resolve(docs, registry)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from ..store import connect
 from . import access, errors
+from .limits import BodyLimit
 from .views import routers
 
 STATIC = Path(__file__).parent / "static"
@@ -35,4 +36,5 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
+    app.add_middleware(BodyLimit)  # added last, so it runs first: before any body is read
     return app

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
@@ -19,6 +21,12 @@ from ...store.models import Document
 from ...supervise import status as status_rules
 from ...supervise.records import COLOUR_NAMES
 from ...supervise.warnings import Entry
+
+
+def safe_name(filename: str, otherwise: str) -> str:
+    """The file's own name without folders, dot-names (`..`) or characters a file system refuses."""
+    name = re.sub(r'[\x00-\x1f/\\:*?"<>|]', "_", Path(filename.replace("\\", "/")).name).strip(" .")
+    return name or otherwise
 
 
 def blank(value):

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import os
-import re
+import pickle
 import tempfile
+import threading
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from ... import review
 from ...errors import DubanError, ReadError
-from ...extract import extract
-from ...ingest import read
+from ...extract import extract_file
+from ...limits import MB, limit
 from ...records import ROLES, Source
 from ...records import Document as Extracted
 from ...records import Task as ExtractedTask
@@ -36,11 +38,10 @@ from ...store.models import Document, Task, Upload
 from ...units.registry import Registry, default_path
 from ..access import Principal, allow
 from ..pages import action, json, page
-from .common import download
+from .common import download, safe_name
 
 router = APIRouter()
 ACCEPTED = (".txt", ".md", ".docx", ".pdf", ".html")
-MAX_BYTES = 20 * 1024 * 1024
 COMPARATORS = {"=": "等于", ">=": "不低于", "<=": "不超过", "~": "约", "range": "区间"}
 FIELD_NAMES = {**ROLE_NAMES, "number": "序号", "title": "标题", "deadlines": "时限", "targets": "量化目标",
                "split": "拆分", "merge": "与下一项合并", "drop": "不是任务"}
@@ -49,12 +50,6 @@ TARGET_KINDS = ("count", "amount", "area", "length", "volume", "money", "growth_
 
 def uploads_dir() -> Path:
     return Path(os.environ.get("DUBAN_DATA_DIR", "data")) / "uploads"
-
-
-def safe_name(filename: str) -> str:
-    """The file's own name without folders or characters a file system refuses."""
-    name = re.sub(r'[\x00-\x1f/\\:*?"<>|]', "_", Path(filename.replace("\\", "/")).name).strip(" .")
-    return name or "upload"
 
 
 def upload_of(s: Session, upload_id: int) -> Upload:
@@ -114,19 +109,44 @@ def documents_page(request: Request, s: Session, who: Principal = allow("office"
     uploads = [upload_line(u) for u in s.scalars(select(Upload).order_by(Upload.id.desc()))]
     return {"documents": ledger_documents(s), "awaiting": [u for u in uploads if u.confirmed_at is None],
             "confirmed": [u for u in uploads if u.confirmed_at is not None][:20],
-            "accepted": ACCEPTED, "max_mb": MAX_BYTES // (1024 * 1024)}
+            "accepted": ACCEPTED, "max_mb": limit("upload_mb")}
 
 
-def read_checked(data: bytes, name: str) -> None:
-    """Read and extract the bytes as the file `name` would be, in a scratch folder; DubanError naming
-    the file when they are not a document duban can read."""
+KEPT: OrderedDict[str, bytes] = OrderedDict()  # file hash -> pickled (source, documents), latest last
+KEEP = 8
+kept_lock = threading.Lock()
+
+
+def extracted(path: Path, digest: str, name: str) -> tuple[Source, list[Extracted]]:
+    """The file's source and documents, read in a worker process once per file hash and kept (pickled, so
+    each use gets its own copy to correct): the review page is shown and posted to many times for one
+    file. DubanError naming the file when duban cannot read it."""
+    with kept_lock:
+        done = KEPT.get(digest)
+    if done is None:
+        try:
+            done = extract_file(path, pickled=True)
+        except ReadError as e:
+            raise DubanError(f"无法读取文件「{name}」(cannot read {name}): {e.args[0]}") from None
+    with kept_lock:
+        KEPT[digest] = done
+        KEPT.move_to_end(digest)
+        while len(KEPT) > KEEP:
+            KEPT.popitem(last=False)
+    source, docs = pickle.loads(done)
+    source.path = str(path)  # first read from a scratch copy of the upload
+    for doc in docs:
+        doc.source = str(path)
+    return source, docs
+
+
+def read_checked(data: bytes, name: str, digest: str) -> None:
+    """Read and extract the bytes as the file `name` would be, in a scratch folder (nothing is kept of a
+    file that cannot be read)."""
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder) / name
         scratch.write_bytes(data)
-        try:
-            extract(read(scratch))
-        except ReadError as e:
-            raise DubanError(f"无法读取文件「{name}」(cannot read {name}): {e.args[0]}") from None
+        extracted(scratch, digest, name)
 
 
 def keep(data: bytes, name: str, digest: str) -> Path:
@@ -142,16 +162,16 @@ def upload(request: Request, s: Session,
            file: Annotated[UploadFile, File(description="文件：.txt .md .docx .pdf .html，不超过 20 MB")],
            who: Principal = allow("office")) -> dict:
     """上传文件待复核 (upload a document for review)."""
-    name = safe_name(file.filename or "")
+    name = safe_name(file.filename or "", "upload")
     if Path(name).suffix.lower() not in ACCEPTED:
         raise DubanError(f"「{name}」不是可导入的文件类型，请上传 {' '.join(ACCEPTED)} 文件 (unsupported file type)")
-    data = file.file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise DubanError(f"「{name}」超过 {MAX_BYTES // (1024 * 1024)} MB (file too large)")
-    read_checked(data, name)
+    data = file.file.read(limit("upload_mb") * MB + 1)
+    if len(data) > limit("upload_mb") * MB:
+        raise DubanError(f"「{name}」超过 {limit('upload_mb')} MB (file too large)")
     digest = sha256(data)
     if known := s.scalars(select(Upload).where(Upload.file_hash == digest).order_by(Upload.id)).first():
         return {"upload_id": known.id, "next": review_url(known.id), "message": f"「{name}」已上传过，继续复核"}
+    read_checked(data, name, digest)
     row = Upload(filename=name, path=str(keep(data, name, digest)), file_hash=digest, uploaded_by=who.actor,
                  uploaded_at=datetime.now())
     s.add(row)
@@ -195,13 +215,9 @@ class Reviewed:
 
 
 def reviewed(s: Session, upload: Upload) -> Reviewed:
-    try:
-        source = read(upload.path)
-    except ReadError as e:
-        raise DubanError(f"无法读取文件「{upload.filename}」(cannot read): {e.args[0]}") from None
-    out = Reviewed(source, extract(source))
+    out = Reviewed(*extracted(Path(upload.path), upload.file_hash, upload.filename))
     for doc in out.docs:
-        out.missed += review.apply(doc, corrections.of_series(s, series_of(doc)), source.text)
+        out.missed += review.apply(doc, corrections.of_series(s, series_of(doc)), out.source.text)
     return out
 
 

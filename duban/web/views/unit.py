@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...errors import DubanError
+from ...limits import MB, limit
 from ...sheets.ledger import Sheet, heading_of, write_ledger
-from ...sheets.returns import Rejection, read_returns
+from ...sheets.returns import Rejection, read_returned
 from ...store import ledger, transaction
 from ...store.ledger import UNIT_ROLES, target_label
 from ...store.models import Document, ProgressReport, Round, Task, TaskRole, Unit
@@ -29,10 +30,9 @@ from ...supervise.records import STATUSES
 from ...supervise.warnings import board
 from ..access import Principal, allow
 from ..pages import action, page
-from .common import XLSX, BoardLine, board_line, download
+from .common import XLSX, BoardLine, board_line, download, safe_name
 
 router = APIRouter()
-MAX_UPLOAD = 20 * 1024 * 1024  # a unit's sheet is a few hundred KB; anything this big is not one
 
 
 def unit_url(unit_id: str) -> str:
@@ -266,17 +266,19 @@ def upload_returns(request: Request, s: Session, unit_id: str,
                    file: Annotated[UploadFile, File(description="填好的本单位填报表 .xlsx (the filled sheet)")],
                    who: Principal = allow("report")) -> dict:
     """上传填好的填报表，全部核对无误才导入 (upload the filled sheet: all rows or none)."""
-    name = Path(file.filename or "sheet.xlsx").name or "sheet.xlsx"
-    content = file.file.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        raise HTTPException(413, "文件太大，超过 20 MB (the file is too large)")
+    name = safe_name(file.filename or "", "sheet.xlsx")
+    content = file.file.read(limit("upload_mb") * MB + 1)
+    if len(content) > limit("upload_mb") * MB:
+        raise HTTPException(413, f"文件太大，超过 {limit('upload_mb')} MB (the file is too large)")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(content)
-        result = import_progress(request.app.state.engine, path, read_returns(path), who.actor, unit=unit_id)
+        result = import_progress(request.app.state.engine, path, read_returned(path), who.actor, unit=unit_id)
     if result.rejected:
-        raise DubanError(f"填报表有 {len(result.rejected)} 处错误，未导入任何内容，请改正后重新上传 (nothing imported)",
-                         errors=[rejection_row(r) for r in result.rejected])
+        shown = result.rejected[:limit("shown_errors")]
+        more = f"（以下列出前 {len(shown)} 处）" if len(shown) < len(result.rejected) else ""
+        raise DubanError(f"填报表有 {len(result.rejected)} 处错误，未导入任何内容，请改正后重新上传{more} (nothing imported)",
+                         errors=[rejection_row(r) for r in shown])
     return {"next": unit_url(unit_id), "applied": result.applied, "unchanged": result.unchanged,
             "blank": result.blank,
             "message": f"已导入 {result.applied} 条进展，{result.unchanged} 条与上次相同未重复记录，"
