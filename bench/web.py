@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 from rich.console import Console
 from sqlalchemy import create_engine, func, select
 

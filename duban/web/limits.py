@@ -1,6 +1,6 @@
 """The request body bounded before anything reads it: before the session is looked up, before a form is
 parsed or spooled to disk. A declared Content-Length over the limit is refused at once; a body sent in
-chunks is counted as it arrives and cut off at the limit."""
+chunks is counted as it arrives and answered 413 when it passes the limit."""
 
 from __future__ import annotations
 
@@ -9,10 +9,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..limits import MB, limit
 from . import errors
-
-
-class TooLarge(Exception):
-    pass
 
 
 def refusal(scope: Scope, most: int):
@@ -30,24 +26,28 @@ class BodyLimit:
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > most:
             return await refusal(scope, most)(scope, receive, send)
-        received, started = 0, False
+        received, started, refused = 0, False, False
 
         async def counted():
-            nonlocal received
+            # past the limit the client is answered 413 here, and the app is told the client has gone
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > most:
-                    raise TooLarge
+                    refused = True
+                    if not started:
+                        await refusal(scope, most)(scope, receive, send)
+                    return {"type": "http.disconnect"}
             return message
 
         async def watched(message):
             nonlocal started
+            if refused:
+                return  # answered already: whatever the app says after is dropped
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        try:
-            await self.app(scope, counted, watched)
-        except TooLarge:
-            if not started:
-                await refusal(scope, most)(scope, receive, send)
+        await self.app(scope, counted, watched)
