@@ -3,17 +3,19 @@ same moment from separate clients lose nothing: every report and every audit ent
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from urllib.parse import quote
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from duban.store import connect, transaction
 from duban.store.models import AuditEntry, ProgressReport
 from duban.web import create_app
 
 from .conftest import SEEDS, empty_database
-from .web import Site, build, csrf
+from .web import Site, build, copy_site, csrf
 
 CLIENTS = 20
 
@@ -60,3 +62,40 @@ def test_simultaneous_reports_are_all_kept(any_site):
         audited = s.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "report", AuditEntry.actor == "liaison"))
     assert sorted(stored) == sorted(f"第{k}次报送" for k in range(CLIENTS)) and audited == CLIENTS
+
+
+def report_on(site, client, text: str):
+    return client.post(f"/api/units/{quote(site.ids.unit, safe='')}/tasks/{site.ids.own_task}/report",
+                       data={"progress": text}, headers={"X-CSRF-Token": csrf(client)})
+
+
+def test_a_write_while_another_process_holds_the_database_says_busy(web_template, tmp_path, monkeypatch):
+    monkeypatch.setenv("DUBAN_LIMIT_DATABASE_BUSY_SECONDS", "1")
+    template, ids = web_template
+    site = copy_site(template, tmp_path, ids)
+    liaison = site.client("unit")
+    holder = sqlite3.connect(tmp_path / "web.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a CLI ingest, say, in the middle of its transaction
+    try:
+        r = report_on(site, liaison, "推进中")
+        assert r.status_code == 503 and "系统繁忙" in r.json()["error"]
+        assert liaison.get(f"/units/{quote(site.ids.unit, safe='')}").status_code == 200  # reading still works
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert report_on(site, liaison, "推进中").status_code == 200
+    with transaction(site.engine) as s:
+        assert s.scalar(select(func.count()).select_from(ProgressReport)) == 1
+    site.engine.dispose()
+
+
+def test_a_full_disk_says_so_and_keeps_nothing(site):
+    liaison = site.client("unit")
+    with site.engine.connect() as c:
+        pages = c.exec_driver_sql("PRAGMA page_count").scalar()
+    site.engine.dispose()
+    event.listen(site.engine, "connect", lambda conn, _: conn.execute(f"PRAGMA max_page_count={pages}"))
+    r = report_on(site, liaison, "已完成项目建设。" * 600)  # more than the free pages hold
+    assert r.status_code == 507 and "磁盘空间不足" in r.json()["error"]
+    with transaction(site.engine) as s:
+        assert s.scalar(select(func.count()).select_from(ProgressReport)) == 0

@@ -5,6 +5,7 @@ writes, so a failure leaves nothing half-written."""
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from ..errors import DubanError
+from ..limits import limit
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -33,7 +35,8 @@ def database_url() -> str:
 def sqlite_pragmas(dbapi_connection, _record) -> None:
     # foreign keys are off by default in SQLite; WAL and a busy timeout let two processes import at once
     cursor = dbapi_connection.cursor()
-    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "busy_timeout=30000", "synchronous=NORMAL"):
+    busy = limit("database_busy_seconds") * 1000
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", f"busy_timeout={busy}", "synchronous=NORMAL"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 
@@ -68,6 +71,20 @@ def analyze(engine: Engine) -> None:
     ledger's queries for empty tables (a page 5x slower) until autovacuum gets round to it."""
     with engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
+
+
+BUSY_STATES = {"40001", "40P01", "55P03"}  # PostgreSQL: serialization failure, deadlock, lock not available
+
+
+def busy(e: OperationalError) -> bool:
+    """Whether the database refused because another writer holds it (worth a retry, then "busy")."""
+    return getattr(e.orig, "sqlstate", None) in BUSY_STATES or "database is locked" in str(e.orig)
+
+
+def disk_full(e: Exception) -> bool:
+    text = str(getattr(e, "orig", e))
+    return getattr(getattr(e, "orig", None), "sqlstate", None) == "53100" or "disk is full" in text or (
+        isinstance(e, OSError) and e.errno == errno.ENOSPC)
 
 
 @contextmanager

@@ -20,7 +20,9 @@ from .models import LoginFailure, Person, Unit, User, WebSession
 ROLES = {"office_admin": "督查室管理员", "office_staff": "督查室工作人员", "unit": "单位联络员", "leader": "领导"}
 THROTTLE_FAILURES = 5  # failed sign-ins of one login within THROTTLE_WINDOW lock it until the window passes
 THROTTLE_WINDOW = timedelta(minutes=15)
-SESSION_IDLE = timedelta(hours=12)  # a session unused this long has expired
+SESSION_IDLE = timedelta(minutes=30)  # a session unused this long has expired (ASVS 3.3.2, level 2)
+SESSION_LONGEST = timedelta(hours=12)  # and any session this long after sign-in
+TOUCH_EVERY = timedelta(minutes=1)
 MIN_PASSWORD = 8
 
 hasher = PasswordHasher()
@@ -129,15 +131,31 @@ def sign_in(session: Session, login: str, password: str, address: str = "", now:
     return token
 
 
-def session_user(session: Session, token: str, now: datetime | None = None) -> User | None:
-    """The user of a live session token, else None; using a session keeps it alive."""
+def live_session(session: Session, token: str, now: datetime | None = None) -> WebSession | None:
+    """The session of a token, unless it has been idle or open too long."""
     now = now or datetime.now()
     row = session.get(WebSession, token_hash(token))
-    if row is None or now - row.seen_at > SESSION_IDLE:
+    if row is None or now - row.seen_at > SESSION_IDLE or now - row.created_at > SESSION_LONGEST:
         return None
-    if now - row.seen_at > timedelta(minutes=1):  # write at most once a minute per session
-        row.seen_at = now
-    return session.get(User, row.user_id)
+    return row
+
+
+def session_user(session: Session, token: str, now: datetime | None = None) -> User | None:
+    """The user of a live session token, else None. Reading writes nothing (see `touch`)."""
+    row = live_session(session, token, now)
+    return session.get(User, row.user_id) if row else None
+
+
+def stale(session: Session, token: str, now: datetime | None = None) -> bool:
+    """Whether the session's last use is worth recording: at most once a minute, so pages seldom write."""
+    row = live_session(session, token, now)
+    return row is not None and (now or datetime.now()) - row.seen_at > TOUCH_EVERY
+
+
+def touch(session: Session, token: str, now: datetime | None = None) -> None:
+    """Keep a session alive: its last use is now."""
+    if row := live_session(session, token, now):
+        row.seen_at = now or datetime.now()
 
 
 def sign_out(session: Session, token: str) -> None:

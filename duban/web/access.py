@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from fastapi import Depends, HTTPException, Request
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import exists, select
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from ..store import transaction, users
+from ..store import busy, transaction, users
 from ..store.ledger import UNIT_ROLES
 from ..store.models import Person, Task, TaskRole, Unit
 
@@ -81,8 +82,23 @@ def principal_of(engine, token: str | None) -> Principal:
         if user is None:
             return Principal()
         person = s.get(Person, user.person_id) if user.person_id else None
-        return Principal(user.role, user.login, user.name, list(user.units or []), user.person_id,
-                         person.name if person else None, user.id)
+        who = Principal(user.role, user.login, user.name, list(user.units or []), user.person_id,
+                        person.name if person else None, user.id)
+        stale = users.stale(s, token)
+    if stale:
+        keep_alive(engine, token)
+    return who
+
+
+def keep_alive(engine, token: str) -> None:
+    """Record the session's use in a short write of its own, skipped while another writer holds the
+    database: reading a page never fails for it."""
+    try:
+        with transaction(engine) as s:
+            users.touch(s, token)
+    except OperationalError as e:
+        if not busy(e):
+            raise
 
 
 BIGGEST_ID = 2**63 - 1

@@ -9,15 +9,19 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
 from ..errors import DubanError
+from ..store import busy, disk_full
 from . import pages
 
 log = logging.getLogger("duban.web")
 TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "页面不存在", 405: "不支持的操作",
-          413: "文件太大", 422: "填写的内容有误", 429: "操作过于频繁", 500: "服务器出错"}
+          413: "文件太大", 422: "填写的内容有误", 429: "操作过于频繁", 500: "服务器出错", 503: "系统繁忙",
+          507: "磁盘空间不足"}
+BUSY = "系统繁忙，请稍后重试 (the database is busy: try again shortly)"
+FULL = "磁盘空间不足，本次操作未保存，请联系管理员 (the disk is full: nothing was saved)"
 
 
 def wants_json(request: Request) -> bool:
@@ -58,6 +62,16 @@ def install(app: FastAPI) -> None:
     async def out_of_range(request: Request, exc: Exception):
         # a number or text the database cannot hold (an id past 2**63, say): the request's fault
         return answer(request, 400, "数值或文字超出数据库能保存的范围 (value out of range)")
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(OSError)
+    async def unavailable(request: Request, exc: Exception):
+        if isinstance(exc, OperationalError) and busy(exc):
+            return answer(request, 503, BUSY)
+        if disk_full(exc):
+            log.error("disk full on %s %s: %s", request.method, request.url.path, exc)
+            return answer(request, 507, FULL)
+        return await crashed(request, exc)
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception):

@@ -7,6 +7,7 @@ template gets."""
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import Path
@@ -16,9 +17,10 @@ from fastapi import APIRouter, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from ..store import transaction
+from ..store import busy, transaction
 from . import access
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -26,6 +28,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 page_csrf: ContextVar[str] = ContextVar("page_csrf", default="")
 templates.env.globals["csrf_token"] = page_csrf.get
 NEXT = "next"  # the key of an action's result naming the page to go on to
+RETRIES = 2  # a transaction refused because another writer held the database is run again this often
 
 
 def nav(who: access.Principal) -> list[tuple[str, str]]:
@@ -68,8 +71,14 @@ def in_transaction(fn: Callable) -> tuple[Callable, inspect.Signature]:
     params = [p for name, p in sig.parameters.items() if name != "s"]
 
     def call(**kwargs):
-        with transaction(kwargs["request"].app.state.engine) as s:
-            return fn(s=s, **kwargs)
+        for attempt in range(RETRIES + 1):
+            try:
+                with transaction(kwargs["request"].app.state.engine) as s:
+                    return fn(s=s, **kwargs)
+            except OperationalError as e:  # rolled back whole: safe to run again while another writer finishes
+                if not busy(e) or attempt == RETRIES:
+                    raise
+                time.sleep(0.2 * 2 ** attempt)
     return call, sig.replace(parameters=params)
 
 

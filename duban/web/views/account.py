@@ -44,7 +44,7 @@ def sign_in(request: Request, login: str, password: str) -> tuple[str | None, st
 
 def with_session(response, request: Request, token: str):
     response.set_cookie(access.SESSION_COOKIE, token, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", max_age=int(users.SESSION_IDLE.total_seconds()))
+                        secure=request.url.scheme == "https", max_age=int(users.SESSION_LONGEST.total_seconds()))
     return response
 
 
