@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install browser run test bench lint
+.PHONY: install browser run demo test bench lint
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,13 @@ browser:
 	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; } || [ "$$CI" != true ]
 
-# the sample ledger (ingesting again changes nothing), demo accounts with fresh passwords, the web UI
+# the web UI on the office's own ledger: nothing is loaded or reset; the very first start makes an
+# admin account and prints its password once
 run: install
+	$(BIN)/duban serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
+
+# to try it out: the sample ledger (ingesting again changes nothing), demo accounts with fresh passwords
+demo: install
 	$(BIN)/duban ingest examples/seeds/*.txt
 	$(BIN)/duban demo
 	$(BIN)/duban serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)

@@ -107,7 +107,7 @@ def liaisons(env: dict, engine) -> list[tuple[str, str, int]]:
     found = []
     for k, (unit, task) in enumerate(pairs):
         login = f"bench{k}"
-        duban(["user", "add", login, "--role", "unit", "--unit", unit, "--password", PASSWORD], env)
+        duban(["user", "add", login, "--role", "unit", "--unit", unit, "--password", PASSWORD, "--no-must-change"], env)
         found.append((login, unit, task))
     return found
 
@@ -146,7 +146,7 @@ def site(name: str, url: str, plans: list[Path], work: Path, port: int, latency:
     env = {**os.environ, "DUBAN_DATABASE_URL": url, "DUBAN_DATA_DIR": str(work)}
     started = time.perf_counter()
     duban(["ingest", *map(str, plans)], env)
-    duban(["user", "add", "office", "--role", "office_staff", "--password", PASSWORD], env)
+    duban(["user", "add", "office", "--role", "office_staff", "--password", PASSWORD, "--no-must-change"], env)
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as c:
         tasks = c.scalar(select(func.count()).select_from(Task))

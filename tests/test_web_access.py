@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import datetime, timedelta
+
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from duban.store import transaction, users
-from duban.store.models import AuditEntry, Document, Person, User, WebSession
+from duban.store.models import AuditEntry, Document, LoginFailure, Person, User, WebSession
 
 from .web import PASSWORD, csrf
 
@@ -114,9 +118,18 @@ def test_admin_adds_a_liaison_who_then_signs_in(site):
     r = c.post("/api/users", data={"login": "new", "role": "unit", "password": "long-enough", "units": [site.ids.unit],
                                    "csrf": csrf(c)})
     assert r.json()["ok"]
-    assert sign_in(site.client(), "new", "long-enough").headers["location"] == "/unit"
     listed = {u["login"]: u for u in c.get("/api/users").json()["users"]}
     assert listed["new"]["role"] == "unit" and len(listed["new"]["units"]) == 1
+    new = site.client()
+    assert sign_in(new, "new", "long-enough").headers["location"] == "/account"  # set by the admin: change it first
+    assert new.get("/unit", follow_redirects=False).headers["location"] == "/account"
+    assert new.get("/api/unit").status_code == 403 and "修改密码" in new.get("/api/unit").json()["error"]
+    change = {"current": "long-enough", "new": "my-own-pass-1", "again": "my-own-pass-1", "csrf": csrf(new)}
+    assert new.post("/api/account/password", data={**change, "current": "wrong-pass"}).status_code == 400
+    assert new.post("/api/account/password", data={**change, "again": "other-pass-1"}).status_code == 400
+    assert new.post("/account/password", data=change, follow_redirects=False).headers["location"].startswith("/login")
+    assert new.get("/api/unit").status_code == 401  # signed out everywhere
+    assert sign_in(site.client(), "new", "my-own-pass-1").headers["location"] == "/unit"
 
 
 @pytest.mark.parametrize("form, message", [
@@ -138,9 +151,124 @@ def test_admin_resets_a_password(site):
     with transaction(site.engine) as s:
         staff = s.scalar(select(User.id).where(User.login == "staff"))
     assert c.post(f"/api/users/{staff}/password", data={"password": "reset-pass-9", "csrf": csrf(c)}).json()["ok"]
-    assert sign_in(site.client(), "staff", "reset-pass-9").status_code == 303
+    assert sign_in(site.client(), "staff", "reset-pass-9").headers["location"] == "/account"
 
 
 def test_documents_page_offers_the_public_switch(site):
     page = site.client("office_staff").get("/documents").text
     assert f'action="/documents/{site.ids.plan}/public"' in page and "取消公开" in page
+
+
+def test_every_user_changes_their_own_password_with_the_current_one(site):
+    c = site.client("office_staff")
+    page = c.get("/account").text
+    assert 'name="current"' in page and 'name="new"' in page
+    r = c.post("/api/account/password", data={"current": PASSWORD, "new": "fresh-pass-22", "again": "fresh-pass-22",
+                                              "csrf": csrf(c)})
+    assert r.json()["ok"]
+    assert sign_in(site.client(), "staff", "fresh-pass-22").headers["location"] == "/overview"
+    with transaction(site.engine) as s:
+        assert s.scalars(select(AuditEntry.actor).where(AuditEntry.action == "user_password")).all() == ["staff"]
+
+
+class CountingHasher(PasswordHasher):
+    """argon2, noting every password it is asked to check."""
+
+    checked: list[str]
+
+    def verify(self, hash, password):
+        self.checked.append(password)
+        return super().verify(hash, password)
+
+
+def counted_checks(monkeypatch) -> list[str]:
+    hasher = CountingHasher()
+    hasher.checked = []
+    monkeypatch.setattr(users, "hasher", hasher)
+    return hasher.checked
+
+
+def test_an_unknown_login_costs_one_hash_check_like_a_known_one(site, monkeypatch):
+    checked = counted_checks(monkeypatch)
+    assert users.sign_in(site.engine, "nobody", "some-password", "10.0.0.1") is None
+    assert users.sign_in(site.engine, "staff", "some-password", "10.0.0.1") is None
+    assert checked == ["some-password", "some-password"]
+
+
+def test_simultaneous_guesses_never_check_more_than_the_limit(site, monkeypatch):
+    checked = counted_checks(monkeypatch)
+    guesses = [f"wrong-{i}" for i in range(30)] + [PASSWORD] + ["wrong-x"] * 29
+    results = []
+
+    def guess(password):
+        try:
+            results.append(users.sign_in(site.engine, "staff", password, "10.0.0.2"))
+        except users.Throttled:
+            results.append("throttled")
+    threads = [threading.Thread(target=guess, args=(p,)) for p in guesses]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 60 and len(checked) <= users.THROTTLE_FAILURES + 1
+    assert results.count("throttled") >= 60 - users.THROTTLE_FAILURES - 1
+    with transaction(site.engine) as s:  # every attempt is kept, and audited
+        assert s.scalar(select(func.count()).select_from(LoginFailure)) == 60
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action.in_(["sign_in_failed", "sign_in_throttled"]))) >= 59
+
+
+def test_failures_from_one_address_never_lock_out_another(site):
+    for _ in range(users.THROTTLE_FAILURES + 3):
+        try:
+            users.sign_in(site.engine, "staff", "wrong-password", "203.0.113.9")
+        except users.Throttled:
+            pass
+    with pytest.raises(users.Throttled):
+        users.sign_in(site.engine, "staff", PASSWORD, "203.0.113.9")
+    assert users.sign_in(site.engine, "staff", PASSWORD, "198.51.100.7").login == "staff"
+
+
+def test_the_back_off_doubles_and_ends(site):
+    start = datetime(2026, 12, 3, 9, 0)
+    for i in range(users.THROTTLE_FAILURES):
+        assert users.sign_in(site.engine, "staff", "wrong", "10.0.0.3", start + timedelta(seconds=i)) is None
+    with pytest.raises(users.Throttled, match="1 分钟"):
+        users.sign_in(site.engine, "staff", PASSWORD, "10.0.0.3", start + timedelta(seconds=30))
+    with pytest.raises(users.Throttled, match="2 分钟"):  # the refused try counted: twice as long now
+        users.sign_in(site.engine, "staff", PASSWORD, "10.0.0.3", start + timedelta(seconds=40))
+    with pytest.raises(users.Throttled, match="4 分钟"):
+        users.sign_in(site.engine, "staff", PASSWORD, "10.0.0.3", start + timedelta(seconds=50))
+    assert users.sign_in(site.engine, "staff", PASSWORD, "10.0.0.3", start + timedelta(minutes=10)).login == "staff"
+
+
+def test_the_csrf_token_belongs_to_the_session(site):
+    c = site.client()
+    before = csrf(c)
+    assert sign_in(c, "staff", PASSWORD).status_code == 303
+    after = csrf(c)
+    assert after != before  # renewed at sign-in
+    c.cookies.set("duban_csrf", "planted-by-a-sibling-host")
+    r = c.post(f"/api/documents/{site.ids.other}/public", data={"public": "false"},
+               headers={"X-CSRF-Token": "planted-by-a-sibling-host"})
+    assert r.status_code == 403
+    r = c.post(f"/api/documents/{site.ids.other}/public", data={"public": "false"}, headers={"X-CSRF-Token": after})
+    assert r.status_code == 200
+    assert site.client("office_staff").get("/api/csrf").json()["csrf"] != after  # another session, another token
+
+
+def test_a_session_ends_twelve_hours_after_sign_in_however_busy(site):
+    c = site.client("office_staff")
+    with transaction(site.engine) as s:
+        row = s.get(WebSession, users.token_hash(c.cookies.get("duban_session")))
+        row.created_at -= users.SESSION_LONGEST
+    assert c.get("/api/overview").status_code == 401
+
+
+def test_the_first_start_makes_one_admin_who_must_change_the_password(db):
+    with transaction(db) as s:
+        password = users.first_admin(s, "tests")
+    with transaction(db) as s:
+        assert users.first_admin(s, "tests") is None  # never again: a restart resets nothing
+    user = users.sign_in(db, "admin", password, "127.0.0.1")
+    assert user.role == "office_admin" and user.must_change

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from duban.store import transaction
@@ -32,6 +33,7 @@ INSTRUCT = {**OFFICE, "leader": "in"}
 TABLE = {
     ("GET", "/api/health"): ALL, ("GET", "/"): ALL, ("GET", "/login"): ALL, ("POST", "/login"): ALL,
     ("GET", "/api/csrf"): ALL, ("POST", "/api/login"): ALL, ("POST", "/logout"): SIGNED_IN,
+    ("GET", "/account"): SIGNED_IN, ("POST", "/account/password"): SIGNED_IN,
     ("GET", "/overview"): OFFICE,
     ("GET", "/ledger"): LEDGER, ("GET", "/ledger.xlsx"): LEDGER, ("GET", "/tasks/{task_id}"): LEDGER,
     ("POST", "/tasks/{task_id}/instruction"): INSTRUCT, ("POST", "/tasks/{task_id}/override"): OFFICE,
@@ -189,3 +191,21 @@ def test_a_disguised_id_answers_as_the_plain_one(world, method, path, records):
                 assert r.status_code not in (401, 403, 404, 422), (role, form, r.status_code, r.text[:300])
             else:
                 assert r.status_code == plain, (role, form, r.status_code, plain, r.text[:300])
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_forbids_inline_script_framing_and_caching(world, path):
+    site, values, clients = world
+    r = call(clients["office_admin"], "GET", path, values)
+    policy = r.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy and "unsafe-eval" not in policy
+    assert r.headers["cache-control"] == "no-store"
+    assert not re.search(r"<script(?![^>]*\bsrc=)", r.text) and not re.search(r"\son[a-z]+=", r.text)
+
+
+def test_hsts_only_over_https(world):
+    site, _, _ = world
+    assert "strict-transport-security" not in site.client().get("/public").headers
+    secure = TestClient(site.app, base_url="https://testserver")
+    assert secure.get("/public").headers["strict-transport-security"].startswith("max-age=")
+    assert site.client().get("/static/duban.css").headers.get("cache-control") != "no-store"

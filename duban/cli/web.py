@@ -18,6 +18,8 @@ from .ledger import engine
 
 user_app = typer.Typer(help="账号 (accounts).", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+MustChange = Annotated[bool, typer.Option(
+    "--must-change/--no-must-change", help="首次登录须修改密码 (the owner must change it at first sign-in)")]
 DEMO = {"office": ("office_admin", "督查室（演示）"), "liaison": ("unit", "单位联络员（演示）"),
         "leader": ("leader", "领导（演示）")}
 
@@ -32,7 +34,13 @@ def serve_cmd(
 
     from ..web import create_app
     with user_errors():
-        application = create_app(engine())
+        db = engine()
+        with transaction(db) as s:
+            first = users.first_admin(s, audit.current_user())
+        application = create_app(db)
+    if first:
+        typer.echo(f"首次启动：已建立管理员账号 admin，初始密码 {first}（只显示这一次，首次登录须修改）"
+                   f"(first start: account admin, password {first}, shown once)")
     typer.echo(f"督办已启动，请用浏览器打开 (open in a browser): http://{host}:{port}/")
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
@@ -49,10 +57,11 @@ def user_add(
     unit: Annotated[list[str] | None, typer.Option("--unit", help="单位联络员绑定的单位ID，可多次 (unit ids)")] = None,
     person: Annotated[str | None, typer.Option("--person", help="领导在台账中的ID (leader's person id)")] = None,
     password: Annotated[str | None, typer.Option("--password", help="不给则提示输入 (prompted if absent)")] = None,
+    must_change: MustChange = True,
 ) -> None:
     """新增账号 (add an account)."""
     with user_errors(), transaction(engine()) as s:
-        users.add(s, login, name, role, ask_password(password), audit.current_user(), unit or [], person)
+        users.add(s, login, name, role, ask_password(password), audit.current_user(), unit or [], person, must_change)
     typer.echo(f"已新增账号 (added) {login}")
 
 
@@ -60,10 +69,11 @@ def user_add(
 def user_passwd(
     login: Annotated[str, typer.Argument(help="登录名 (login)")],
     password: Annotated[str | None, typer.Option("--password", help="不给则提示输入 (prompted if absent)")] = None,
+    must_change: MustChange = True,
 ) -> None:
     """重设密码，该账号的登录会话全部失效 (set a password; signs the account out everywhere)."""
     with user_errors(), transaction(engine()) as s:
-        users.set_password(s, login, ask_password(password), audit.current_user())
+        users.set_password(s, login, ask_password(password), audit.current_user(), must_change)
     typer.echo(f"已重设密码 (password set) {login}")
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -303,6 +304,7 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(Text)
     units: Mapped[list] = mapped_column(JSON, default=list)  # unit ids a liaison reports for
     person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"))
+    must_change: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # set by an admin
 
 
 class AuditEntry(Base):
@@ -330,15 +332,18 @@ class WebSession(Base):
 
 
 class LoginFailure(Base):
-    """A failed sign-in; repeated failures for one login throttle it for a while."""
+    """A sign-in attempt, recorded before the password is checked (so simultaneous guesses all count) and
+    cleared by its success; uncleared ones throttle that login from that address, and that address."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_login_at", "login", "at"),)
+    __table_args__ = (Index("ix_login_failures_login_at", "login", "at"),
+                      Index("ix_login_failures_address_at", "address", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(100))
     address: Mapped[str] = mapped_column(String(100), default="")
     at: Mapped[datetime] = mapped_column(DateTime)
+    cleared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Upload(Base):

@@ -7,18 +7,20 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import DubanError
-from . import audit
+from . import audit, transaction
 from .models import LoginFailure, Person, Unit, User, WebSession
 
 ROLES = {"office_admin": "督查室管理员", "office_staff": "督查室工作人员", "unit": "单位联络员", "leader": "领导"}
-THROTTLE_FAILURES = 5  # failed sign-ins of one login within THROTTLE_WINDOW lock it until the window passes
+THROTTLE_FAILURES = 5  # failed sign-ins of one login from one address before it must wait (1, 2, 4 … minutes)
+ADDRESS_FAILURES = 50  # failed sign-ins of any login from one address before it must wait out the window
 THROTTLE_WINDOW = timedelta(minutes=15)
 SESSION_IDLE = timedelta(minutes=30)  # a session unused this long has expired (ASVS 3.3.2, level 2)
 SESSION_LONGEST = timedelta(hours=12)  # and any session this long after sign-in
@@ -66,7 +68,7 @@ def bindings(session: Session, role: str, units: list[str], person: str | None) 
 
 
 def add(session: Session, login: str, name: str, role: str, password: str, actor: str,
-        units: list[str] = (), person: str | None = None) -> User:
+        units: list[str] = (), person: str | None = None, must_change: bool = False) -> User:
     login = login.strip()
     if not login:
         raise DubanError("登录名不能为空 (empty login)")
@@ -75,11 +77,21 @@ def add(session: Session, login: str, name: str, role: str, password: str, actor
     check_password(password)
     unit_ids, person_id = bindings(session, role, list(units), person)
     user = User(login=login, name=name or login, role=role, password_hash=hasher.hash(password), units=unit_ids,
-                person_id=person_id)
+                person_id=person_id, must_change=must_change)
     session.add(user)
     session.flush()
     audit.record(session, actor, "user_add", "user", user.id, login=login, role=role, units=unit_ids, person=person_id)
     return user
+
+
+def first_admin(session: Session, actor: str) -> str | None:
+    """On a ledger with no account at all, an office admin `admin` with a new password (to be changed at
+    first sign-in), which is returned to be shown once; None once any account exists."""
+    if session.scalar(select(User.id).limit(1)) is not None:
+        return None
+    password = new_password()
+    add(session, "admin", "督查室管理员", "office_admin", password, actor, must_change=True)
+    return password
 
 
 def by_login(session: Session, login: str) -> User:
@@ -89,42 +101,101 @@ def by_login(session: Session, login: str) -> User:
     return user
 
 
-def set_password(session: Session, login: str, password: str, actor: str) -> None:
-    """A new password; every session of the account is signed out."""
+def set_password(session: Session, login: str, password: str, actor: str, must_change: bool = False) -> None:
+    """A new password; every session of the account is signed out. One set by an admin (`must_change`)
+    opens only the account page until its owner changes it."""
     user = by_login(session, login)
     check_password(password)
     user.password_hash = hasher.hash(password)
+    user.must_change = must_change
     session.execute(delete(WebSession).where(WebSession.user_id == user.id))
-    audit.record(session, actor, "user_password", "user", user.id, login=login)
+    audit.record(session, actor, "user_password", "user", user.id, login=login, must_change=must_change)
+
+
+def change_password(session: Session, login: str, current: str, new: str) -> None:
+    """The owner's own change: the current password first."""
+    user = by_login(session, login)
+    try:
+        hasher.verify(user.password_hash or dummy_hash(), current)
+    except (VerificationError, InvalidHashError):
+        raise DubanError("当前密码不正确 (the current password is wrong)") from None
+    if new == current:
+        raise DubanError("新密码不能与当前密码相同 (the new password is the old one)")
+    set_password(session, login, new, login)
 
 
 def users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.id)))
 
 
-def recent_failures(session: Session, login: str, now: datetime) -> int:
-    return session.scalar(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.login == login, LoginFailure.at > now - THROTTLE_WINDOW))
-
-
 WRONG = "登录名或密码不正确 (wrong login or password)"
 
 
-def sign_in(session: Session, login: str, password: str, address: str = "", now: datetime | None = None) -> str | None:
-    """A new session token for the right password; None for a wrong one (the failure is recorded: let the
-    transaction commit); Throttled after repeated failures (checked first, so a locked login learns nothing)."""
+@cache
+def dummy_hash() -> str:
+    """Checked against when the login does not exist, so an unknown login takes as long as a known one."""
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
+def attempt(engine: Engine, login: str, address: str, now: datetime) -> int:
+    """Record the attempt, committed before anything is checked: each of simultaneous guesses sees all those
+    committed before its count, so no more than the allowed number is ever checked."""
+    with transaction(engine) as session:
+        row = LoginFailure(login=login[:100], address=address[:100], at=now)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def open_failures(session: Session, now: datetime, *where) -> list[datetime]:
+    return list(session.scalars(select(LoginFailure.at).where(
+        ~LoginFailure.cleared, LoginFailure.at > now - THROTTLE_WINDOW, *where).order_by(LoginFailure.at)))
+
+
+def wait_left(session: Session, login: str, address: str, now: datetime, attempt_id: int) -> timedelta | None:
+    """How long this address must wait before trying this login again (back-off doubling from one minute
+    after THROTTLE_FAILURES failures), or before trying any login (after ADDRESS_FAILURES); None if not.
+    Failures from other addresses never count: nobody can lock a user out from elsewhere."""
+    mine = (LoginFailure.address == address[:100], LoginFailure.id != attempt_id)  # in-flight ones count too
+    before = open_failures(session, now, LoginFailure.login == login[:100], *mine)
+    if len(before) >= THROTTLE_FAILURES:
+        backoff = min(THROTTLE_WINDOW, timedelta(minutes=2 ** min(len(before) - THROTTLE_FAILURES, 4)))
+        if (left := before[-1] + backoff - now) > timedelta(0):
+            return left
+    if len(from_address := open_failures(session, now, *mine)) >= ADDRESS_FAILURES:
+        return from_address[0] + THROTTLE_WINDOW - now
+    return None
+
+
+def sign_in(engine: Engine, login: str, password: str, address: str = "",
+            now: datetime | None = None) -> User | None:
+    """The user for the right password, else None (the failure is kept and audited); Throttled while this
+    address must wait. A new session comes from `open_session`."""
     now = now or datetime.now()
-    if recent_failures(session, login, now) >= THROTTLE_FAILURES:
-        raise Throttled(f"登录失败次数过多，请 {THROTTLE_WINDOW.seconds // 60} 分钟后再试 (too many failed sign-ins)")
-    user = session.scalar(select(User).where(User.login == login))
+    attempt_id = attempt(engine, login, address, now)
+    with transaction(engine) as session:
+        if left := wait_left(session, login, address, now, attempt_id):
+            audit.record(session, "public", "sign_in_throttled", "login", login[:100], address=address)
+        user = session.scalar(select(User).where(User.login == login))
+    if left:
+        raise Throttled(f"登录失败次数过多，请 {max(1, round(left.total_seconds() / 60))} 分钟后再试 "
+                        "(too many failed sign-ins)")
     try:
-        ok = user is not None and user.password_hash is not None and hasher.verify(user.password_hash, password)
+        ok = hasher.verify(user.password_hash if user and user.password_hash else dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok:
-        session.add(LoginFailure(login=login[:100], address=address[:100], at=now))
-        return None
-    session.execute(delete(LoginFailure).where(LoginFailure.login == login))
+    with transaction(engine) as session:
+        if not (ok and user is not None):
+            audit.record(session, "public", "sign_in_failed", "login", login[:100], address=address)
+            return None
+        session.execute(update(LoginFailure).where(LoginFailure.login == login[:100],
+                                                   LoginFailure.address == address[:100]).values(cleared=True))
+        return user
+
+
+def open_session(session: Session, user: User, address: str = "", now: datetime | None = None) -> str:
+    """A new session token for a signed-in user."""
+    now = now or datetime.now()
     token = secrets.token_urlsafe(32)
     session.add(WebSession(token_hash=token_hash(token), user_id=user.id, created_at=now, seen_at=now))
     audit.record(session, user.login, "sign_in", "user", user.id, address=address)
@@ -158,5 +229,6 @@ def touch(session: Session, token: str, now: datetime | None = None) -> None:
         row.seen_at = now or datetime.now()
 
 
-def sign_out(session: Session, token: str) -> None:
+def sign_out(session: Session, token: str, actor: str) -> None:
     session.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
+    audit.record(session, actor, "sign_out", "session", token_hash(token)[:16])

@@ -5,6 +5,8 @@ its units has a role, and its own units' pages; a leader only the tasks they lea
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, field
 
@@ -30,8 +32,14 @@ PERMISSIONS = {
     "ledger": SIGNED_IN,  # read tasks: units and leaders see only their own
     "report": OFFICE | {"unit"},  # report progress, raise problems, ask for more time
     "instruct": OFFICE | {"leader"},  # write a leader's instruction (批示)
+    "account": SIGNED_IN,  # one's own account: reachable before a password set by an admin is changed
 }
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+PASSWORD_PAGE = "/account"
+
+
+class MustChange(HTTPException):
+    """Refused until the password set by an admin is changed: a page asked for goes to PASSWORD_PAGE."""
 
 
 @dataclass
@@ -45,6 +53,7 @@ class Principal:
     person_id: str | None = None
     person_name: str | None = None
     id: int | None = None
+    must_change: bool = False  # signed in with a password an admin set: only the account page until changed
 
     @property
     def office(self) -> bool:
@@ -56,11 +65,26 @@ class Principal:
         return self.login or "public"
 
 
+def csrf_for(session_token: str) -> str:
+    """A signed-in browser's CSRF token, derived from its session (an HttpOnly cookie no script reads): a
+    token planted by a sibling host, or kept from before sign-in, is worth nothing; each sign-in renews it."""
+    return hmac.new(session_token.encode(), b"duban csrf", hashlib.sha256).hexdigest()
+
+
 def csrf_token(request: Request) -> str:
-    """The browser's CSRF token (double-submit cookie), made on its first visit (see `web.csrf_cookie`)."""
-    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
-    if token is None:
-        token = request.state.new_csrf = secrets.token_urlsafe(24)
+    """The CSRF token this request must carry on a write (and its pages put in their forms): the session's
+    when signed in, else a random one kept in a cookie (double submit) for the sign-in form. The cookie
+    is (re)set by `web.csrf_cookie` when it differs, so scripts can read it."""
+    who = getattr(request.state, "principal", None)
+    session = request.cookies.get(SESSION_COOKIE)
+    if getattr(request.state, "new_session", None):
+        token = csrf_for(request.state.new_session)
+    elif session and who is not None and who.role != "public":
+        token = csrf_for(session)
+    else:
+        token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None) or secrets.token_urlsafe(24)
+    if request.cookies.get(CSRF_COOKIE) != token:
+        request.state.new_csrf = token
     return token
 
 
@@ -69,8 +93,8 @@ async def check_csrf(request: Request) -> None:
     if sent is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
         sent = (await request.form()).get("csrf")
-    cookie = request.cookies.get(CSRF_COOKIE)
-    if not cookie or not isinstance(sent, str) or not secrets.compare_digest(sent, cookie):
+    expected = csrf_token(request)
+    if not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
         raise HTTPException(403, "表单已过期或来源不明，请刷新页面后重试 (CSRF token missing or wrong)")
 
 
@@ -83,7 +107,7 @@ def principal_of(engine, token: str | None) -> Principal:
             return Principal()
         person = s.get(Person, user.person_id) if user.person_id else None
         who = Principal(user.role, user.login, user.name, list(user.units or []), user.person_id,
-                        person.name if person else None, user.id)
+                        person.name if person else None, user.id, user.must_change)
         stale = users.stale(s, token)
     if stale:
         keep_alive(engine, token)
@@ -171,6 +195,8 @@ def allow(permission: str):
             if who.role == "public":
                 raise HTTPException(401, "请先登录 (sign in first)")
             raise HTTPException(403, "无权访问 (not allowed for your role)")
+        if who.must_change and permission not in ("account", "public"):
+            raise MustChange(403, "首次登录或密码被重设后，须先修改密码 (change your password first)")
         if request.method in UNSAFE:
             await check_csrf(request)
         params = typed_path(request)

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 
 from ..errors import DubanError
 from ..store import busy, disk_full
-from . import pages
+from . import access, pages
 
 log = logging.getLogger("duban.web")
 TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "页面不存在", 405: "不支持的操作",
@@ -44,6 +44,8 @@ def field_errors(exc: RequestValidationError) -> list[dict]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
+        if isinstance(exc, access.MustChange) and request.method == "GET" and not wants_json(request):
+            return RedirectResponse(access.PASSWORD_PAGE, status_code=303)
         detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "出错了")
         return answer(request, exc.status_code, detail)
 

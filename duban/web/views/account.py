@@ -6,10 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy.orm import Session
 
+from ...errors import DubanError
 from ...store import transaction, users
 from .. import access, pages
 from ..access import Principal, allow
+from ..pages import action, page
 
 router = APIRouter()
 HOME = {"office_admin": "/overview", "office_staff": "/overview", "unit": "/unit", "leader": "/leader",
@@ -32,19 +35,26 @@ def safe_next(url: str | None) -> str | None:
 
 
 def sign_in(request: Request, login: str, password: str) -> tuple[str | None, str | None]:
-    """(session token, role), or (None, None) for a wrong password; 429 while the login is throttled."""
+    """(session token, the address to go on to), or (None, None) for a wrong password; 429 while this
+    address must wait."""
     address = request.client.host if request.client else ""
+    engine = request.app.state.engine
     try:
-        with transaction(request.app.state.engine) as s:
-            token = users.sign_in(s, login, password, address)
-            return token, users.by_login(s, login).role if token else None
+        user = users.sign_in(engine, login, password, address)
     except users.Throttled as e:
         raise HTTPException(429, str(e)) from None
+    if user is None:
+        return None, None
+    with transaction(engine) as s:
+        token = users.open_session(s, user, address)
+    request.state.new_session = token  # the CSRF token is renewed with the session (access.csrf_token)
+    return token, access.PASSWORD_PAGE if user.must_change else HOME[user.role]
 
 
 def with_session(response, request: Request, token: str):
     response.set_cookie(access.SESSION_COOKIE, token, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https", max_age=int(users.SESSION_LONGEST.total_seconds()))
+    access.csrf_token(request)  # sets the new session's token as the cookie scripts read
     return response
 
 
@@ -56,17 +66,18 @@ def login_form(request: Request, next: str | None = None, who: Principal = allow
 @router.post("/login", include_in_schema=False)
 def login(request: Request, login: Annotated[str, Form(max_length=100)], password: Annotated[str, Form(max_length=200)],
           next: Annotated[str, Form()] = "", who: Principal = allow("public")):
-    token, role = sign_in(request, login, password)
+    token, home = sign_in(request, login, password)
     if token is None:
         return pages.render(request, "login.html", {"next": safe_next(next) or "", "error": users.WRONG,
                                                     "login": login}, 401)
-    return with_session(RedirectResponse(safe_next(next) or HOME[role], status_code=303), request, token)
+    go_on = home if home == access.PASSWORD_PAGE else safe_next(next) or home
+    return with_session(RedirectResponse(go_on, status_code=303), request, token)
 
 
 @router.post("/logout", include_in_schema=False)
-def logout(request: Request, who: Principal = allow("signed_in")):
+def logout(request: Request, who: Principal = allow("account")):
     with transaction(request.app.state.engine) as s:
-        users.sign_out(s, request.cookies.get(access.SESSION_COOKIE, ""))
+        users.sign_out(s, request.cookies.get(access.SESSION_COOKIE, ""), who.actor)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(access.SESSION_COOKIE)
     return response
@@ -77,13 +88,32 @@ def api_login(request: Request, login: Annotated[str, Form(max_length=100)],
               password: Annotated[str, Form(max_length=200)], who: Principal = allow("public")):
     """Scripts sign in here and send the `duban_session` cookie (and `X-CSRF-Token` = the `duban_csrf`
     cookie on writes) afterwards."""
-    token, _ = sign_in(request, login, password)
+    token, home = sign_in(request, login, password)
     if token is None:
         raise HTTPException(401, users.WRONG)
-    return with_session(JSONResponse({"ok": True, "csrf": access.csrf_token(request)}), request, token)
+    return with_session(JSONResponse({"ok": True, "csrf": access.csrf_token(request),
+                                      "must_change_password": home == access.PASSWORD_PAGE}), request, token)
 
 
 @router.get("/api/csrf", summary="取得 CSRF 令牌 (a CSRF token for writes)")
 def csrf(request: Request, who: Principal = allow("public")) -> JSONResponse:
     """Send it back as the `X-CSRF-Token` header (or the `csrf` form field) with the `duban_csrf` cookie."""
     return JSONResponse({"ok": True, "csrf": access.csrf_token(request)})
+
+
+@page(router, access.PASSWORD_PAGE, "account.html")
+def account(request: Request, s: Session, who: Principal = allow("account")) -> dict:
+    """本人账号：修改密码 (one's own account: change the password)."""
+    return {"login": who.login, "name": who.name, "role": users.ROLES.get(who.role, who.role),
+            "must_change": who.must_change, "min_password": users.MIN_PASSWORD}
+
+
+@action(router, f"{access.PASSWORD_PAGE}/password")
+def change_password(request: Request, s: Session, current: Annotated[str, Form(max_length=200)],
+                    new: Annotated[str, Form(max_length=200)], again: Annotated[str, Form(max_length=200)],
+                    who: Principal = allow("account")) -> dict:
+    """修改本人密码：须输入当前密码；改后所有登录会话失效，请重新登录 (change one's own password)."""
+    if new != again:
+        raise DubanError("两次输入的新密码不一致 (the new passwords differ)")
+    users.change_password(s, who.login, current, new)
+    return {"next": "/login", "message": "密码已修改，请用新密码重新登录"}

@@ -52,8 +52,8 @@ def user_add(request: Request, s: Session, login: Annotated[str, Form(max_length
              name: Annotated[str, Form(max_length=100)] = "", units: Annotated[list[str] | None, Form()] = None,
              person: Annotated[str, Form()] = "", who: Principal = allow("admin")) -> dict:
     """新增账号 (add an account)."""
-    user = users.add(s, login, name, role, password, who.actor, units or [], person or None)
-    return {"next": "/users", "message": f"已新增账号 {user.login}", "id": user.id}
+    user = users.add(s, login, name, role, password, who.actor, units or [], person or None, must_change=True)
+    return {"next": "/users", "message": f"已新增账号 {user.login}（首次登录须修改密码）", "id": user.id}
 
 
 @action(router, "/users/{user_id}/password")
@@ -63,5 +63,5 @@ def user_password(request: Request, s: Session, user_id: int, password: Annotate
     user = s.get(User, user_id)
     if user is None:
         raise HTTPException(404, "没有这个账号 (no such account)")
-    users.set_password(s, user.login, password, who.actor)
-    return {"next": "/users", "message": f"已重设 {user.login} 的密码"}
+    users.set_password(s, user.login, password, who.actor, must_change=user.id != who.id)
+    return {"next": "/users", "message": f"已重设 {user.login} 的密码（下次登录须修改）"}
