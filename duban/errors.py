@@ -1,5 +1,14 @@
 """The only exceptions a user sees: each says where the problem is and what it is."""
 
+import struct
+import zipfile
+import zlib
+
+# what a parser raises on bytes it did not expect (a damaged or hostile file): the file's fault, to be
+# said as a ReadError naming it, never a traceback or a 500
+BROKEN_FILE = (ValueError, LookupError, TypeError, AttributeError, AssertionError, RecursionError, OSError,
+               EOFError, SyntaxError, zlib.error, zipfile.BadZipFile, struct.error)
+
 
 class DubanError(Exception):
     """A problem the user can fix: where it is and what to do."""

@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
 GOLD = ROOT / "tests" / "data" / "gold"
 CASES = ROOT / "tests" / "cases"
+# one audit key for the whole run: the web tests copy a ledger built under another DUBAN_DATA_DIR
+os.environ["DUBAN_AUDIT_KEY"] = "duban-tests"
 CASE_FILES = sorted(p for p in CASES.iterdir() if p.suffix in (".txt", ".md", ".html", ".docx"))
 
 

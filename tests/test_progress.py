@@ -111,7 +111,8 @@ def test_round_trip_stores_exactly_what_the_unit_filled(db, unit_sheets, tmp_pat
     with transaction(db) as s:
         entries = s.scalars(select(AuditEntry).where(AuditEntry.action == "report")).all()
         assert {int(e.entity_id) for e in entries} == set(expected)
-        assert all(e.actor == "liaison" and e.detail["source"].startswith("交回.xlsx:") for e in entries)
+        assert all(e.actor.startswith("cli:") and e.actor.endswith("/liaison") for e in entries)  # never a web login
+        assert all(e.detail["source"].startswith("交回.xlsx:") for e in entries)
     again = invoke("import", "progress", str(back))
     assert f"{len(expected)} 条与上次相同" in again.output
     assert len(reports(db)) == len(expected)

@@ -272,3 +272,17 @@ def test_the_first_start_makes_one_admin_who_must_change_the_password(db):
         assert users.first_admin(s, "tests") is None  # never again: a restart resets nothing
     user = users.sign_in(db, "admin", password, "127.0.0.1")
     assert user.role == "office_admin" and user.must_change
+
+
+def test_the_office_reads_the_audit_log_and_checks_its_chain(site):
+    liaison = site.client("unit")
+    assert liaison.get(f"/api/tasks/{site.ids.foreign_task}").status_code == 403  # a security event
+    assert sign_in(site.client(), "staff", "wrong-password").status_code == 401
+    office = site.client("office_staff")
+    data = office.get("/api/audit", params={"verify": "true"}).json()
+    actions = {(e["actor"], e["action"]) for e in data["lines"]}
+    assert {("liaison", "access_denied"), ("public", "sign_in_failed"), ("staff", "sign_in")} <= actions
+    assert data["checked"]["findings"] == [] and data["checked"]["chained"] >= 3
+    only = office.get("/api/audit", params={"user": "liaison", "action": "access_denied"}).json()["lines"]
+    assert only and all(e["actor"] == "liaison" and e["via"] == "网页" for e in only)
+    assert "审计日志" in office.get("/audit").text and liaison.get("/api/audit").status_code == 403

@@ -328,3 +328,11 @@ def test_upload_of_something_else_is_refused(site):
     r = c.post(f"/api{unit_path(site)}/returns", files={"file": ("进展.xls", b"not a workbook", "application/vnd.ms-excel")},
                headers={"X-CSRF-Token": csrf(c)})
     assert r.status_code == 400 and ".xlsx" in r.json()["error"] and count(site, ProgressReport) == 0
+
+
+@pytest.mark.parametrize("name", ["..", ".", "../../etc/passwd", "a/.."])
+def test_a_sheet_named_like_a_folder_is_read_as_any_other(site, name):
+    c = site.client("unit")
+    content, _ = filled_sheet(download(c, site), {"进展情况": "已开工"})
+    r = c.post(f"/api{unit_path(site)}/returns", files={"file": (name, content)}, headers={"X-CSRF-Token": csrf(c)})
+    assert r.status_code == 200 and r.json()["applied"] == 1, r.text

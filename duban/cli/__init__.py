@@ -11,11 +11,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import OperationalError
 
 from .. import export, render, units
 from ..errors import DubanError
 from ..evaluate import SCORED_ROLES, VALUES, Counts, Score, load_gold, score_file
 from ..extract import extract_file
+from ..store import busy, disk_full
 from ..units.registry import FLAGGED, Registry, default_path
 
 app = typer.Typer(help="督办 duban：把政府工作方案读成工作台账 (read work plans into a ledger).",
@@ -31,6 +33,13 @@ def user_errors():
         yield
     except (DubanError, OSError) as e:
         typer.echo(f"错误 (error): {e}", err=True)
+        raise typer.Exit(2) from None
+    except OperationalError as e:  # nothing was written: the transaction rolled back
+        if not (busy(e) or disk_full(e)):
+            raise
+        why = "数据库正被其他程序写入，请稍后重试 (the database is busy)" if busy(e) else \
+            "磁盘空间不足，未写入任何内容 (the disk is full: nothing was written)"
+        typer.echo(f"错误 (error): {why}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -226,9 +235,20 @@ def units_unknown(
 
 def edit(op: dict, done: str) -> None:
     registry = open_registry()
-    with user_errors():
+    with user_errors(), audited() as record:
+        record("registry_edit", registry.path, op)
         registry.record(op)
     typer.echo(f"{done} ({registry.path})")
+
+
+@contextmanager
+def audited():
+    """Record a registry edit (kept in a file of its own) in the ledger's audit log, in a transaction that
+    commits only if the edit is made."""
+    from ..store import audit, transaction
+    from .ledger import engine
+    with transaction(engine()) as s:
+        yield lambda action, path, op: audit.record(s, audit.current_user(), action, "registry", Path(path).name, **op)
 
 
 @units_app.command("alias")
@@ -266,8 +286,10 @@ def units_split(
 @units_app.command("undo")
 def units_undo() -> None:
     """撤销最近一次修改 (undo the last edit)."""
-    with user_errors():
-        last = open_registry().undo()
+    with user_errors(), audited() as record:
+        registry = open_registry()
+        last = registry.undo()
+        record("registry_undo", registry.path, {"undone": last})
     typer.echo(f"已撤销 (undone): {json.dumps(last, ensure_ascii=False)}")
 
 
@@ -279,6 +301,7 @@ def units_history() -> None:
 
 
 from . import (  # noqa: E402,F401  (registers the supervision commands)
+    auditlog,
     followup,
     ledger,  # noqa: E402,F401  (registers the ledger commands)
     supervise,

@@ -269,7 +269,7 @@ def import_progress_cmd(
     unit: Annotated[str | None, typer.Option("--unit", help="填报单位（默认取工作表中记录的单位）(the reporting unit)")] = None,
     partial: Annotated[bool, typer.Option("--partial", help="只导入有效行，其余写入退回文件 (apply the valid rows only)")] = False,
     rejected_out: Annotated[Path | None, typer.Option("--rejected", help="退回行写到此文件 (.xlsx/.csv)")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="操作人 (who imports; default the login name)")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="代谁导入，记在系统用户名旁 (on whose behalf; kept beside the system user)")] = None,
 ) -> None:
     """导入单位填报的进展情况：先全部核对，有错则一行也不导入（或 --partial）(import progress from a returned sheet)."""
     db = engine()
@@ -282,7 +282,7 @@ def import_progress_cmd(
         if len(found) > 1:
             raise typer.BadParameter(f"“{unit}”对应多个单位 (several units match): {'、'.join(u.name for u in found)}")
         unit_id = found[0].id
-    result = import_progress(db, path, sheets, by or audit.current_user(), unit_id, partial)
+    result = import_progress(db, path, sheets, audit.current_user(by), unit_id, partial)
     for r in result.rejected:
         typer.echo(f"{path.name} {r}", err=True)
     if result.rejected and partial:

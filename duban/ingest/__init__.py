@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ReadError
+from ..errors import BROKEN_FILE, ReadError
 from ..limits import check_text
 from ..records import Source
 from . import docx, html, pdf, text
@@ -52,7 +52,7 @@ def read(path: str | Path) -> Source:
     except ReadError as e:
         e.path = str(path)
         raise
-    except (ValueError, LookupError, TypeError, AttributeError, AssertionError, RecursionError, OSError) as e:
+    except BROKEN_FILE as e:
         # a parser tripping on bytes it did not expect: the file's fault, said as such, not a traceback
         raise ReadError(f"文件无法解析 (the {fmt} parser failed: {type(e).__name__}: {e})", path=str(path)) from e
     source.path = str(path)

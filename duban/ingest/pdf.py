@@ -10,7 +10,8 @@ from contextlib import closing
 import pdfplumber
 import pypdfium2
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ..errors import ReadError
 from ..limits import limit
@@ -49,7 +50,7 @@ def read(data: bytes) -> Source:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [page_text(page) for page in pdf.pages]
-    except (PDFPasswordIncorrect, PdfminerException) as e:
+    except (PDFPasswordIncorrect, PdfminerException, MalformedPDFException, PSException) as e:
         cause = e.args[0] if e.args else e
         if MemoryError in (type(cause), type(e.__cause__), type(e.__context__)):
             raise MemoryError from e  # pdfminer wraps it: the worker reports the memory limit

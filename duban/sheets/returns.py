@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import math
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
 
 from .. import worker
-from ..errors import DubanError, ReadError
+from ..errors import BROKEN_FILE, DubanError, ReadError
 from ..fold import fold
 from ..lexicon import load
 from ..limits import check_zip, limit
@@ -220,15 +219,16 @@ def read_returns(path: Path) -> list[ReturnedSheet]:
     try:
         check_zip(path.read_bytes(), ".xlsx")
         book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheets = [s for ws in book.worksheets if (s := read_sheet(ws)) is not None]
+        finally:
+            book.close()
     except ReadError as e:
         e.path = str(path)
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
-        raise DubanError(f"不是有效的 .xlsx 文件 (not a valid .xlsx file): {e}", path=str(path)) from None
-    try:
-        sheets = [s for ws in book.worksheets if (s := read_sheet(ws)) is not None]
-    finally:
-        book.close()
+    except BROKEN_FILE as e:
+        raise DubanError(f"不是有效的 .xlsx 文件 (not a valid .xlsx file): {type(e).__name__}: {e}",
+                         path=str(path)) from None
     if not sheets:
         raise DubanError("文件中没有台账表（找不到“任务ID”“进展情况”等表头）(no ledger sheet in the file)", path=str(path))
     return sheets

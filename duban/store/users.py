@@ -72,6 +72,8 @@ def add(session: Session, login: str, name: str, role: str, password: str, actor
     login = login.strip()
     if not login:
         raise DubanError("登录名不能为空 (empty login)")
+    if ":" in login or login == "public" or any(c.isspace() for c in login):
+        raise DubanError(f"登录名不能含冒号或空白，也不能是 public (reserved for the audit log): {login}")
     if session.scalar(select(User).where(User.login == login)) is not None:
         raise DubanError(f"登录名已存在 (login taken): {login}")
     check_password(password)

@@ -16,7 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from ..store import busy, transaction, users
+from ..store import audit, busy, transaction, users
 from ..store.ledger import UNIT_ROLES
 from ..store.models import Person, Task, TaskRole, Unit
 
@@ -183,6 +183,17 @@ def reaches(engine, who: Principal, params: dict) -> bool:
     return True
 
 
+def denied(engine, who: Principal, request: Request) -> None:
+    """A signed-in user refused: a security event for the audit log (a liaison probing other units' tasks)."""
+    try:
+        with transaction(engine) as s:
+            audit.record(s, who.actor, "access_denied", "path", request.url.path[:100], method=request.method,
+                         role=who.role)
+    except OperationalError as e:
+        if not busy(e):
+            raise
+
+
 def allow(permission: str):
     """The dependency of every route: the Principal, or 401 (not signed in) / 403 (not allowed)."""
     roles = PERMISSIONS[permission]
@@ -194,6 +205,7 @@ def allow(permission: str):
         if who.role not in roles:
             if who.role == "public":
                 raise HTTPException(401, "请先登录 (sign in first)")
+            await run_in_threadpool(denied, engine, who, request)
             raise HTTPException(403, "无权访问 (not allowed for your role)")
         if who.must_change and permission not in ("account", "public"):
             raise MustChange(403, "首次登录或密码被重设后，须先修改密码 (change your password first)")
@@ -205,6 +217,7 @@ def allow(permission: str):
         if name := await run_in_threadpool(missing, engine, params):
             raise HTTPException(404, f"没有这条记录 (no such {name.removesuffix('_id')}): {params[name]}")
         if not await run_in_threadpool(reaches, engine, who, params):
+            await run_in_threadpool(denied, engine, who, request)
             raise HTTPException(403, "只能查看和填报本单位（本人）的任务 (not one of your tasks)")
         return who
 

@@ -35,7 +35,7 @@ def nav(who: access.Principal) -> list[tuple[str, str]]:
     """The menu a role sees: (address, label)."""
     if who.office:
         items = [("/overview", "总览"), ("/ledger", "任务台账"), ("/documents", "文件"), ("/rounds", "调度"),
-                 ("/problems", "问题"), ("/assessment", "考核"), ("/bulletins", "通报"), ("/public", "公开")]
+                 ("/problems", "问题"), ("/assessment", "考核"), ("/bulletins", "通报"), ("/public", "公开"), ("/audit", "审计")]
         return items + ([("/users", "账号")] if who.role == "office_admin" else [])
     if who.role == "unit":
         return [("/unit", "本单位"), ("/ledger", "任务台账"), ("/public", "公开")]

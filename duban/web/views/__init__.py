@@ -3,6 +3,7 @@
 from . import (
     account,
     assessment,
+    auditlog,
     bulletins,
     documents,
     leader,
@@ -17,4 +18,4 @@ from . import (
 )
 
 routers = [m.router for m in (account, overview, ledger, tasks, documents, unit, leader, rounds, problems,
-                              assessment, bulletins, public, users)]
+                              assessment, bulletins, public, users, auditlog)]

@@ -33,6 +33,7 @@ from ..pages import action, page
 from .common import XLSX, BoardLine, board_line, download, safe_name
 
 router = APIRouter()
+NAMED_FORMATS = {".xlsx", ".xlsm", ".xls", ".et", ".csv", ".ods", ".wps"}  # read, or refused by name
 
 
 def unit_url(unit_id: str) -> str:
@@ -267,6 +268,8 @@ def upload_returns(request: Request, s: Session, unit_id: str,
                    who: Principal = allow("report")) -> dict:
     """上传填好的填报表，全部核对无误才导入 (upload the filled sheet: all rows or none)."""
     name = safe_name(file.filename or "", "sheet.xlsx")
+    if Path(name).suffix.lower() not in NAMED_FORMATS:  # openpyxl reads a workbook only by its suffix
+        name = f"{Path(name).stem}.xlsx"
     content = file.file.read(limit("upload_mb") * MB + 1)
     if len(content) > limit("upload_mb") * MB:
         raise HTTPException(413, f"文件太大，超过 {limit('upload_mb')} MB (the file is too large)")
