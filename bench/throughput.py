@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import track
 
 from duban import units
-from duban.extract import extract
+from duban.extract import extract, extract_file
 from duban.ingest import read
 from duban.normalize import normalize
 from duban.units.registry import Registry
@@ -46,6 +46,7 @@ def main() -> None:
     megabytes = sum(p.stat().st_size for p in FILES) / 1e6
     floor = timed("read + normalize", lambda p: normalize(read(p)))
     full = timed("extract", lambda p: extract(read(p)))
+    isolated = timed("extract in the worker", extract_file)  # what uploads and ingest run: bounded
     tasks = sum(len(d.tasks) for p in FILES for d in extract(read(p)))
     peak = peak_memory(lambda p: extract(read(p)))
     docs = [d for p in FILES for d in extract(read(p))]
@@ -56,6 +57,8 @@ def main() -> None:
     console.print(f"read + normalize: {megabytes / floor:6.2f} MB/s")
     console.print(f"extract (full):   {megabytes / full:6.2f} MB/s   {tasks / full:,.0f} tasks/s")
     console.print(f"ratio extract / floor time: {full / floor:.2f}x")
+    console.print(f"extract in the worker process (memory cap, deadline): {megabytes / isolated:6.2f} MB/s, "
+                  f"{isolated / full:.2f}x the time in-process ({(isolated - full) / len(FILES) * 1000:.0f} ms a file)")
     console.print(f"peak Python memory while extracting: {peak / 1e6:.1f} MB ({peak / 1e6 / megabytes:.1f}x the text)")
     console.print(f"unit registry, cold: {mentions:,} mentions in {resolving:.2f} s ({mentions / resolving:,.0f}/s, "
                   f"{resolving / full:.2f}x the extraction time)")

@@ -74,7 +74,7 @@ def csrf_for(session_token: str) -> str:
 def csrf_token(request: Request) -> str:
     """The CSRF token this request must carry on a write (and its pages put in their forms): the session's
     when signed in, else a random one kept in a cookie (double submit) for the sign-in form. The cookie
-    is (re)set by `web.csrf_cookie` when it differs, so scripts can read it."""
+    is (re)set by `web.csrf_cookie_and_headers` when it differs, so scripts can read it."""
     who = getattr(request.state, "principal", None)
     session = request.cookies.get(SESSION_COOKIE)
     if getattr(request.state, "new_session", None):
@@ -138,7 +138,7 @@ def path_types(route) -> dict[str, TypeAdapter]:
 
 
 def typed_path(request: Request) -> dict | None:
-    """The path parameters as the view will receive them, or None when one does not convert (FastAPI then
+    """The path parameters as the view will receive them, or None when one does not convert (the guard
     answers 422 for the path itself)."""
     types = path_types(request.scope["route"])
     try:
