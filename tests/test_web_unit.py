@@ -13,6 +13,7 @@ from duban.store.ledger import task_key
 from duban.store.models import AuditEntry, Extension, Problem, ProblemStep, ProgressReport
 from duban.supervise.rounds import open_round
 
+from . import bombs
 from .web import csrf
 
 
@@ -336,3 +337,12 @@ def test_a_sheet_named_like_a_folder_is_read_as_any_other(site, name):
     content, _ = filled_sheet(download(c, site), {"进展情况": "已开工"})
     r = c.post(f"/api{unit_path(site)}/returns", files={"file": (name, content)}, headers={"X-CSRF-Token": csrf(c)})
     assert r.status_code == 200 and r.json()["applied"] == 1, r.text
+
+
+def test_a_sheet_refused_row_by_row_lists_the_first_rows_and_counts_all(site):
+    c = site.client("unit")
+    sheet = bombs.xlsx(["任务ID", "进展情况", "T999999-abcd", "已开工"], rows=300)
+    r = c.post(f"/api{unit_path(site)}/returns", files={"file": ("填报表.xlsx", sheet)}, headers={"X-CSRF-Token": csrf(c)})
+    body = r.json()
+    assert r.status_code == 400 and "300 处错误" in body["error"] and "前 200 处" in body["error"]
+    assert len(body["errors"]) == 200 and count(site, ProgressReport) == 0

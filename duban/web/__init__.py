@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from ..store import connect
+from ..store import connect, users
 from . import access, errors
 from .limits import BodyLimit
 from .views import routers
@@ -27,6 +27,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app = FastAPI(title="督办 duban", version="1", docs_url=None, redoc_url=None,
                   description="工作台账与督办：每个页面的数据也在 /api 下以 JSON 提供。")
     app.state.engine = engine or connect()
+    users.dummy_hash()  # made now, so the first sign-in of an unknown login takes no longer than the next
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in routers:
         app.include_router(router)
