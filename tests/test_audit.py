@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
@@ -126,7 +126,7 @@ def test_the_postgresql_app_role_cannot_empty_or_alter_the_log(database_url):
         c.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
         for statement in statements(schema, role):
             c.exec_driver_sql(statement)
-    as_app = create_engine(database_url.replace("postgresql+psycopg://postgres@", f"postgresql+psycopg://{role}@"))
+    as_app = connect(database_url.replace("postgresql+psycopg://postgres@", f"postgresql+psycopg://{role}@"))
     try:
         write_some(as_app, 1)  # the app writes, and its entries join the chain
         for refused in ("TRUNCATE audit_log", "DELETE FROM audit_log", "UPDATE audit_log SET actor = 'x'",
