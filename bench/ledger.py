@@ -66,13 +66,15 @@ def write_plans(folder: Path) -> list[Path]:
 
 def run(args: list[str], env: dict) -> tuple[float, int]:
     """Seconds and peak RSS (bytes) of one `duban` command in a process of its own."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "duban", *args], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"duban {' '.join(args)} failed: {proc.stderr.read().decode()[-2000:]}")
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a long traceback must not block the child
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "duban", *args], env=env, stdout=subprocess.DEVNULL,
+                                stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise SystemExit(f"duban {' '.join(args)} failed: {errors.read().decode()[-2000:]}")
     return seconds, usage.ru_maxrss * 1024
 
 

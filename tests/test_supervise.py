@@ -221,3 +221,13 @@ def test_scores_start_from_the_base_and_explain_each_point(plan):
     printed = {leader for f in found.values() for leader in f.leaders}
     assert printed and printed | {"李副县长"} == {r.name for r in leaders}  # 牵头领导 are scored on their tasks
     assert [r.rank for r in units] == sorted(r.rank for r in units)
+
+
+def test_facts_read_in_batches_are_the_facts_read_at_once(plan, monkeypatch):
+    """A 100,000-task ledger is read a batch at a time (PostgreSQL takes 65,535 parameters at most)."""
+    db, _, _ = plan
+    with transaction(db) as s:
+        at_once = facts.of_tasks(s, date(2024, 6, 30))
+        monkeypatch.setattr(facts, "BATCH", 7)
+        batched = facts.of_tasks(s, date(2024, 6, 30))
+    assert len(at_once) > 7 and batched == at_once

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..store.ledger import task_key
+from ..store.ledger import BATCH, task_key
 from ..store.models import (
     Deadline,
     Document,
@@ -77,10 +77,13 @@ def of_tasks(session: Session, as_of: date, documents: Iterable[int] | None = No
         q = q.where(Task.id.in_(list(tasks)))
     facts = {t.id: Facts(t.id, t.document_id, t.number, t.title, t.chapter, day, None, False)
              for t, day in session.execute(q.order_by(Document.id, Task.position))}
-    ids, cutoff = list(facts), end_of(as_of)
-    add_roles(session, facts, ids)
-    add_limits(session, facts, ids)
-    add_history(session, facts, ids, cutoff)
+    cutoff = end_of(as_of)
+    order = list(facts)
+    for i in range(0, len(order), BATCH):  # PostgreSQL takes at most 65,535 parameters in one statement
+        ids = order[i:i + BATCH]
+        add_roles(session, facts, ids)
+        add_limits(session, facts, ids)
+        add_history(session, facts, ids, cutoff)
     return facts
 
 
@@ -102,8 +105,8 @@ def add_limits(session: Session, facts: dict[int, Facts], ids: list[int]) -> Non
             f.standing = True
         elif d.recurrence is None and d.due is not None and (f.due is None or d.due > f.due):
             f.due = d.due
-    for f in facts.values():
-        f.standing = f.standing or f.due is None
+    for task_id in ids:
+        facts[task_id].standing = facts[task_id].standing or facts[task_id].due is None
     for t in session.scalars(select(Target).where(Target.task_id.in_(ids)).order_by(Target.id)):
         facts[t.task_id].targets.append(t)
 
