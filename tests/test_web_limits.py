@@ -109,6 +109,7 @@ def test_every_bomb_is_refused_while_others_are_served(server):
     assert all(status == 400 and name in error and ("上限" in error or "DOCTYPE" in error)
                for name, (status, error) in answers.items()), answers
     assert watcher.answers and set(watcher.answers) == {200}
+    print(f"server peak RSS after every bomb: {peak_mib(proc):.0f} MiB")
     assert peak_mib(proc) < 500
     assert office.get("/api/overview").status_code == 200
     office.close()
