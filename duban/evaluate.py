@@ -178,13 +178,14 @@ def score_roles(score: Score, gold: dict | None, pred: dict | None, key: tuple) 
 def score_headers(score: Score, gold_docs: list[dict], documents: list[Document]) -> None:
     for g in gold_docs:
         match = next((d for d in documents if g["doc_number"] and d.doc_number == g["doc_number"]), None) or \
-            next((d for d in documents if d.title and d.title == g["title"]), None)
+            next((d for d in documents if d.title and d.title == g["title"]), None) or \
+            (documents[0] if len(gold_docs) == len(documents) == 1 else None)  # one document either side
         for f in HEADER_FIELDS:
             score.header_total += 1
             if match is not None and getattr(match, f) == g[f]:
                 score.header_right += 1
             else:
-                score.misses.append(f"header {g['title'][:20]} {f}: gold {g[f]!r} got {getattr(match, f, None)!r}")
+                score.misses.append(f"header {(g['title'] or '')[:20]} {f}: gold {g[f]!r} got {getattr(match, f, None)!r}")
 
 
 def score_file(answer: Gold, documents: list[Document]) -> Score:
