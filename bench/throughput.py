@@ -13,7 +13,7 @@ from rich.progress import track
 from duban import units
 from duban.extract import extract, extract_file
 from duban.ingest import read
-from duban.normalize import normalize
+from duban.layout import read as normalize
 from duban.units.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent

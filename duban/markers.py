@@ -18,12 +18,14 @@ LEVELS = (
     ("chapter", rf"第([{CN}]+|\d+)章"),
     ("section", rf"第([{CN}]+|\d+)节"),
     ("column", rf"专栏\s*([{CN}]+|\d+)"),
-    ("cn", rf"([{CN}]+)\s*[、.](?!\d)"),
+    ("cn", rf"([{CN}]+)\s*(?:、|\.(?!\d))"),  # "一、2023年…" is a heading; "一.5" is not
     ("cn_paren", rf"（\s*([{CN}]+)\s*）"),
     ("num2", r"(\d{1,2}\.\d{1,2})(?:[.、]|\s+)(?!\d)"),
-    ("num", r"(\d{1,3}|(?!19|20)\d{4})\s*[.、](?!\d)"),  # not a year: "2023、2024年"
+    ("num", r"(\d{1,3}|(?!19|20)\d{4})\s*(?:、|\.(?!\d))"),  # not a year: "2023、2024年"
+    ("num_stop", r"([⒈-⒛])"),  # "⒈" one character
     ("num_paren", r"（\s*(\d{1,3})\s*）"),
     ("num_rparen", r"(\d{1,3})）"),
+    ("paren_digit", r"([⑴-⒇])"),
     ("circled", r"([①-⑳])"),
 )
 PATTERN = re.compile("|".join(f"(?P<{kind}>{rx})" for kind, rx in LEVELS))
@@ -41,8 +43,9 @@ class Marker:
 def numeral_value(printed: str) -> int:
     if printed.isascii() and printed.isdigit():
         return int(printed)
-    if len(printed) == 1 and "①" <= printed <= "⑳":
-        return ord(printed) - ord("①") + 1
+    for first, last in ("①⑳", "⑴⒇", "⒈⒛"):  # one-character numerals
+        if len(printed) == 1 and first <= printed <= last:
+            return ord(printed) - ord(first) + 1
     if "." in printed:
         return int(printed.replace(".", ""))
     try:

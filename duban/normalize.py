@@ -1,9 +1,8 @@
 """Repair OCR/PDF/markdown noise without losing track of where each character came from.
 
-Steps, in order (see `normalize`): clean each line of junk (markdown marks and escapes, HTML
-tags, LaTeX) and drop rules and decorated page numbers; drop PDF running headers; rebuild
-tables pasted one cell per line as tab-separated rows; drop bare page numbers that interrupt
-a sentence; join lines cut mid-sentence by a column or page break and remove fragments a page
+Steps, in order: clean each line of junk (markdown marks and escapes, HTML tags, LaTeX) and
+drop rules and decorated page numbers; drop PDF running headers (`lines`); then, after `layout`
+has rebuilt the tables (`to_text`): drop bare page numbers that interrupt a sentence; join lines cut mid-sentence by a column or page break and remove fragments a page
 break repeated. Every kept character keeps its offset in Source.text; normalize is total on
 any text."""
 
@@ -40,7 +39,7 @@ GAZETTE_HEAD = re.compile(r"^(?:\d{4}年第\d+期.{0,30}(?:公报|政报)|.{0,30
 HEADING_RUNNING = re.compile(r"[，。；]")
 WORD_TAIL = re.compile(r"^[^\s，。；：、]{1,3}[。，；：]")  # the end of a word cut by a break
 KEY_VALUE = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff ]{1,6}：")  # "发布机构:", "名  称:" (metadata)
-COLUMNS = load("tables")["columns"]
+CLOSING = [re.compile(p) for p in load("header")["closing"]]
 FIELD_LABEL = re.compile("(?:" + "|".join(
     w for key in ("labels", "containers", "stops", "deadline_labels") for w in load("roles")[key]) + r")\s*：")
 
@@ -193,77 +192,12 @@ def drop_page_numbers(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
-def column_kind(piece: Piece) -> str | None:
-    return COLUMNS.get(piece.folded.replace(" ", ""))
-
-
 def joined(pieces: list[Piece], sep: str = "\t") -> Piece:
     text, origin = pieces[0].text, list(pieces[0].origin)
     for p in pieces[1:]:
         text += sep + p.text
         origin += [origin[-1] + 1 if origin else 0] * len(sep) + p.origin
     return Piece(text, origin)
-
-
-def rebuild_tables(pieces: list[Piece]) -> list[Piece]:
-    """A table pasted one cell per line (序号 / 工作任务 / 牵头单位 … then 1 / … / 2 / …) becomes
-    tab-separated rows again; a row runs from its number to the next number."""
-    out, i = [], 0
-    while i < len(pieces):
-        k = 0
-        while i + k < len(pieces) and column_kind(pieces[i + k]):
-            k += 1
-        if k < 3:
-            out.append(pieces[i])
-            i += 1
-            continue
-        out.append(joined(pieces[i:i + k]))
-        i = table_rows(pieces, i + k, k, out)
-    return out
-
-
-def unwrap_cells(cells: list[Piece], k: int) -> list[Piece]:
-    """Where blank lines separate cells, a line after a single newline wraps the cell above."""
-    if len(cells) <= k or not any(c.after_blank for c in cells[1:]):
-        return cells
-    out = [cells[0]]
-    for cell in cells[1:]:
-        out[-1:] = [joined([out[-1], cell], "")] if not cell.after_blank else [out[-1], cell]
-    return out
-
-
-def last_row_end(pieces: list[Piece], i: int, k: int) -> int:
-    """The last row has no next number to stop at: k cells, counting wrapped lines as one
-    where blank lines separate the cells."""
-    if not any(p.after_blank for p in pieces[i + 1:i + k + 1]):
-        return min(len(pieces), i + k)
-    cells, end = 1, i + 1
-    while end < len(pieces) and end < i + 2 * k and (cells < k or not pieces[end].after_blank):
-        cells += pieces[end].after_blank
-        end += 1
-    return end
-
-
-def table_rows(pieces: list[Piece], i: int, k: int, out: list[Piece]) -> int:
-    expected = 1
-    while i < len(pieces):
-        f = pieces[i].folded.strip()
-        if f != str(expected):
-            if markers.match(f) is None or BARE_NUMBER.match(f):
-                return i
-            out.append(pieces[i])  # a chapter row inside the table
-            i += 1
-            continue
-        nxt = next((j for j in range(i + 1, min(len(pieces), i + 2 * k + 1))
-                    if pieces[j].folded.strip() == str(expected + 1)), None)
-        end = nxt if nxt is not None else last_row_end(pieces, i, k)
-        cells = unwrap_cells(pieces[i:end], k)
-        if len(cells) > k:  # a cell broken over lines: the extra lines belong to the task text
-            extra = len(cells) - k
-            cells = cells[:1] + [joined(cells[1:2 + extra], "")] + cells[2 + extra:]
-        out.append(joined(cells))
-        i, expected = end, expected + 1
-    return i
 
 
 def rejoin(pieces: list[Piece]) -> list[Piece]:
@@ -282,8 +216,21 @@ def rejoin(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
-def normalize(source: Source) -> Text:
-    pieces = rejoin(drop_page_numbers(rebuild_tables(drop_running_heads(cleaned_lines(source.text)))))
+def is_closing(folded_line: str) -> bool:
+    """A line that ends a document's body (抄送, 印发, 共印 …)."""
+    f = folded_line.strip()
+    return any(p.search(f) for p in CLOSING)
+
+
+def lines(source: Source) -> list[Piece]:
+    """The source's lines, cleaned of junk, rules, page numbers and running heads."""
+    return drop_running_heads(cleaned_lines(source.text))
+
+
+def to_text(source: Source, pieces: list[Piece]) -> Text:
+    """Lines (tables already rebuilt by `layout`) with stray page numbers dropped and broken
+    sentences rejoined, as one Text."""
+    pieces = rejoin(drop_page_numbers(pieces))
     display, origin, lines, pos = [], [], [], 0
     for piece in pieces:
         lines.append(Line(pos, pos + len(piece.text), piece.heading))

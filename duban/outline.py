@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import markers
+from .normalize import is_closing
 from .records import Text
-from .split import is_closing
 
 MAX_DEPTH = 12
 

@@ -11,28 +11,14 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-import cn2an
-
 from . import markers
-from .fold import fold
-from .lexicon import load
+from .header import DOC_NUMBER, GENRES, HEADER_LINES, LEX, MASTHEAD, read_header, squeeze
 from .records import Document, Text
+from .region import region_of
 
-LEX = load("header")
-DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,16})\s*[〔（\[]\s*(\d{4})\s*[〕）\]]\s*(\d{1,4})\s*号")
-ORGAN = "|".join(sorted(map(re.escape, LEX["organ_suffixes"]), key=len, reverse=True))
-TITLE_LABEL = re.compile(r"^(?:名称|标题|文件名称|文件标题)[:：]")
-META_NUMBER = re.compile(r"(?:(?:发文字号|文号|文件编号)：)?")  # a web page's metadata block
-MASTHEAD = re.compile(rf"^([\u4e00-\u9fff（）]{{2,40}}?(?:{ORGAN}))\s*文\s*件$")
-ISSUER_LINE = re.compile(rf"^(.{{2,40}}?(?:{ORGAN}))$")
-GENRES = tuple(LEX["genres"])
-DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-CN_DATE = re.compile(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
 TOC_ENTRY = re.compile(r"(?:\t|\.{3,}|…{2,}|\s{2,})\s*[（(]?\d{1,4}[）)]?$")
 TOC_NUMBER = re.compile(r"（[^（）]*〔\d{4}〕[^（）]*）$")  # "…的通知（永政文〔2024〕15号）"
-CLOSING = [re.compile(p) for p in LEX["closing"]]
 TOC_HEADING = re.compile(LEX["toc_heading"])
-HEADER_LINES = 12  # the header zone: 版头, 文号, title, recipients, within the first lines
 
 
 @dataclass
@@ -41,10 +27,6 @@ class Block:
 
     first: int
     last: int  # exclusive
-
-
-def squeeze(s: str) -> str:
-    return "".join(s.split())
 
 
 def line_texts(text: Text) -> tuple[list[str], list[str]]:
@@ -143,7 +125,7 @@ def split(text: Text) -> list[Document]:
     if not starts:
         starts = [0]
     blocks = [Block(s, e) for s, e in zip(starts, starts[1:] + [len(folded)], strict=True) if s < e]
-    docs = [read_header(text, shown, folded, b) for b in blocks]
+    docs = [read_header(text, shown, folded, b.first, b.last) for b in blocks]
     for d in docs:  # the outline starts after a TOC inside the document's header
         if d.lines[0] <= toc_end <= d.lines[1]:
             d.body_line = max(d.body_line, toc_end)
@@ -154,139 +136,3 @@ def split(text: Text) -> list[Document]:
     return docs
 
 
-def read_header(text: Text, shown: list[str], folded: list[str], block: Block) -> Document:
-    doc = Document(source=text.source.path)
-    title_at = block.first
-    for i in range(block.first, min(block.last, block.first + HEADER_LINES)):
-        f, printed = squeeze(folded[i]), squeeze(shown[i])
-        masthead = MASTHEAD.match(f)
-        if masthead and i == block.first:
-            doc.issuer = organs(shown[i], len(masthead.group(1)))
-            title_at = i + 1
-        elif (number := DOC_NUMBER.match(f, META_NUMBER.match(f).end())) and doc.doc_number is None:
-            doc.doc_number = (f"{printed[number.start(1):number.end(1)]}〔{number.group(2)}〕{number.group(3)}"
-                              f"{printed[number.end() - 1]}")
-            before = squeeze(folded[i - 1]) if i > block.first else ""
-            if doc.issuer is None and ISSUER_LINE.match(before):
-                doc.issuer = squeeze(shown[i - 1])
-            elif i > block.first and before.endswith(GENRES) and i - 1 >= title_at:
-                title_at = title_above(folded, title_at, i)  # web pages and gazettes print it above
-                break
-            title_at = i + 1
-            break
-    title_end = read_title(doc, shown, folded, title_at, block.last)
-    signer = read_after_title(doc, shown, folded, max(title_end, title_at), block.last)
-    doc.issuer = doc.issuer or signer
-    doc.region = region_of(fold(doc.issuer), doc.issuer) if doc.issuer else \
-        region_of(fold(doc.title or ""), doc.title, strict=True)
-    first, last = text.lines[block.first], text.lines[block.last - 1]
-    doc.span = text.span(first.start, last.end)
-    doc.lines, doc.body_line = (block.first, block.last), title_end
-    return doc
-
-
-def title_above(folded: list[str], first: int, number_at: int) -> int:
-    """First line of a title printed just above the document number (up to three lines)."""
-    start = number_at - 1
-    while start - 1 >= max(first, number_at - 3) and not re.search(r"[，。；：】]", folded[start - 1]):
-        start -= 1
-    return start
-
-
-def organs(line: str, length: int) -> str:
-    """The issuer part of a 版头 line as printed; a space is kept only between two whole organ
-    names (a joint 版头: "中共正定县委办公室 正定县人民政府办公室")."""
-    words, kept = line.split(), 0
-    out = ""
-    for word in words:
-        if kept >= length:
-            break
-        word = word[: length - kept]
-        kept += len(word)
-        out += (" " if out and re.search(f"(?:{ORGAN})$", out) and len(word) >= 4 else "") + word
-    return out
-
-
-def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last: int) -> int:
-    """Title from line `at` (joined with following lines until it ends with a genre word);
-    returns the index of the first line after it. A file that starts with its outline has none."""
-    if at < last and markers.match(folded[at]) is not None:
-        return at
-    parts = []
-    for i in range(at, min(last, at + 3)):
-        f = squeeze(folded[i])
-        if f.endswith("：") or DOC_NUMBER.match(f) or (parts and DATE.search(f)):
-            break
-        parts.append(squeeze(shown[i]))
-        if f.endswith(GENRES) or f.endswith(tuple(g + "》" for g in GENRES)):
-            break
-    else:
-        parts = parts[:1]
-    doc.title = TITLE_LABEL.sub("", "".join(parts)) or None
-    return at + max(len(parts), 1)
-
-
-def read_after_title(doc: Document, shown: list[str], folded: list[str], at: int, last: int) -> str | None:
-    """Recipients, dateline, signature date and 公开 line after the title; returns the
-    signing organ printed above the signature date, if any."""
-    signer = None
-    for i in range(at, last):
-        f = squeeze(folded[i])
-        if DOC_NUMBER.match(f) and i < at + 2:
-            continue
-        if doc.recipients is None and i < at + 3 and f.endswith("：") and len(f) < 120:
-            doc.recipients = shown[i].strip().rstrip(":：")
-        elif doc.date is None and ((i < at + 2 and f.startswith("（") and DATE.match(f[1:])) or is_date_line(f)):
-            doc.date = parse_date(f)
-            before = squeeze(folded[i - 1]) if i > at else ""
-            if ISSUER_LINE.match(before):
-                signer = squeeze(shown[i - 1])
-        for words, public in LEX["publicity"].items():
-            if doc.public is None and f.strip("（）") == words:
-                doc.public = public
-    return signer
-
-
-def is_date_line(f: str) -> bool:
-    return bool(DATE.fullmatch(f) or CN_DATE.fullmatch(f))
-
-
-def parse_date(f: str) -> str | None:
-    m = DATE.search(f)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-    elif m := CN_DATE.search(f):
-        y = int("".join(str(int(cn2an.cn2an(c.replace("〇", "零").replace("○", "零"), "smart"))) for c in m.group(1)))
-        mo, d = (int(cn2an.cn2an(g, "smart")) for g in m.groups()[1:])
-    else:
-        return None
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
-GOVERNMENT = ("人民政府", "政府", "县委", "市委", "区委", "省委", "人大", "政协", "党委")
-NOT_PLACE = re.compile("委|办|政府|局|厅|部")  # "正定县委办公室正定县" is no place name
-REGION = re.compile(r"(?:[\u4e00-\u9fff]{1,7}?(?:自治县|自治州|省|市|县|区|旗))")
-
-
-def region_of(folded: str, printed: str | None = None, strict: bool = False) -> str | None:
-    """The jurisdiction an organ belongs to: the last of the leading place names
-    ("聊城市东昌府区人民政府办公室" -> 东昌府区), as printed. `strict` (for a title or a
-    gazette name rather than an issuer) wants the places followed by a government organ or a
-    year ("宁乡市2024年…分解表"), not by a verb ("冠县召开…")."""
-    printed = printed if printed is not None and len(printed) == len(folded) else folded
-    chain, pos = [], 2 if folded.startswith("中共") else 0
-    while (m := REGION.match(folded, pos)) and not m.group().endswith(("开发区", "高新区", "园区")) \
-            and not NOT_PLACE.search(m.group()):
-        chain.append((m.start(), m.end()))
-        pos = m.end()
-    while strict and chain and not (folded.startswith(GOVERNMENT, chain[-1][1])
-                                    or re.match(r"\d{4}年", folded[chain[-1][1]:])):
-        chain.pop()
-    return printed[chain[-1][0]:chain[-1][1]] if chain else None
-
-
-def is_closing(folded_line: str) -> bool:
-    f = folded_line.strip()
-    return any(p.search(f) for p in CLOSING)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from duban.normalize import normalize
+from duban.layout import read as normalize
 from duban.records import Source
 from duban.store import connect
 

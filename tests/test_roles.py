@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from duban.extract.roles import find
-from duban.extract.units import unit_like, unit_spans
 from duban.fold import fold
+from duban.names import unit_like, unit_spans
 
 L, C, R, U, P = "lead_units", "co_units", "resp_units", "unattributed_units", "lead_leaders"
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from duban.extract import extract
+from duban.header import parse_date
 from duban.ingest import read
-from duban.split import parse_date, region_of, split
+from duban.region import region_of
+from duban.split import split
 
 from .conftest import SEEDS, text_of
 

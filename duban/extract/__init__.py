@@ -1,20 +1,19 @@
-"""Source -> documents with their tasks: normalize, split, then read each document's tasks."""
+"""Source -> documents with their tasks: normalize and lay out, split, then read each document's tasks."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .. import worker
+from .. import layout, worker
 from ..errors import DubanError
 from ..ingest import read
-from ..normalize import normalize
 from ..records import Document, Source
 from ..split import split
 from .tasks import extract_tasks
 
 
 def extract(source: Source) -> list[Document]:
-    text = normalize(source)
+    text = layout.read(source)
     documents = split(text)
     for doc in documents:
         doc.tasks = extract_tasks(text, doc)

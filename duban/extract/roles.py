@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..fold import CLOSE, OPEN
 from ..lexicon import load
-from .units import person_spans, top_level, trim, unit_spans
+from ..names import person_spans, top_level, trim, unit_spans
 
 LEX = load("roles")
 LABEL_ROLES = {**LEX["labels"], **{c: "container" for c in LEX["containers"]},

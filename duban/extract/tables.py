@@ -1,17 +1,15 @@
 """Task ledgers printed as tables: a header row names the columns (序号, 工作任务, 牵头单位,
 责任单位, 完成时限 …); every later row with cells becomes an item whose units come from the
-role columns. Rows arrive as tab-separated lines (docx, html, cell-per-line OCR rebuilt by
-normalize) or markdown pipe rows."""
+role columns. Rows arrive as tab-separated lines (docx, html, and every flattening `layout`
+rebuilt) or markdown pipe rows."""
 
 from __future__ import annotations
 
 from .. import markers
-from ..lexicon import load
+from ..layout.columns import column_kind
 from ..outline import Node
 from ..records import Text
 from .roles import Attribution, parse
-
-COLUMNS = load("tables")["columns"]
 
 
 def cells(line: str, offset: int) -> list[tuple[int, int]]:
@@ -32,11 +30,6 @@ def cells(line: str, offset: int) -> list[tuple[int, int]]:
         spans = spans[1:] if line.lstrip().startswith("|") else spans
         spans = spans[:-1] if line.rstrip().endswith("|") else spans
     return spans
-
-
-def column_kind(name: str) -> str | None:
-    key = "".join(name.split())
-    return next((kind for word, kind in COLUMNS.items() if key == word or (len(key) <= 8 and word in key)), None)
 
 
 class Table:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ..fold import CLOSE, OPEN
-from ..lexicon import load
+from .fold import CLOSE, OPEN
+from .lexicon import load
 
 LEX = load("units")
 SUFFIXES = tuple(LEX["suffixes"])
@@ -17,6 +17,7 @@ PROSE = re.compile("|".join(map(re.escape, LEX["not_in_units"])))
 JOINERS = tuple(LEX["joiners"])
 TRAILING_PAREN = re.compile(r"（[^（）]*）$")
 PLACES, AREAS = "县市区旗省乡村", ("开发区", "园区", "新区", "高新区")
+LONE_PLACES = tuple("县市区旗乡镇")
 EDGE = " \t\n、，；。：“”\"'"
 
 
@@ -100,10 +101,24 @@ def expand(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
     return [(start, end)] if unit_like(folded[start:end]) else None
 
 
+def joined_places(folded: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A lone place character joins its neighbours: "各县、市、区政府" is one group phrase."""
+    out: list[tuple[int, int]] = []
+    glue = False
+    for s, e in parts:
+        lone = folded[s:e].strip() in LONE_PLACES
+        if out and (lone or glue):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+        glue = lone
+    return out
+
+
 def unit_spans(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
     """Spans of every unit in a list, or None if any piece is not a unit."""
     out = []
-    for s, e in top_level(folded, start, end, "、，；"):
+    for s, e in joined_places(folded, top_level(folded, start, end, "、，；")):
         s, e = trim(folded, s, e)
         if s >= e:
             continue
@@ -128,6 +143,7 @@ def person_spans(folded: str, start: int, end: int, max_len: int = LEX["person_m
         if folded[s:e] in TITLES:  # "县委常委、常务副县长李华": a title of its own
             continue
         ends = [folded.rfind(t, s, e) + len(t) for t in TITLES if folded.rfind(t, s, e) >= 0]
+        ends += [k for k in range(s + 3, e - 1) if e - k <= 3 and unit_like(folded[s:k])]  # "市商委梁伟"
         s = max([p for p in ends if e - p >= 2], default=s)
         while s < e and folded[s] == " ":
             s += 1

@@ -1,0 +1,212 @@
+"""A document's GB/T 9704 header: 版头 (issuer), 文号, title, recipients, signature date, 公开
+line, and the region its units belong to. A saved web page prints its own lines around the
+document (breadcrumbs, 发布时间, an 索引号 block): they are skipped, the page's metadata fills what
+the document does not print, and the title is taken by its shape, not by its line."""
+
+from __future__ import annotations
+
+import re
+
+import cn2an
+
+from . import markers
+from .fold import fold
+from .furniture import is_page_line, metadata
+from .lexicon import load
+from .records import Document, Text
+from .region import region_in, region_of
+
+LEX = load("header")
+DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,16})\s*[〔（\[]\s*(\d{4})\s*[〕）\]]\s*(\d{1,4})\s*号")
+ORGAN = "|".join(sorted(map(re.escape, LEX["organ_suffixes"]), key=len, reverse=True))
+TITLE_LABEL = re.compile(r"^(?:名称|标题|文件名称|文件标题)[:：]")
+META_NUMBER = re.compile(r"(?:(?:发文字号|文号|文件编号)：)?")  # a web page's metadata block
+MASTHEAD = re.compile(rf"^([\u4e00-\u9fff（）]{{2,40}}?(?:{ORGAN}))\s*文\s*件$")
+ISSUER_LINE = re.compile(rf"^(.{{2,40}}?(?:{ORGAN}))$")
+ISSUER_IN_TITLE = re.compile(rf"^(.{{2,60}}?(?:{ORGAN}))关于")
+GENRES = tuple(LEX["genres"])
+TITLE_ENDS = GENRES + tuple(LEX["title_endings"])
+DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+CN_DATE = re.compile(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+HEADER_LINES = 12  # the header zone: 版头, 文号, title, recipients, within the first lines
+PAGE_LINES = 30  # a web page's own lines before the document, at most
+SENTENCE = re.compile(r"[，。；！？：]")
+TAG = re.compile(r"^〔[^〔〕]{1,20}〕(?=.)")  # "【市政府重点工作】滁州市人民政府关于…" (folded brackets)
+
+
+def squeeze(s: str) -> str:
+    return "".join(s.split())
+
+
+def read_header(text: Text, shown: list[str], folded: list[str], first: int, last: int) -> Document:
+    doc = Document(source=text.source.path)
+    start = next((i for i in range(first, min(last, first + PAGE_LINES)) if not is_page_line(folded[i])), first)
+    title_at = start
+    for i in range(start, min(last, start + HEADER_LINES)):
+        f, printed = squeeze(folded[i]), squeeze(shown[i])
+        masthead = MASTHEAD.match(f)
+        if masthead and i == start:
+            doc.issuer = organs(shown[i], len(masthead.group(1)))
+            title_at = i + 1
+        elif (number := DOC_NUMBER.match(f, META_NUMBER.match(f).end())) and doc.doc_number is None:
+            doc.doc_number = (f"{printed[number.start(1):number.end(1)]}〔{number.group(2)}〕{number.group(3)}"
+                              f"{printed[number.end() - 1]}")
+            before = squeeze(folded[i - 1]) if i > start else ""
+            if doc.issuer is None and ISSUER_LINE.match(before):
+                doc.issuer = squeeze(shown[i - 1])
+            elif i > start and before.endswith(GENRES) and i - 1 >= title_at:
+                title_at = title_above(folded, title_at, i)  # web pages and gazettes print it above
+                break
+            title_at = i + 1
+            break
+    title_end = read_title(doc, shown, folded, title_at, last)
+    title_end = title_by_shape(doc, shown, folded, title_at, title_end, last)
+    signer = read_after_title(doc, shown, folded, max(title_end, title_at), last)
+    from_page(doc, metadata(folded[first:title_end + 2], shown[first:title_end + 2]))
+    doc.issuer = doc.issuer or signer or issuer_in_title(doc.title)
+    doc.region = region_of(fold(doc.issuer), doc.issuer) if doc.issuer else \
+        region_of(fold(doc.title or ""), doc.title, strict=True)
+    doc.region = doc.region or (region_in(doc.title) if doc.title else None) or \
+        next(filter(None, map(region_in, shown[first:title_end + 3])), None)
+    begin, end = text.lines[first], text.lines[last - 1]
+    doc.span = text.span(begin.start, end.end)
+    doc.lines, doc.body_line = (first, last), title_end
+    return doc
+
+
+def title_above(folded: list[str], first: int, number_at: int) -> int:
+    """First line of a title printed just above the document number (up to three lines)."""
+    start = number_at - 1
+    while start - 1 >= max(first, number_at - 3) and not re.search(r"[，。；：】〕]", folded[start - 1]):
+        start -= 1
+    return start
+
+
+def organs(line: str, length: int) -> str:
+    """The issuer part of a 版头 line as printed; a space is kept only between two whole organ
+    names (a joint 版头: "中共正定县委办公室 正定县人民政府办公室")."""
+    words, kept = line.split(), 0
+    out = ""
+    for word in words:
+        if kept >= length:
+            break
+        word = word[: length - kept]
+        kept += len(word)
+        out += (" " if out and re.search(f"(?:{ORGAN})$", out) and len(word) >= 4 else "") + word
+    return out
+
+
+def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last: int) -> int:
+    """Title from line `at` (joined with following lines until it ends with a genre word);
+    returns the index of the first line after it. A file that starts with its outline has none."""
+    if at < last and markers.match(folded[at]) is not None:
+        return at
+    parts = []
+    for i in range(at, min(last, at + 3)):
+        f = squeeze(folded[i])
+        if f.endswith("：") or DOC_NUMBER.match(f) or (parts and DATE.search(f)):
+            break
+        parts.append(i)
+        if f.endswith(GENRES) or f.endswith(tuple(g + "》" for g in GENRES)):
+            break
+    else:
+        parts = parts[:1]
+    doc.title = clean_title("".join(squeeze(shown[i]) for i in parts), "".join(squeeze(folded[i]) for i in parts))
+    return at + max(len(parts), 1)
+
+
+def clean_title(printed: str, folded: str) -> str | None:
+    """The title without a page's tag before it, wrapping 《》, a trailing rule or junk marks."""
+    if len(printed) != len(folded):
+        printed = folded
+    if m := TAG.match(folded):
+        printed, folded = printed[m.end():], folded[m.end():]
+    if folded.startswith("《") and folded.endswith("》") and folded.count("《") == 1:
+        printed, folded = printed[1:-1], folded[1:-1]
+    printed = re.sub(r"!{2,}", "", TITLE_LABEL.sub("", printed)).rstrip("|")
+    return printed or None
+
+
+def titled(title: str | None) -> bool:
+    """Shaped like a title: short, no sentence in it, ending with a genre or a table's name."""
+    if not title or len(title) > 100 or SENTENCE.search(fold(title)) or is_page_line(fold(title)):
+        return False
+    core = re.sub(r"[（(][^（）()]{1,12}[）)]$", "", title.rstrip("》|"))
+    return core.endswith(TITLE_ENDS)
+
+
+def title_by_shape(doc: Document, shown: list[str], folded: list[str], at: int, end: int, last: int) -> int:
+    """Where the line read as the title is no title (a news lead, a table's header row), the first
+    line shaped like one in the header zone; none: no title. Returns the first body line."""
+    if titled(doc.title):
+        return end
+    for i in range(at, min(last, at + 2 * HEADER_LINES)):
+        if markers.match(folded[i]) is not None:  # the outline has begun
+            break
+        title = clean_title(squeeze(shown[i]), squeeze(folded[i]))
+        if titled(title):
+            doc.title = title
+            return i + 1
+    if doc.title and (SENTENCE.search(fold(doc.title)) or len(doc.title) > 100 or "\t" in shown[at]):
+        doc.title = None
+        return at
+    return end
+
+
+def from_page(doc: Document, page: dict[str, str]) -> None:
+    """Fields the document does not print, from the page's metadata block."""
+    number = DOC_NUMBER.search(fold(page.get("doc_number", "")))
+    if doc.doc_number is None and number:
+        doc.doc_number = f"{number.group(1)}〔{number.group(2)}〕{number.group(3)}号"
+    if doc.title is None and titled(page.get("title")):
+        doc.title = page["title"]
+    if doc.issuer is None and ISSUER_LINE.match(page.get("issuer", "")):
+        doc.issuer = page["issuer"]
+    if doc.date is None and page.get("date"):
+        doc.date = parse_date(page["date"])
+
+
+def issuer_in_title(title: str | None) -> str | None:
+    """"X关于印发…的通知": X is the issuer when it names an organ."""
+    m = ISSUER_IN_TITLE.match(title or "")
+    return m.group(1) if m and not SENTENCE.search(m.group(1)) else None
+
+
+def read_after_title(doc: Document, shown: list[str], folded: list[str], at: int, last: int) -> str | None:
+    """Recipients, dateline, signature date and 公开 line after the title; returns the
+    signing organ printed above the signature date, if any."""
+    signer = None
+    for i in range(at, last):
+        f = squeeze(folded[i])
+        if DOC_NUMBER.match(f) and i < at + 2:
+            continue
+        if doc.recipients is None and i < at + 3 and f.endswith("：") and len(f) < 120:
+            doc.recipients = shown[i].strip().rstrip(":：")
+        elif doc.date is None and ((i < at + 2 and f.startswith("（") and DATE.match(f[1:])) or is_date_line(f)):
+            doc.date = parse_date(f)
+            before = squeeze(folded[i - 1]) if i > at else ""
+            if ISSUER_LINE.match(before):
+                signer = squeeze(shown[i - 1])
+        for words, public in LEX["publicity"].items():
+            if doc.public is None and f.strip("（）") == words:
+                doc.public = public
+    return signer
+
+
+def is_date_line(f: str) -> bool:
+    return bool(DATE.fullmatch(f) or CN_DATE.fullmatch(f))
+
+
+def parse_date(f: str) -> str | None:
+    m = DATE.search(f) or ISO_DATE.search(f)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := CN_DATE.search(f):
+        y = int("".join(str(int(cn2an.cn2an(c.replace("〇", "零").replace("○", "零"), "smart"))) for c in m.group(1)))
+        mo, d = (int(cn2an.cn2an(g, "smart")) for g in m.groups()[1:])
+    else:
+        return None
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"

@@ -1,0 +1,50 @@
+"""Column labels of task tables: what kind of cell a label names (lexicon/tables.yaml), and
+whether a line is a header row, spaced-out labels ("工 作 任 务") and unknown ones included."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ..lexicon import load
+
+LEX = load("tables")
+COLUMNS: dict[str, str] = LEX["columns"]
+RULES = [(re.compile(rx), kind) for rx, kind in LEX["rules"]]
+LABEL_MAX = LEX["label_max"]
+PROSE = re.compile(r"[，。；：！？]|\d{3}")  # a sentence or a figure is a cell, not a label
+ROLES = ("lead_leaders", "lead_units", "co_units", "resp_units")
+
+
+@cache
+def column_kind(label: str) -> str | None:
+    """The kind of column a header cell names, or None if it is no label."""
+    key = "".join(label.split()).strip("|")
+    if not key or len(key) > LABEL_MAX or PROSE.search(key):
+        return None
+    if key in COLUMNS:
+        return COLUMNS[key]
+    return next((kind for rx, kind in RULES if rx.search(key)), None)
+
+
+def is_header(kinds: list[str | None]) -> bool:
+    """Labels enough to be a task table's header: a 序号 column, a role column, three known in all."""
+    known = [k for k in kinds if k]
+    return len(known) >= 3 and "number" in known and any(k in ROLES for k in known) and len(known) >= len(kinds) - 1
+
+
+def segments(squeezed: str) -> list[tuple[int, int]] | None:
+    """Split a header printed without separators, or with its labels spaced out, into labels
+    ("序号工作任务牵头负责部门" -> 序号 | 工作任务 | 牵头负责部门): the split into the fewest
+    labels, known words preferred, or None when the line is not labels only."""
+    n = len(squeezed)
+    best: list[tuple[float, list[tuple[int, int]]] | None] = [None] * (n + 1)
+    best[0] = (0.0, [])
+    for end in range(1, n + 1):
+        for start in range(max(0, end - LABEL_MAX), end - 1):
+            if best[start] is None or column_kind(squeezed[start:end]) is None:
+                continue
+            cost = best[start][0] + (1.0 if squeezed[start:end] in COLUMNS else 1.5)
+            if best[end] is None or cost < best[end][0]:
+                best[end] = (cost, best[start][1] + [(start, end)])
+    return best[n][1] if best[n] else None
