@@ -42,7 +42,7 @@ def squeeze(s: str) -> str:
 def read_header(text: Text, shown: list[str], folded: list[str], first: int, last: int) -> Document:
     doc = Document(source=text.source.path)
     start = next((i for i in range(first, min(last, first + PAGE_LINES)) if not is_page_line(folded[i])), first)
-    title_at = start
+    title_at, title_until = start, None
     for i in range(start, min(last, start + HEADER_LINES)):
         f, printed = squeeze(folded[i]), squeeze(shown[i])
         masthead = MASTHEAD.match(f)
@@ -56,14 +56,15 @@ def read_header(text: Text, shown: list[str], folded: list[str], first: int, las
             if doc.issuer is None and ISSUER_LINE.match(before):
                 doc.issuer = squeeze(shown[i - 1])
             elif i > start and before.endswith(GENRES) and i - 1 >= title_at:
-                title_at = title_above(folded, title_at, i)  # web pages and gazettes print it above
+                title_at, title_until = title_above(folded, title_at, i), i  # web pages, gazettes
                 break
             title_at = i + 1
             break
-    title_end = read_title(doc, shown, folded, title_at, last)
+    title_end = read_title(doc, shown, folded, title_at, title_until or last, whole=title_until is not None)
     title_end = title_by_shape(doc, shown, folded, title_at, title_end, last)
     signer = read_after_title(doc, shown, folded, max(title_end, title_at), last)
-    from_page(doc, metadata(folded[first:title_end + 2], shown[first:title_end + 2]))
+    zone = slice(first, max(start, title_end) + HEADER_LINES)
+    from_page(doc, metadata(folded[zone], shown[zone]))
     doc.issuer = doc.issuer or signer or issuer_in_title(doc.title)
     doc.region = region_of(fold(doc.issuer), doc.issuer) if doc.issuer else \
         region_of(fold(doc.title or ""), doc.title, strict=True)
@@ -97,13 +98,14 @@ def organs(line: str, length: int) -> str:
     return out
 
 
-def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last: int) -> int:
-    """Title from line `at` (joined with following lines until it ends with a genre word);
-    returns the index of the first line after it. A file that starts with its outline has none."""
+def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last: int, whole: bool = False) -> int:
+    """Title from line `at` (joined with following lines until it ends with a genre word, or all
+    lines to `last` when `whole`); returns the index of the first line after it. A file that
+    starts with its outline has none."""
     if at < last and markers.match(folded[at]) is not None:
         return at
-    parts = []
-    for i in range(at, min(last, at + 3)):
+    parts = list(range(at, last)) if whole else []
+    for i in range(at, at if whole else min(last, at + 3)):
         f = squeeze(folded[i])
         if f.endswith("：") or DOC_NUMBER.match(f) or (parts and DATE.search(f)):
             break
@@ -111,7 +113,7 @@ def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last
         if f.endswith(GENRES) or f.endswith(tuple(g + "》" for g in GENRES)):
             break
     else:
-        parts = parts[:1]
+        parts = parts if whole else parts[:1]
     doc.title = clean_title("".join(squeeze(shown[i]) for i in parts), "".join(squeeze(folded[i]) for i in parts))
     return at + max(len(parts), 1)
 
@@ -142,6 +144,8 @@ def title_by_shape(doc: Document, shown: list[str], folded: list[str], at: int, 
     if titled(doc.title):
         return end
     for i in range(at, min(last, at + 2 * HEADER_LINES)):
+        if is_page_line(folded[i]):
+            continue
         if markers.match(folded[i]) is not None:  # the outline has begun
             break
         title = clean_title(squeeze(shown[i]), squeeze(folded[i]))

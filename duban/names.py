@@ -18,6 +18,7 @@ JOINERS = tuple(LEX["joiners"])
 TRAILING_PAREN = re.compile(r"（[^（）]*）$")
 PLACES, AREAS = "县市区旗省乡村", ("开发区", "园区", "新区", "高新区")
 LONE_PLACES = tuple("县市区旗乡镇")
+NAMED_GROUPS = tuple(LEX["named_groups"])
 EDGE = " \t\n、，；。：“”\"'"
 
 
@@ -90,6 +91,9 @@ def expand(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
         head = trim(folded, start, summary[0][0])
         joins = find_top(folded, summary[0][0], end, JOINERS)
         tail = [trim(folded, joins[-1][0] + joins[-1][1], end)] if joins else []
+        group = trim(folded, summary[0][0] + 1, joins[0][0] if joins else end)
+        if folded.startswith(NAMED_GROUPS, group[0]):  # "…等市级有关部门" names a set; "…等部门" sums up
+            tail.insert(0, group)
         spans = [head] + [t for t in tail if unit_like(folded[t[0]:t[1]])]
         return spans if unit_like(folded[head[0]:head[1]]) else None
     for pos, size in find_top(folded, start, end, JOINERS):

@@ -15,6 +15,7 @@ from functools import cached_property
 
 from . import markers
 from .fold import CLOSE, OPEN, fold
+from .furniture import is_furniture
 from .lexicon import load
 from .records import Line, Source, Text
 
@@ -102,6 +103,8 @@ def starts_block(folded: str) -> bool:
 def should_join(prev: Piece, nxt: Piece, after: Piece | None) -> bool:
     pf, nf = prev.folded, nxt.folded
     if starts_block(nf) or "\t" in pf or "   " in pf or pf.startswith("|"):  # tabs, columns, pipes: a layout row
+        return False
+    if is_furniture(pf) or is_furniture(nf):  # a web page's "【字体:" never opens a sentence
         return False
     if KEY_VALUE.match(nf) and depth(pf) <= 0:
         return False

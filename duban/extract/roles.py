@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..fold import CLOSE, OPEN
 from ..lexicon import load
-from ..names import person_spans, top_level, trim, unit_spans
+from ..names import TITLES, person_spans, top_level, trim, unit_spans
 
 LEX = load("roles")
 LABEL_ROLES = {**LEX["labels"], **{c: "container" for c in LEX["containers"]},
@@ -238,3 +238,22 @@ def starts_duty(folded: str, start: int, end: int) -> bool:
 
 
 DUTY_PARENTS = tuple(LEX["duty_parents"])
+
+
+HEADING_LEAD = re.compile(LEX["heading_lead"])
+
+
+def heading_lead(folded: str, start: int, end: int) -> Attribution | None:
+    """Who a chapter heading says leads every item under it: a leader ("汤飞帆市长", the title
+    left out) or a unit, or None."""
+    m = HEADING_LEAD.match(folded[start:end].strip())
+    if m is None:
+        return None
+    offset = start + len(folded[start:end]) - len(folded[start:end].lstrip())
+    s, e = offset + m.start("who"), offset + m.end("who")
+    if units := unit_spans(folded, s, e):
+        return Attribution(s, e, [("lead_units", a, b) for a, b in units])
+    title = next((t for t in TITLES if folded.endswith(t, s, e) and e - s - len(t) >= 2), None)
+    if title is None:
+        return None
+    return Attribution(s, e, [("lead_leaders", a, b) for a, b in person_spans(folded, s, e - len(title))])

@@ -34,6 +34,9 @@ class Item:
         self.attributions = tables.attributions(text, node) if node.cells else \
             roles.find(text.fold, self.start, self.end)
         self.duty = [] if self.attributions or node.cells else self.duty_units(text)
+        heading_end = text.lines[node.line].end
+        self.lead = None if node.cells else roles.heading_lead(text.fold, self.start, heading_end)
+        self.inherited: list[roles.Attribution] = []  # leads printed once on a heading above
 
     def duty_units(self, text: Text) -> list[tuple[int, int]]:
         """Units named by the heading of a duty list item ("（二）环保局。负责……")."""
@@ -44,7 +47,7 @@ class Item:
         return []
 
     def attributed(self) -> bool:
-        return any(a.mentions for a in self.attributions) or bool(self.duty)
+        return any(a.mentions for a in self.attributions + self.inherited) or bool(self.duty)
 
 
 def title_of(cleaned: str) -> str:
@@ -78,7 +81,20 @@ def mentions(text: Text, item: Item) -> list[Mention]:
            for a in item.attributions for role, s, e in a.mentions]
     if not out:
         out = [Mention(name(text, s, e), "resp_units", text.span(s, e)) for s, e in item.duty]
+    own = {m.role for m in out}
+    out += [Mention(name(text, s, e), role, text.span(s, e))
+            for a in item.inherited for role, s, e in a.mentions if role not in own]
     return [m for m in out if m.name]
+
+
+def inherit_heading_leads(nodes: list[outline.Node], items: dict) -> None:
+    """A leader or unit a heading names as leading its chapter leads every item under it."""
+    for n in nodes:
+        parent = n.parent
+        while parent is not None:
+            if (lead := items[id(parent)].lead) is not None:
+                items[id(n)].inherited.append(lead)
+            parent = parent.parent
 
 
 @dataclass(frozen=True)
@@ -168,6 +184,7 @@ def hoist_closing_attribution(text: Text, run: list[outline.Node], items: dict) 
 def extract_tasks(text: Text, doc: Document) -> list[Task]:
     nodes = outline.build(text, doc.body_line, doc.lines[1], table=tables.Table.detector())
     items = {id(n): Item(text, n) for n in nodes}
+    inherit_heading_leads(nodes, items)
     runs = outline.lists(nodes)
     for run in runs:
         hoist_closing_attribution(text, run, items)

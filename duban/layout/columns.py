@@ -13,13 +13,14 @@ COLUMNS: dict[str, str] = LEX["columns"]
 RULES = [(re.compile(rx), kind) for rx, kind in LEX["rules"]]
 LABEL_MAX = LEX["label_max"]
 PROSE = re.compile(r"[，。；：！？]|\d{3}")  # a sentence or a figure is a cell, not a label
+YEAR = re.compile(r"^\d{4}年度?")  # "2022年预期目标"
 ROLES = ("lead_leaders", "lead_units", "co_units", "resp_units")
 
 
 @cache
 def column_kind(label: str) -> str | None:
     """The kind of column a header cell names, or None if it is no label."""
-    key = "".join(label.split()).strip("|")
+    key = YEAR.sub("", "".join(label.split()).strip("|"))
     if not key or len(key) > LABEL_MAX or PROSE.search(key):
         return None
     if key in COLUMNS:
@@ -42,9 +43,18 @@ def segments(squeezed: str) -> list[tuple[int, int]] | None:
     best[0] = (0.0, [])
     for end in range(1, n + 1):
         for start in range(max(0, end - LABEL_MAX), end - 1):
-            if best[start] is None or column_kind(squeezed[start:end]) is None:
+            if best[start] is None or not one_label(squeezed[start:end]):
                 continue
             cost = best[start][0] + (1.0 if squeezed[start:end] in COLUMNS else 1.5)
             if best[end] is None or cost < best[end][0]:
                 best[end] = (cost, best[start][1] + [(start, end)])
     return best[n][1] if best[n] else None
+
+
+def one_label(word: str) -> bool:
+    """A label, and not two run together: any known label inside it names the same kind."""
+    kind = column_kind(word)
+    if kind is None or word in COLUMNS:
+        return kind is not None
+    inside = [k for k in COLUMNS if k in word]
+    return len(inside) <= 1 and all(COLUMNS[k] == kind for k in inside)
