@@ -102,7 +102,7 @@ def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last
     """Title from line `at` (joined with following lines until it ends with a genre word, or all
     lines to `last` when `whole`); returns the index of the first line after it. A file that
     starts with its outline has none."""
-    if at < last and markers.match(folded[at]) is not None:
+    if at < last and (markers.match(folded[at]) is not None or "\t" in folded[at]):  # outline or table
         return at
     parts = list(range(at, last)) if whole else []
     for i in range(at, at if whole else min(last, at + 3)):
@@ -144,7 +144,7 @@ def title_by_shape(doc: Document, shown: list[str], folded: list[str], at: int, 
     if titled(doc.title):
         return end
     for i in range(at, min(last, at + 2 * HEADER_LINES)):
-        if is_page_line(folded[i]):
+        if is_page_line(folded[i]) or "\t" in folded[i]:
             continue
         if markers.match(folded[i]) is not None:  # the outline has begun
             break
@@ -152,7 +152,7 @@ def title_by_shape(doc: Document, shown: list[str], folded: list[str], at: int, 
         if titled(title):
             doc.title = title
             return i + 1
-    if doc.title and (SENTENCE.search(fold(doc.title)) or len(doc.title) > 100 or "\t" in shown[at]):
+    if doc.title and (SENTENCE.search(fold(doc.title)) or len(doc.title) > 100):
         doc.title = None
         return at
     return end

@@ -26,7 +26,17 @@ def test_headings_and_unattributed_lists_are_not_tasks():
 
 
 def test_prose_naming_units_is_not_an_attribution():
-    assert tasks_of("一、工作要求\n（一）压实责任。县招商局、县人社局牵头，起草考核办法。\n（二）加强调度。由县发改局负责。") == []
+    assert tasks_of("一、工作要求\n（一）压实责任。县招商局、县人社局牵头，起草考核办法。\n（二）加强调度。要求各部门。") == []
+
+
+@pytest.mark.parametrize("item,lead,co,resp", [
+    # real documents (tests/real: 兰州, 广西) attribute in sentences: 由…负责，X牵头，Y配合
+    ("1、设立试验区事宜\n由杨志武副市长负责,市发改委牵头,相关部门配合,尽快完成方案。", ["市发改委"], ["相关部门"], []),
+    ("（一）交通项目。新建公路20条。由县民族局、交通局共同组织实施。", [], [], ["县民族局", "交通局"]),
+])
+def test_sentence_attributions(item, lead, co, resp):
+    (task,) = tasks_of(item)
+    assert (task.role("lead_units"), task.role("co_units"), task.role("resp_units")) == (lead, co, resp)
 
 
 def test_an_attribution_after_sub_points_belongs_to_the_item_above():

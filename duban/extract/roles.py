@@ -23,6 +23,7 @@ LABEL = re.compile("(" + "|".join(r"\s*".join(map(re.escape, w)) for w in sorted
 TAIL_START = re.compile("|".join(map(re.escape, LEX["tail_starts"])))
 TAIL_ENDS = tuple(LEX["tail_ends"])
 TAIL_ROLES = [tuple(pair) for pair in LEX["tail_roles"]]
+HEAD_NAME = re.compile(r"\s+[\u4e00-\u9fff]{2,4}$")
 SENTENCE_END = "。；！？：\n"
 BRACKET = re.compile(f"[{OPEN}{CLOSE}]")
 MAX_TAIL = 30  # "按照职责分工分别牵头落实", "做好站房选址、用电等相关配合工作"
@@ -60,21 +61,27 @@ def tail_role(tail: str) -> str:
     return next((role for word, role in TAIL_ROLES if word in tail), "resp_units")
 
 
-def parse_clause(folded: str, start: int, end: int, role: str | None):
+def parse_clause(folded: str, start: int, end: int, role: str | None, max_tail: int = MAX_TAIL):
     """(role or None, unit spans, had a tail) for one clause, or None if it is prose."""
     start, end = trim(folded, start, end)
     if start >= end:
         return role, [], False
     if role == "lead_leaders":
         return role, person_spans(folded, start, end), False
-    for m in TAIL_START.finditer(folded, max(start, end - MAX_TAIL), end):
+    for m in TAIL_START.finditer(folded, max(start, end - max_tail), end):
         tail = folded[m.start():end].rstrip("。 ")
         if m.start() > start and tail.endswith(TAIL_ENDS):
             units = unit_spans(folded, start, m.start())
             if units:
                 return tail_role(tail), units, True
-    units = unit_spans(folded, start, end)
+    units = unit_spans(folded, start, end) or unit_spans(folded, start, end - head_name(folded, start, end))
     return (role, units, False) if units else None
+
+
+def head_name(folded: str, start: int, end: int) -> int:
+    """Length of a person's name printed after a unit ("市民政局 伍泽国": the unit's head), or 0."""
+    m = HEAD_NAME.search(folded, start, end)
+    return end - m.start() if m and m.end() == end else 0
 
 
 def segments(folded: str, start: int, end: int, role: str | None = None):

@@ -10,7 +10,7 @@ from datetime import date
 
 from .. import outline
 from ..records import Deadline, Document, Mention, Task, Text
-from . import deadlines, roles, tables, targets
+from . import deadlines, prose, roles, tables, targets
 
 TITLE_MAX, TITLE_CUT = 40, 30
 CJK = r"\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’《》"
@@ -33,10 +33,20 @@ class Item:
         self.line_start = first.start
         self.attributions = tables.attributions(text, node) if node.cells else \
             roles.find(text.fold, self.start, self.end)
+        if not node.cells:
+            self.attributions = sorted(self.attributions + self.sentences(text), key=lambda a: a.start)
         self.duty = [] if self.attributions or node.cells else self.duty_units(text)
         heading_end = text.lines[node.line].end
         self.lead = None if node.cells else roles.heading_lead(text.fold, self.start, heading_end)
         self.inherited: list[roles.Attribution] = []  # leads printed once on a heading above
+
+    def sentences(self, text: Text) -> list[roles.Attribution]:
+        """Attributions written as sentences: in the item's own line, or opening the line after it."""
+        lines = [text.lines[k] for k in self.node.lines[:2]]
+        found = prose.find(text.fold, self.start, min(self.end, lines[0].end), self.attributions)
+        if len(lines) > 1:
+            found += prose.find(text.fold, lines[1].start, min(self.end, lines[1].end), self.attributions, leading=True)
+        return found
 
     def duty_units(self, text: Text) -> list[tuple[int, int]]:
         """Units named by the heading of a duty list item ("（二）环保局。负责……")."""

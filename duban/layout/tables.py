@@ -140,7 +140,7 @@ class Rows:
                 self.flush()
                 self.row = found
                 self.expected = bare_number(found[1]) + 1
-            elif category(piece) and (self.row is None or self.next_anchor(i + 1, restart=True)):
+            elif category(piece) and not self.opened() and (self.row is None or self.next_anchor(i + 1, restart=True)):
                 self.flush()
                 self.out.append(cut(piece, 0, len(piece.text)))
                 self.row = "category"
@@ -151,6 +151,10 @@ class Rows:
             i += 1
         self.flush()
         return i
+
+    def opened(self) -> bool:
+        """A row whose number has just been read: a category line now is its merged first cell."""
+        return isinstance(self.row, tuple) and not self.row[2]
 
     def continues(self, i: int) -> bool:
         """Line i is more of the current row (not the text after the table)."""
