@@ -7,6 +7,7 @@ node or a closing line (抄送, 印发, 共印 …)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import markers
@@ -14,6 +15,7 @@ from .normalize import is_closing
 from .records import Text
 
 MAX_DEPTH = 12
+ATTACHMENT = re.compile(r"^附\s*件\s*\d*$")  # "附件1" over an attached plan or table
 
 
 @dataclass
@@ -62,8 +64,9 @@ def build(text: Text, first: int, last: int, table=None) -> list[Node]:
     for i in range(first, last):
         line = text.lines[i]
         folded = text.fold[line.start:line.end]
-        if is_closing(folded):
+        if is_closing(folded) or ATTACHMENT.match(folded.strip()):  # what follows starts afresh
             current = None
+            stack.clear()
             continue
         node = table(text, i) if table else None
         if node is None and (marker := markers.match(folded)) is not None:

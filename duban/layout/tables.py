@@ -17,7 +17,7 @@ from ..normalize import Piece, is_closing, joined
 from .cells import ROLES, assign
 from .columns import column_kind, is_header, segments
 
-SEPARATORS = re.compile(r"\s*\|\s*|\t+|[ \u3000]{2,}")
+SEPARATORS = re.compile(r"\s*\|\s*|\t|[ \u3000]{2,}")  # one tab per cell: an empty cell stays
 LOOKAHEAD = 40  # lines searched for the next row number before a table is taken to end
 CONTINUATION_MAX = 60  # after the last row, a longer line is the text after the table
 
@@ -177,7 +177,9 @@ class Rows:
                 self.out.append(cell)
         kinds = [k or "text" for k in self.header.kinds[self.header.number_at + 1:]]
         cells = unwrapped(after) if self.vertical else after
-        groups = [[c for c in cells[s:e] if c.text] for s, e in assign([c.folded for c in cells], kinds)]
+        spans = [(k, k + 1) for k in range(len(kinds))] + [(len(kinds), len(kinds))] if len(cells) == len(kinds) \
+            else assign([c.folded for c in cells], kinds)  # a cell per column: as printed, empty ones too
+        groups = [[c for c in cells[s:e] if c.text] for s, e in spans]
         spill = groups.pop()
         for k, kind in enumerate(kinds):
             if kind == "other" and groups[k] and category(groups[k][0]):
