@@ -23,6 +23,7 @@ TITLE_LABEL = re.compile(r"^(?:名称|标题|文件名称|文件标题)[:：]")
 META_NUMBER = re.compile(r"(?:(?:发文字号|文号|文件编号)：)?")  # a web page's metadata block
 MASTHEAD = re.compile(rf"^([\u4e00-\u9fff（）]{{2,40}}?(?:{ORGAN}))\s*文\s*件$")
 ISSUER_LINE = re.compile(rf"^(.{{2,40}}?(?:{ORGAN}))$")
+JOINT_NEXT = re.compile(rf"^[\u4e00-\u9fff]{{2,30}}?(?:{ORGAN})")
 ISSUER_IN_TITLE = re.compile(rf"^(.{{2,60}}?(?:{ORGAN}))关于")
 GENRES = tuple(LEX["genres"])
 TITLE_ENDS = GENRES + tuple(LEX["title_endings"])
@@ -54,7 +55,7 @@ def read_header(text: Text, shown: list[str], folded: list[str], first: int, las
                               f"{printed[number.end() - 1]}")
             before = squeeze(folded[i - 1]) if i > start else ""
             if doc.issuer is None and ISSUER_LINE.match(before):
-                doc.issuer = squeeze(shown[i - 1])
+                doc.issuer = organ_spaced(shown[i - 1])
             elif i > start and before.endswith(GENRES) and i - 1 >= title_at:
                 title_at, title_until = title_above(folded, title_at, i), i  # web pages, gazettes
                 break
@@ -66,7 +67,7 @@ def read_header(text: Text, shown: list[str], folded: list[str], first: int, las
     zone = slice(first, max(start, title_end) + HEADER_LINES)
     from_page(doc, metadata(folded[zone], shown[zone]))
     doc.issuer = doc.issuer or signer or issuer_in_title(doc.title)
-    doc.region = region_of(fold(doc.issuer), doc.issuer) if doc.issuer else \
+    doc.region = joint_region(doc.issuer) if doc.issuer else \
         region_of(fold(doc.title or ""), doc.title, strict=True)
     doc.region = doc.region or (region_in(doc.title) if doc.title else None) or \
         next(filter(None, map(region_in, shown[first:title_end + 3])), None)
@@ -114,8 +115,20 @@ def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last
             break
     else:
         parts = parts if whole else parts[:1]
-    doc.title = clean_title("".join(squeeze(shown[i]) for i in parts), "".join(squeeze(folded[i]) for i in parts))
+    doc.title = clean_title("".join(organ_spaced(shown[i]) for i in parts),
+                            "".join(organ_spaced(folded[i]) for i in parts))
     return at + max(len(parts), 1)
+
+
+def organ_spaced(line: str) -> str:
+    """The line without spaces, but for one between two issuing organs ("济南市人民政府办公厅
+    临沂市人民政府办公室关于…": a joint notice)."""
+    words = line.split()
+    out = words[0] if words else ""
+    for word in words[1:]:
+        joint = re.search(f"(?:{ORGAN})$", out) and JOINT_NEXT.match(word) and not word.startswith("关于")
+        out += (" " if joint else "") + word
+    return out
 
 
 def clean_title(printed: str, folded: str) -> str | None:
@@ -191,7 +204,7 @@ def read_after_title(doc: Document, shown: list[str], folded: list[str], at: int
             doc.date = parse_date(f)
             before = squeeze(folded[i - 1]) if i > at else ""
             if ISSUER_LINE.match(before):
-                signer = squeeze(shown[i - 1])
+                signer = organ_spaced(shown[i - 1])
         for words, public in LEX["publicity"].items():
             if doc.public is None and f.strip("（）") == words:
                 doc.public = public
@@ -214,3 +227,9 @@ def parse_date(f: str) -> str | None:
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def joint_region(issuer: str) -> str | None:
+    """Each issuing organ's jurisdiction, joined with 、 for a joint notice ("济南市、临沂市")."""
+    found = [r for organ in issuer.split() if (r := region_of(fold(organ), organ))]
+    return "、".join(dict.fromkeys(found)) or None

@@ -16,6 +16,7 @@ from .records import Text
 
 MAX_DEPTH = 12
 ATTACHMENT = re.compile(r"^附\s*件\s*\d*$")  # "附件1" over an attached plan or table
+SIGNED = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")  # a notice's signature date: its plan follows
 
 
 @dataclass
@@ -64,7 +65,7 @@ def build(text: Text, first: int, last: int, table=None) -> list[Node]:
     for i in range(first, last):
         line = text.lines[i]
         folded = text.fold[line.start:line.end]
-        if is_closing(folded) or ATTACHMENT.match(folded.strip()):  # what follows starts afresh
+        if is_closing(folded) or ATTACHMENT.match(folded.strip()) or SIGNED.match(folded.strip()):  # starts afresh
             current = None
             stack.clear()
             continue

@@ -1,0 +1,41 @@
+"""A document reposted without its line breaks: one long line where every heading and item
+follows a space ("…圆满完成。 一、加快提振市场信心 (一)全面促进消费增长。 1.把恢复…"). Such a
+line is cut before each marker that follows a space, and around a document number."""
+
+from __future__ import annotations
+
+import re
+
+from .. import markers
+from ..normalize import Piece
+
+RUN_ON = 400  # a line this long with several spaced markers is a whole document
+MIN_BREAKS = 3
+SPACE = re.compile(r"[ \u3000]+")
+NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d{1,4}号$")  # folded: "豫政〔2023〕5号"
+
+
+def breaks(piece: Piece) -> list[tuple[int, int]]:
+    """(start, end) of each space the line is to be cut at."""
+    f = piece.folded
+    out = []
+    for m in SPACE.finditer(f):
+        before = f[:m.start()].rsplit(" ", 1)[-1]
+        if markers.match(f[m.end():]) is not None or NUMBER.search(before) or NUMBER.match(f[m.end():].split(" ")[0]):
+            out.append((m.start(), m.end()))
+    return out
+
+
+def unflatten(pieces: list[Piece]) -> list[Piece]:
+    out = []
+    for piece in pieces:
+        cuts = breaks(piece) if len(piece.text) >= RUN_ON else []
+        if len(cuts) < MIN_BREAKS:
+            out.append(piece)
+            continue
+        pos = 0
+        for start, end in cuts + [(len(piece.text), len(piece.text))]:
+            if start > pos:
+                out.append(Piece(piece.text[pos:start], piece.origin[pos:start], after_blank=piece.after_blank))
+            pos = end
+    return out
