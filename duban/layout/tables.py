@@ -164,7 +164,8 @@ class Rows:
         if self.vertical:  # the last row: as many cells as columns, wrapped lines counted once
             taken = len(unwrapped(self.row[2]))
             spaced = any(c.after_blank for c in self.row[2]) or piece.after_blank
-            return taken < len(self.header.kinds) - 1 or (spaced and not piece.after_blank)
+            open_list = bool(self.row[2]) and self.row[2][-1].folded.rstrip().endswith(("、", "，"))
+            return taken < len(self.header.kinds) - 1 or (spaced and not piece.after_blank) or open_list
         return len(piece.text) <= CONTINUATION_MAX
 
     def flush(self) -> None:
@@ -198,7 +199,8 @@ def unwrapped(cells: list[Piece]) -> list[Piece]:
         return cells
     out = [cells[0]] if cells else []
     for cell in cells[1:]:
-        out[-1:] = [joined([out[-1], cell], "")] if not cell.after_blank else [out[-1], cell]
+        goes_on = not cell.after_blank or out[-1].folded.rstrip().endswith(("、", "，"))  # "区科技局、" + "投促局、"
+        out[-1:] = [joined([out[-1], cell], "")] if goes_on else [out[-1], cell]
     return out
 
 
