@@ -127,10 +127,17 @@ def parse(folded: str, start: int, end: int, initial: str | None = None) -> Pars
     return out
 
 
+NOTE = re.compile(LEX["notes"])
+FIRST_IS_LEAD = re.compile(LEX["first_is_lead"])
+
+
 def take_inline_roles(folded: str, units, out: Parse):
-    """Units marked "（牵头）" go to their own role; the rest are returned."""
+    """Units marked "（牵头）" go to their own role; the rest are returned (a legend in brackets
+    after the last unit left out of its name)."""
     rest = []
     for a, b in units:
+        if note := NOTE.search(folded, a, b):
+            b = note.start()
         role, end = inline_role(folded, a, b)
         if role is None:
             rest.append((a, b))

@@ -204,4 +204,17 @@ def extract_tasks(text: Text, doc: Document) -> list[Task]:
         whole = sum(flags) / len(run) >= MAJORITY and any(flags)
         chosen.update(id(n) for n, f in zip(run, flags, strict=True) if f or whole)
     plan = Plan.of(doc)
-    return [to_task(text, items[id(n)], plan) for n in nodes if id(n) in chosen]
+    tasks = [to_task(text, items[id(n)], plan) for n in nodes if id(n) in chosen]
+    legend = roles.FIRST_IS_LEAD.search(text.fold, text.lines[doc.body_line].start if doc.body_line < len(text.lines)
+                                         else 0, text.lines[doc.lines[1] - 1].end)
+    for task in tasks if legend else []:
+        if task.span.end > text.span(legend.start(), legend.start()).start:
+            first_unit_leads(task)
+    return tasks
+
+
+def first_unit_leads(task: Task) -> None:
+    """Under a "列第一位为牵头单位" legend: a 责任单位 list's first unit leads it."""
+    resp = [m for m in task.mentions if m.role == "resp_units"]
+    if resp and not any(m.role == "lead_units" for m in task.mentions):
+        task.mentions = [Mention(m.name, "lead_units", m.span) if m is resp[0] else m for m in task.mentions]

@@ -1,6 +1,7 @@
 """A document reposted without its line breaks: one long line where every heading and item
 follows a space ("…圆满完成。 一、加快提振市场信心 (一)全面促进消费增长。 1.把恢复…"). Such a
-line is cut before each marker that follows a space, and around a document number."""
+line is cut before each marker that follows a space, and around a document number. Items glued
+after their attribution bracket ("…(省发改委负责)(二)公共财政收入…") are cut apart too."""
 
 from __future__ import annotations
 
@@ -26,11 +27,27 @@ def breaks(piece: Piece) -> list[tuple[int, int]]:
     return out
 
 
+def glued(piece: Piece) -> list[tuple[int, int]]:
+    """Where the next item of the line's own list starts right after a closing bracket."""
+    f = piece.folded
+    first = markers.match(f)
+    if first is None:
+        return []
+    out, kind, value = [], first.kind, first.value
+    for i, ch in enumerate(f):
+        if ch == "）" and (m := markers.match(f[i + 1:])) is not None and m.kind == kind and m.value == value + 1:
+            out.append((i + 1, i + 1))
+            value += 1
+    return out
+
+
 def unflatten(pieces: list[Piece]) -> list[Piece]:
     out = []
     for piece in pieces:
         cuts = breaks(piece) if len(piece.text) >= RUN_ON else []
         if len(cuts) < MIN_BREAKS:
+            cuts = glued(piece)
+        if not cuts:
             out.append(piece)
             continue
         pos = 0
