@@ -19,11 +19,13 @@ TRAILING_PAREN = re.compile(r"[（〈][^（）〈〉]*[）〉]$")  # "各县区�
 PLACES, AREAS = "县市区旗省乡村", ("开发区", "园区", "新区", "高新区")
 LONE_PLACES = tuple("县市区旗乡镇")
 NAMED_GROUPS = tuple(LEX["named_groups"])
+MARKS = "★▲☆△*"  # a lead unit's mark ("★县发改局"), read by extract.roles
 EDGE = " \t\n、，；。：“”\"'"
 
 
 def core(name: str) -> str:
     """The name without trailing parentheses ("各乡镇（街道）" -> "各乡镇")."""
+    name = name.strip(MARKS)
     while (m := TRAILING_PAREN.search(name)) and m.start() > 0:
         name = name[: m.start()]
     return name.replace(" ", "")

@@ -128,6 +128,7 @@ def parse(folded: str, start: int, end: int, initial: str | None = None) -> Pars
 
 
 NOTE = re.compile(LEX["notes"])
+LEAD_MARKS = tuple(LEX["lead_marks"])
 FIRST_IS_LEAD = re.compile(LEX["first_is_lead"])
 
 
@@ -139,6 +140,8 @@ def take_inline_roles(folded: str, units, out: Parse):
         if note := NOTE.search(folded, a, b):
             b = note.start()
         role, end = inline_role(folded, a, b)
+        if folded[a] in LEAD_MARKS or folded[b - 1] in LEAD_MARKS:  # "★县发改局": the lead unit
+            role, a, end = "lead_units", a + (folded[a] in LEAD_MARKS), b - (folded[b - 1] in LEAD_MARKS)
         if role is None:
             rest.append((a, b))
         else:
