@@ -96,5 +96,6 @@ def attributions(text: Text, node: Node) -> list[Attribution]:
 
 
 def task_text(text: Text, node: Node) -> str:
-    span = cell(node, "text")
+    """The first task cell that holds something (a table may have 项目 and 具体内容 both)."""
+    span = next(((s, e) for k, s, e in node.cells if k == "text" and e > s), None)
     return text.display[span[0]:span[1]] if span else ""

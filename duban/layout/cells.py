@@ -12,6 +12,7 @@ from ..names import unit_spans
 
 LIMIT = re.compile(r"\d{1,2}月|年底|年内|季度|月底|长期|持续|常态|每年|每月|前$|\d{4}年")
 PERSON = re.compile(r"^[\u4e00-\u9fff·]{2,4}(?:[、，][\u4e00-\u9fff·]{2,4})*$")
+COUNT = re.compile(r"(?:^|(?<=[、，；]))\d{1,3}个")
 SPILL = "spill"  # cells after the last column (a row's extra notes): kept out of every role
 ROLES = ("lead_units", "co_units", "resp_units")
 
@@ -19,7 +20,7 @@ ROLES = ("lead_units", "co_units", "resp_units")
 @cache
 def holds_units(folded: str) -> bool:
     """A units list ("区投促局、", "市民政局 伍泽国": a unit with its head's name)."""
-    f = folded.strip(" |、，；")
+    f = COUNT.sub("", folded.strip(" |、，；"))  # "13个街道、镇": a count before a group
     if not f or re.search(r"\d|。", f):  # "服务中心1处" is a target, "建设公园。" a sentence
         return False
     head = f.split(" ")[0] if " " in f and not unit_spans(f, 0, len(f)) else f

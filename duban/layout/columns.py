@@ -28,10 +28,12 @@ def column_kind(label: str) -> str | None:
     return next((kind for rx, kind in RULES if rx.search(key)), None)
 
 
-def is_header(kinds: list[str | None]) -> bool:
-    """Labels enough to be a task table's header: a 序号 column, a role column, three known in all."""
+def is_header(kinds: list[str | None], numbered: bool = True) -> bool:
+    """Labels enough to be a task table's header: a 序号 column (or, when not `numbered`, a task
+    column that will carry the numbers), a role column, three known in all."""
     known = [k for k in kinds if k]
-    return len(known) >= 3 and "number" in known and any(k in ROLES for k in known) and len(known) >= len(kinds) - 1
+    return len(known) >= 3 and ("number" in known if numbered else "text" in known and "number" not in known) \
+        and any(k in ROLES for k in known) and len(known) >= len(kinds) - 1
 
 
 def segments(squeezed: str) -> list[tuple[int, int]] | None:

@@ -10,80 +10,16 @@ column, becomes a heading line before its rows."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .. import markers
 from ..normalize import Piece, is_closing, joined
-from .cells import ROLES, assign
-from .columns import column_kind, is_header, segments
+from .cells import ROLES, assign, holds_units
+from .headers import Header, cut, header_at, split_cells
 
-SEPARATORS = re.compile(r"\s*\|\s*|\t|[ \u3000]{2,}")  # one tab per cell: an empty cell stays
 LOOKAHEAD = 40  # lines searched for the next row number before a table is taken to end
 CONTINUATION_MAX = 60  # after the last row, a longer line is the text after the table
-
-
-@dataclass
-class Header:
-    kinds: list[str | None]
-    cells: list[Piece]
-    number_at: int
-    vertical: bool  # printed one label per line: the rows are one cell per line too
-
-
-def cut(piece: Piece, start: int, end: int) -> Piece:
-    while start < end and piece.text[start] in " \u3000|":
-        start += 1
-    while end > start and piece.text[end - 1] in " \u3000|":
-        end -= 1
-    return Piece(piece.text[start:end], piece.origin[start:end], after_blank=piece.after_blank)
-
-
-def split_cells(piece: Piece, spaces: bool = True) -> list[Piece]:
-    """Cells of a row printed on one line: by pipes, tabs or runs of spaces; by single spaces
-    only when `spaces` (a row whose columns are set off by one space)."""
-    text = piece.text
-    rx = SEPARATORS if SEPARATORS.search(text.strip(" |")) or not spaces else re.compile(r"[ \u3000]+")
-    out, pos = [], 0
-    for m in rx.finditer(text):
-        out.append(cut(piece, pos, m.start()))
-        pos = m.end()
-    out.append(cut(piece, pos, len(text)))
-    if text.strip().startswith("|") and out and not out[0].text:
-        out = out[1:]
-    while out and not out[-1].text and "|" in text[-3:]:
-        out.pop()
-    return out
-
-
-def labelled(cells: list[Piece]) -> list[str | None] | None:
-    kinds = [column_kind(c.text) for c in cells]
-    return kinds if is_header(kinds) else None
-
-
-def segmented(piece: Piece) -> list[Piece] | None:
-    """A header whose labels are spaced out or run together, cut at its labels."""
-    at = [i for i, ch in enumerate(piece.text) if ch not in " \u3000|\t"]
-    spans = segments("".join(piece.text[i] for i in at)) if 6 <= len(at) <= 60 else None
-    return [cut(piece, at[s], at[e - 1] + 1) for s, e in spans] if spans else None
-
-
-def header_at(pieces: list[Piece], i: int) -> tuple[Header, int] | None:
-    """The header starting at line i and the line after it, or None."""
-    piece = pieces[i]
-    if column_kind(piece.text) == "number":  # one label per line
-        k = i + 1
-        while k < len(pieces) and column_kind(pieces[k].text):
-            k += 1
-        kinds = labelled([cut(p, 0, len(p.text)) for p in pieces[i:k]])
-        if kinds:
-            return Header(kinds, [cut(p, 0, len(p.text)) for p in pieces[i:k]], 0, True), k
-    if len(piece.text) > 120:
-        return None
-    for cells in (split_cells(piece, spaces=False), segmented(piece)):
-        kinds = labelled(cells) if cells and len(cells) >= 3 else None
-        if kinds:
-            return Header(kinds, cells, kinds.index("number"), False), i + 1
-    return None
+CATEGORY_MAX = 16  # an unnumbered category cell is a short phrase
+PROSE = re.compile(r"[，。；：、]|\d")
 
 
 def bare_number(piece: Piece) -> int | None:
@@ -105,12 +41,19 @@ class Rows:
 
     def anchor(self, i: int, restart: bool = False) -> tuple[list[Piece], Piece, list[Piece]] | None:
         """(cells before the number, the number, cells after) if line i starts row `expected`
-        (or row 1 again after a category row: numbering that restarts per chapter)."""
+        (or row 1 again after a category row: numbering that restarts per chapter; any number
+        for the first row: a page that starts mid-table)."""
         piece = self.pieces[i]
         restart = restart or self.row is None or self.row == "category"
         wanted = {self.expected} | ({1} if restart else set())
+        if self.header.numbered_text:  # "1、地区生产总值增长率"
+            m = markers.match(piece.folded)
+            if m is None or m.kind != "num" or not (m.value in wanted or self.row is None):
+                return None
+            return [], cut(piece, 0, m.end), [cut(piece, m.end, len(piece.text))]
         if self.vertical:
-            return ([], cut(piece, 0, len(piece.text)), []) if bare_number(piece) in wanted else None
+            n = bare_number(piece)
+            return ([], cut(piece, 0, len(piece.text)), []) if n in wanted or (n and self.row is None) else None
         cells = split_cells(piece)
         for j in range(min(len(cells), self.header.number_at + 1)):
             if bare_number(cells[j]) in wanted:
@@ -139,8 +82,9 @@ class Rows:
             if found is not None:
                 self.flush()
                 self.row = found
-                self.expected = bare_number(found[1]) + 1
-            elif category(piece) and not self.opened() and (self.row is None or self.next_anchor(i + 1, restart=True)):
+                self.expected = int("".join(ch for ch in found[1].text if ch.isdigit())) + 1
+            elif (category(piece) and not self.opened() and (self.row is None or self.next_anchor(i + 1, restart=True))) \
+                    or self.unnumbered_category(i):
                 self.flush()
                 self.out.append(cut(piece, 0, len(piece.text)))
                 self.row = "category"
@@ -151,6 +95,20 @@ class Rows:
             i += 1
         self.flush()
         return i
+
+    def width(self) -> int:
+        """Columns after the number: a complete row has as many cells."""
+        return len(self.header.kinds) - self.header.number_at - 1
+
+    def unnumbered_category(self, i: int) -> bool:
+        """A merged 类别 cell printed before its rows ("高质量发展" / "1、地区生产总值…")."""
+        if "other" not in self.header.kinds[:self.header.number_at] or i + 1 >= len(self.pieces):
+            return False
+        if isinstance(self.row, tuple) and len(unwrapped(self.row[2])) < self.width():
+            return False  # the row above still has cells to come
+        f = self.pieces[i].folded.strip()
+        return 0 < len(f) <= CATEGORY_MAX and not PROSE.search(f) and not holds_units(f) and self.anchor(i) is None \
+            and self.anchor(i + 1, restart=True) is not None
 
     def opened(self) -> bool:
         """A row whose number has just been read: a category line now is its merged first cell."""
@@ -165,7 +123,7 @@ class Rows:
             taken = len(unwrapped(self.row[2]))
             spaced = any(c.after_blank for c in self.row[2]) or piece.after_blank
             open_list = bool(self.row[2]) and self.row[2][-1].folded.rstrip().endswith(("、", "，"))
-            return taken < len(self.header.kinds) - 1 or (spaced and not piece.after_blank) or open_list
+            return taken < self.width() or (spaced and not piece.after_blank) or open_list
         return len(piece.text) <= CONTINUATION_MAX
 
     def flush(self) -> None:
