@@ -159,7 +159,7 @@ def title_by_shape(doc: Document, shown: list[str], folded: list[str], at: int, 
     for i in range(at, min(last, at + 2 * HEADER_LINES)):
         if is_page_line(folded[i]) or "\t" in folded[i]:
             continue
-        if markers.match(folded[i]) is not None:  # the outline has begun
+        if markers.match(folded[i]) is not None or squeeze(folded[i]).endswith("："):  # the outline or the body began
             break
         title = clean_title(squeeze(shown[i]), squeeze(folded[i]))
         if titled(title):

@@ -47,10 +47,21 @@ def segments(squeezed: str) -> list[tuple[int, int]] | None:
         for start in range(max(0, end - LABEL_MAX), end - 1):
             if best[start] is None or not one_label(squeezed[start:end]):
                 continue
-            cost = best[start][0] + (1.0 if squeezed[start:end] in COLUMNS else 1.5)
+            cost = best[start][0] + 1.0 + 0.75 * uncovered(squeezed[start:end])
             if best[end] is None or cost < best[end][0]:
                 best[end] = (cost, best[start][1] + [(start, end)])
     return best[n][1] if best[n] else None
+
+
+@cache
+def uncovered(word: str) -> int:
+    """Characters of a label not inside a known label: the fewer, the likelier the split."""
+    covered = [False] * len(word)
+    for known in sorted(COLUMNS, key=len, reverse=True):
+        for m in re.finditer(re.escape(known), word):
+            if not any(covered[m.start():m.end()]):
+                covered[m.start():m.end()] = [True] * len(known)
+    return covered.count(False)
 
 
 def one_label(word: str) -> bool:

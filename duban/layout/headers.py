@@ -47,6 +47,7 @@ class Header:
     number_at: int
     vertical: bool  # printed one label per line: the rows are one cell per line too
     numbered_text: bool = False  # no 序号 column: a row starts with its task cell's "1、"
+    glued: bool = False  # printed without separators: "类别序号重点督办内容牵头单位…"
 
 
 def labelled(cells: list[Piece], numbered: bool = True) -> list[str | None] | None:
@@ -103,10 +104,11 @@ def header_at(pieces: list[Piece], i: int) -> tuple[Header, int] | None:
         return found
     if len(piece.text) > 120:
         return None
-    for cells in (split_cells(piece, spaces=False), segmented(piece)):
+    for glued, cells in ((False, split_cells(piece, spaces=False)), (True, segmented(piece))):
         kinds = labelled(cells) if cells and len(cells) >= 3 else None
         if kinds:
-            return Header(kinds, cells, kinds.index("number"), False), i + 1
+            glued = glued and not re.search(r"[\s|]", piece.text.strip())  # labels run together: rows too
+            return Header(kinds, cells, kinds.index("number"), False, glued=glued), i + 1
     return None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .. import markers
+from ..fold import fold
 from ..normalize import Piece, is_closing, joined
 from .cells import ROLES, assign, holds_units
 from .headers import Header, cut, header_at, split_cells
@@ -19,6 +20,7 @@ from .headers import Header, cut, header_at, split_cells
 LOOKAHEAD = 40  # lines searched for the next row number before a table is taken to end
 CONTINUATION_MAX = 60  # after the last row, a longer line is the text after the table
 CATEGORY_MAX = 16  # an unnumbered category cell is a short phrase
+PLACE_ENDS = tuple("区县市镇乡村")
 PROSE = re.compile(r"[，。；：、]|\d")
 
 
@@ -54,10 +56,22 @@ class Rows:
         if self.vertical:
             n = bare_number(piece)
             return ([], cut(piece, 0, len(piece.text)), []) if n in wanted or (n and self.row is None) else None
+        if self.header.glued:
+            return self.glued_anchor(piece, wanted)
         cells = split_cells(piece)
         for j in range(min(len(cells), self.header.number_at + 1)):
             if bare_number(cells[j]) in wanted:
                 return cells[:j], cells[j], cells[j + 1:]
+        return None
+
+    def glued_anchor(self, piece: Piece, wanted: set[int]) -> tuple[list[Piece], Piece, list[Piece]] | None:
+        """A row printed without separators: the row number where 序号 stands (after a category
+        phrase, if a column comes before it), the rest cut by what each column holds."""
+        for m in re.finditer(r"(?<!\d)(\d{1,3})(?!\d)", piece.text[:CATEGORY_MAX * 2]):
+            if int(m.group(1)) in wanted and (m.start() > 0) == (self.header.number_at > 0):
+                kinds = self.header.kinds[self.header.number_at + 1:]
+                before = [cut(piece, 0, m.start())] if m.start() else []
+                return before, cut(piece, m.start(), m.end()), glued_cells(piece, m.end(), kinds)
         return None
 
     @property
@@ -149,6 +163,25 @@ class Rows:
         row = [Piece("", [])] * self.header.number_at + [number]
         row += [joined(g, "、" if kind in ROLES else "") if g else Piece("", []) for kind, g in zip(kinds, groups, strict=True)]
         self.out.append(joined(row, "\t"))
+
+
+def glued_cells(piece: Piece, start: int, kinds: list[str | None]) -> list[Piece]:
+    """Cut a run-together row at its columns: a task cell ends at its first 。, a units cell is the
+    longest units list, the last column takes the rest."""
+    out, pos = [], start
+    for k, kind in enumerate(kinds):
+        rest = piece.text[pos:]
+        if k == len(kinds) - 1:
+            end = len(rest)
+        elif kind in ROLES or kind == "lead_leaders":
+            ends = [n for n in range(2, min(len(rest), 60) + 1) if holds_units(fold(rest[:n]))]
+            organs = [n for n in ends if not rest[:n].endswith(PLACE_ENDS)]  # "区发改委|西城区地区生产总值…"
+            end = max(organs or ends or [0])
+        else:
+            end = rest.find("。") + 1 if "。" in rest else 0
+        out.append(cut(piece, pos, pos + end))
+        pos += end
+    return out
 
 
 def unwrapped(cells: list[Piece]) -> list[Piece]:
