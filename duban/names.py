@@ -17,6 +17,7 @@ PROSE = re.compile("|".join(map(re.escape, LEX["not_in_units"])))
 JOINERS = tuple(LEX["joiners"])
 TRAILING_PAREN = re.compile(r"[（〈][^（）〈〉]*[）〉]$")  # "各县区政府〈管委会〉" too
 PLACES, AREAS = "县市区旗省乡村", ("开发区", "园区", "新区", "高新区")
+WORD = re.compile(r"[^ ]+")
 LONE_PLACES = tuple("县市区旗乡镇")
 NAMED_GROUPS = tuple(LEX["named_groups"])
 MARKS = "★▲☆△*"  # a lead unit's mark ("★县发改局"), read by extract.roles
@@ -128,11 +129,20 @@ def unit_spans(folded: str, start: int, end: int) -> list[tuple[int, int]] | Non
         s, e = trim(folded, s, e)
         if s >= e:
             continue
-        spans = expand(folded, s, e)
+        spans = expand(folded, s, e) if " " not in folded[s:e] else spaced(folded, s, e)
         if spans is None:
             return None
         out.extend(spans)
     return out or None
+
+
+def spaced(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """"县教体局 各相关乡镇政府": whole names set apart by a space are two units; a space inside a
+    name ("县 教体局", an OCR gap) is not a separator."""
+    parts = [m.span() for m in WORD.finditer(folded, start, end)]
+    if len(parts) > 1 and all(unit_like(folded[a:b]) for a, b in parts):
+        return [p for a, b in parts for p in (expand(folded, a, b) or [])]
+    return expand(folded, start, end)
 
 
 TITLES = tuple(sorted(LEX["person_titles"], key=len, reverse=True))

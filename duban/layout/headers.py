@@ -12,6 +12,7 @@ from ..normalize import Piece
 from .columns import COLUMNS, column_kind, is_header, segments
 
 SEPARATORS = re.compile(r"\s*\|\s*|\t|[ \u3000]{2,}")  # one tab per cell: an empty cell stays
+NOTE = re.compile(r"^（[^（）]{1,8}）$")  # "（全年）" under a label
 VERTICAL_MIN = 4  # labels one per line, without 序号: this many at least
 
 
@@ -66,7 +67,9 @@ def rejoined_labels(cells: list[Piece]) -> list[Piece]:
     """Labels printed one per line, a label wrapped over two lines joined ("牵头" + "部门")."""
     out: list[Piece] = []
     for cell in cells:
-        if out and "".join((out[-1].text + cell.text).split()) in COLUMNS and "".join(out[-1].text.split()) not in COLUMNS:
+        if out and NOTE.match(cell.folded.strip()):
+            out[-1] = Piece(out[-1].text + cell.text, out[-1].origin + cell.origin, after_blank=out[-1].after_blank)
+        elif out and "".join((out[-1].text + cell.text).split()) in COLUMNS and "".join(out[-1].text.split()) not in COLUMNS:
             out[-1] = Piece(out[-1].text + cell.text, out[-1].origin + cell.origin, after_blank=out[-1].after_blank)
         else:
             out.append(cell)
@@ -74,9 +77,10 @@ def rejoined_labels(cells: list[Piece]) -> list[Piece]:
 
 
 def vertical_at(pieces: list[Piece], i: int) -> tuple[Header, int] | None:
-    """A header printed one label per line from line i, numbered or not."""
+    """A header printed one label per line from line i, numbered or not; a note in brackets
+    under a label ("落实情况" / "（全年）") belongs to it."""
     k = i
-    while k < len(pieces) and column_kind(pieces[k].text):
+    while k < len(pieces) and (column_kind(pieces[k].text) or (k > i and NOTE.match(pieces[k].folded.strip()))):
         k += 1
     cells = rejoined_labels([cut(p, 0, len(p.text)) for p in pieces[i:k]])
     kinds = labelled(cells)
