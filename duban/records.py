@@ -118,6 +118,10 @@ class Document:
     # where the document sits in the normalized Text: its line range and first body line
     lines: tuple[int, int] = (0, 0)
     body_line: int = 0
+    # how the tasks were read (extract.tasks.layout_of): table rows, outline items, sentences, confidence
+    layout: dict = field(default_factory=dict)
+    # numbered lines read as headings, not tasks (number, path, text): the review page can make one a task
+    headings: list[dict] = field(default_factory=list)
 
 
 ROLES = ("lead_leaders", "lead_units", "co_units", "resp_units", "unattributed_units")

@@ -25,7 +25,7 @@ def task_dict(task: Task) -> dict:
 def document_dict(doc: Document) -> dict:
     out = {"source": doc.source}
     out.update({f: getattr(doc, f) for f in HEADER_FIELDS})
-    out.update(recipients=doc.recipients, public=doc.public, span=[doc.span.start, doc.span.end])
+    out.update(recipients=doc.recipients, public=doc.public, span=[doc.span.start, doc.span.end], layout=doc.layout)
     out["tasks"] = [task_dict(t) for t in doc.tasks]
     return out
 
@@ -93,7 +93,7 @@ def most_named(doc: Document, role: str, top: int = 6) -> tuple[int, str]:
 def document_summary(doc: Document) -> Table:
     """One document at a glance: tasks, and who is named in each role how often."""
     title = f"{doc.doc_number or ''} {doc.title or '（无标题）'} {doc.date or ''}".strip()
-    table = Table(title=f"{title}\n任务 {len(doc.tasks)} 项", title_justify="left")
+    table = Table(title=f"{title}\n任务 {len(doc.tasks)} 项；{layout_label(doc.layout)}", title_justify="left")
     for name in ("角色", "个数", "最常出现（任务数）"):
         table.add_column(name, overflow="fold")
     for role, label in ROLE_NAMES.items():
@@ -101,6 +101,21 @@ def document_summary(doc: Document) -> Table:
         if n:
             table.add_row(label, str(n), shown)
     return table
+
+
+READ_AS = {"table": "表格", "outline": "条目", "mixed": "条目和表格", "none": "未识别出任务"}
+
+
+def layout_label(layout: dict) -> str:
+    """"按表格读取 38 行，置信度 0.95": how the document was read, for the office to judge."""
+    if not layout:
+        return ""
+    parts = [f"按{READ_AS[layout['read_as']]}读取" if layout["read_as"] != "none" else READ_AS["none"]]
+    parts += [f"表格 {layout['table_rows']} 行"] if layout["table_rows"] else []
+    parts += [f"条目 {layout['outline_items']} 项"] if layout["outline_items"] else []
+    parts += [f"句中分工 {layout['sentences']} 处"] if layout["sentences"] else []
+    parts += [f"章节牵头 {layout['chapter_leads']} 项"] if layout["chapter_leads"] else []
+    return "，".join(parts) + f"；置信度 {layout['confidence']:.2f}"
 
 
 def without_tasks(docs: list[Document]) -> str:

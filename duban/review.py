@@ -9,21 +9,22 @@ saw it after the edits before it; the field edits follow, matched all at once.""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from . import markers
+from .extract import prose, roles
 from .extract.tasks import title_of
+from .fold import fold
 from .records import ROLES, Deadline, Document, Mention, Span, Task
 
 SIMILAR = 0.5  # Dice coefficient of character bigrams above which a revised task is the same task
-STRUCTURAL = ("split", "merge", "drop")
+STRUCTURAL = ("split", "merge", "drop", "heading")  # "heading": a task that only groups the items below
+ADD, COLUMNS = "add", "columns"  # a task added from selected source text; a table's columns as mapped
 FIELDS = (*ROLES, "deadlines", "targets", "number", "title")
-TARGET_KEYS = ("text", "metric", "value", "value_max", "unit", "comparator", "kind", "year")
 NAME_SEPARATORS = re.compile(r"[\n、，,；;]+")
 
 
@@ -202,7 +203,7 @@ def restructure(tasks: list[Task], edit: Edit, source: str) -> bool:
     i = find(tasks, edit)
     if i is None:
         return False
-    if edit.field == "drop":
+    if edit.field in ("drop", "heading"):
         del tasks[i]
     elif edit.field == "merge":
         if i + 1 >= len(tasks):
@@ -214,6 +215,44 @@ def restructure(tasks: list[Task], edit: Edit, source: str) -> bool:
             return False
         tasks[i:i + 1] = parts
     return True
+
+
+def found_mentions(snippet: str, offset: int) -> list[Mention]:
+    """Leaders and units the snippet attributes, read as the extraction reads an item's text."""
+    f = fold(snippet)
+    found = roles.find(f, 0, len(f))
+    found += prose.find(f, 0, len(f), found, anywhere=True)
+    return [Mention("".join(snippet[a:b].split()), role, Span(offset + a, offset + b))
+            for x in found for role, a, b in x.mentions]
+
+
+def add_task(doc: Document, edit: Edit, source: str) -> bool:
+    """A task made from text the reviewer selected in the source (its number and path as given, else
+    its own marker's number); False when the text is not in this document."""
+    snippet = edit.task_text.strip()
+    at = source.find(snippet, doc.span.start, doc.span.end) if snippet and source else -1
+    if at < 0:
+        return False
+    if any(t.span.start <= at < t.span.end and squeeze(t.text) in squeeze(snippet) for t in doc.tasks):
+        return True  # read as a task since: nothing to add
+    given = edit.value if isinstance(edit.value, dict) else {}
+    marker = markers.match(fold(snippet))
+    text = snippet[marker.end:].strip() if marker else snippet
+    number = str(given.get("number") or (marker.value if marker else len(doc.tasks) + 1))
+    task = Task(number=number, path=[str(p) for p in given.get("path") or []], title=title_of(text), text=text,
+                line=source.count("\n", 0, at) + 1, span=Span(at, at + len(snippet)),
+                mentions=found_mentions(snippet, at))
+    doc.tasks.insert(sum(t.span.start < at for t in doc.tasks), task)
+    return True
+
+
+def columns_of(edits: Iterable[Edit]) -> dict[str, str]:
+    """The table column labels the reviewer mapped (label -> kind), the newest mapping of each label."""
+    out: dict[str, str] = {}
+    for e in edits:
+        if e.field == COLUMNS and isinstance(e.value, dict):
+            out.update(e.value)
+    return out
 
 
 def newest(edits: Iterable[Edit]) -> list[Edit]:
@@ -231,6 +270,7 @@ def apply(doc: Document, edits: Iterable[Edit], source: str = "") -> list[Edit]:
     edits = newest(edits)
     missed = [e for e in edits if e.field in STRUCTURAL and e.value
               and not restructure(doc.tasks, e, source)]
+    missed += [e for e in edits if e.field == ADD and e.value not in (None, False) and not add_task(doc, e, source)]
     groups: dict[str, list[Edit]] = {}
     for e in edits:
         if e.field in FIELDS:
@@ -241,60 +281,3 @@ def apply(doc: Document, edits: Iterable[Edit], source: str = "") -> list[Edit]:
             set_field(doc.tasks[i], e.field, e.value, source)
     landed = {first.task_text for first in pairs.values()}
     return missed + [e for text, g in groups.items() if text not in landed for e in g]
-
-
-# The answer key: what duban.evaluate.load_gold reads.
-
-def task_line(doc: Document, t: Task) -> dict:
-    return {"doc_number": doc.doc_number, "number": t.number, "path": list(t.path), "title": t.title,
-            **{r: t.role(r) for r in ROLES}}
-
-
-def target_line(doc: Document, t: Task, x: dict) -> dict:
-    return {"doc_number": doc.doc_number, "path": list(t.path), "number": t.number,
-            **{k: x.get(k) for k in TARGET_KEYS}}
-
-
-def deadline_line(doc: Document, t: Task, d: Deadline) -> dict:
-    return {"doc_number": doc.doc_number, "path": list(t.path), "number": t.number, "text": d.text,
-            "due": d.due.isoformat() if d.due else None, "kind": d.kind, "recurrence": d.recurrence}
-
-
-@dataclass
-class AnswerKey:
-    """One source file's answer key: NAME.docs.json, NAME.tasks.jsonl, NAME.targets.jsonl, NAME.deadlines.jsonl."""
-
-    name: str
-    docs: list[dict] = field(default_factory=list)
-    tasks: list[dict] = field(default_factory=list)
-    targets: list[dict] = field(default_factory=list)
-    deadlines: list[dict] = field(default_factory=list)
-
-    def files(self) -> dict[str, str]:
-        """File name -> content, as `duban eval --gold DIR` expects them."""
-        def lines(rows: list[dict]) -> str:
-            return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-        return {f"{self.name}.docs.json": json.dumps(self.docs, ensure_ascii=False, indent=1) + "\n",
-                f"{self.name}.tasks.jsonl": lines(self.tasks), f"{self.name}.targets.jsonl": lines(self.targets),
-                f"{self.name}.deadlines.jsonl": lines(self.deadlines)}
-
-
-def answer_key(docs: list[Document], source_name: str) -> AnswerKey:
-    """The reviewed documents as an answer key named after the source file. Inferred deadlines are left
-    out: the key holds only limits the text states (docs/annotating.md)."""
-    key = AnswerKey(source_name.rsplit("/", 1)[-1])
-    for d in docs:
-        key.docs.append({"issuer": d.issuer, "doc_number": d.doc_number, "title": d.title, "date": d.date,
-                         "region": d.region, "task_count": len(d.tasks)})
-        for t in d.tasks:
-            key.tasks.append(task_line(d, t))
-            key.targets += [target_line(d, t, x) for x in t.targets]
-            key.deadlines += [deadline_line(d, t, x) for x in t.deadlines if not x.inferred]
-    return key
-
-
-def fingerprint(doc: Document) -> str:
-    """The reviewed content of a document's tasks, for telling a corrected copy from the stored one."""
-    rows = [{**task_line(doc, t), "targets": [target_line(doc, t, x) for x in t.targets],
-             "deadlines": [deadline_line(doc, t, x) for x in t.deadlines]} for t in doc.tasks]
-    return json.dumps(rows, ensure_ascii=False, sort_keys=True, default=str)

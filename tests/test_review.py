@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from duban import review
+from duban import answer_key, review
 from duban.evaluate import SCORED_ROLES, load_gold, score_file
 from duban.extract import extract
 from duban.ingest import read
@@ -176,13 +176,47 @@ def test_corrections_apply_to_a_first_ingest_and_to_a_new_version(db, write):
     assert lead_units_of(db, "全面改造") == (task_id, ["县城市管理局"])
 
 
+# The way out when the reader is wrong: add a task from selected text, a task that is a heading, columns mapped
+
+CLOSING = PLAN + "另外，新建社区食堂5个，县民政局牵头，县财政局配合。\n"
+
+
+def test_a_task_is_added_from_selected_text_with_the_roles_printed_in_it():
+    doc, source, missed = corrected([Edit("新建社区食堂5个，县民政局牵头，县财政局配合。", review.ADD, {"number": "4"})],
+                                    CLOSING)
+    assert missed == []
+    added = doc.tasks[-1]
+    assert (added.number, added.role("lead_units"), added.role("co_units")) == ("4", ["县民政局"], ["县财政局"])
+    assert source[added.span.start:added.span.end] == "新建社区食堂5个，县民政局牵头，县财政局配合。"
+
+
+def test_added_text_not_in_the_document_is_reported_and_a_heading_is_no_task():
+    doc, _, missed = corrected([Edit("这段文字不在原文中。", review.ADD, {}), Edit(SECOND, "heading", True)])
+    assert [e.field for e in missed] == [review.ADD]
+    assert [t.number for t in doc.tasks] == ["1", "3"]
+
+
+def test_mapped_columns_make_an_unknown_table_readable_on_every_ingest(db, write):
+    table = "某县2025年为民办实事安排\n条目 | 要办的事 | 谁来抓\n1 | 新建口袋公园2个。 | 县住建局\n2 | 改造小区。 | 县城管局\n"
+    path = write("table.txt", table)
+    assert ingest(db, path, Registry(None), "tester").documents == []
+    doc = extract(read(path))[0]
+    with transaction(db) as s:
+        corrections.add(s, series_of(doc), "", review.COLUMNS,
+                        {"条目": "number", "要办的事": "text", "谁来抓": "lead_units"}, "reviewer")
+    assert [d.status for d in ingest(db, path, Registry(None), "tester").documents] == ["new"]
+    with transaction(db) as s:
+        tasks = s.scalars(select(Task).order_by(Task.position)).all()
+        assert [(t.number, [r.printed for r in t.roles]) for t in tasks] == [("1", ["县住建局"]), ("2", ["县城管局"])]
+
+
 # The answer key
 
 def test_the_answer_key_scores_the_corrected_extraction_perfectly(tmp_path):
     edits = [Edit(FIRST, "lead_units", ["县城市管理局"]), Edit(SECOND, "split", "完成河道清淤"),
              Edit(FIRST, "deadlines", [{"text": "2025年6月底前", "due": "2025-07-31"}])]
     doc, _, _ = corrected(edits)
-    key = review.answer_key([doc], "reviewed/plan.txt")
+    key = answer_key.answer_key([doc], "reviewed/plan.txt")
     for name, content in key.files().items():
         (tmp_path / name).write_text(content, encoding="utf-8")
     gold = load_gold(tmp_path, "plan.txt")
@@ -199,5 +233,5 @@ def test_the_answer_key_scores_the_corrected_extraction_perfectly(tmp_path):
 def test_the_answer_key_of_a_file_read_from_disk(write, tmp_path):
     path = write("plan.txt", PLAN)
     docs = extract(read(path))
-    files = review.answer_key(docs, path.name).files()
+    files = answer_key.answer_key(docs, path.name).files()
     assert sorted(files) == [f"plan.txt.{k}" for k in ("deadlines.jsonl", "docs.json", "targets.jsonl", "tasks.jsonl")]

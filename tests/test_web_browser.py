@@ -106,6 +106,70 @@ def test_office_uploads_corrects_one_unit_and_confirms(chromium, server, site, t
         assert s.scalars(select(AuditEntry.actor).where(AuditEntry.action == "ingest")).all()[-1] == "staff"
 
 
+UNREAD = """某县2025年为民办实事安排
+条目 | 要办的事 | 谁来抓 | 谁来帮 | 啥时候办完
+1 | 新建口袋公园2个。 | 县住房和城乡建设局 | 县财政局 | 2025年底
+2 | 改造老旧小区10个。 | 县住房和城乡建设局 | 各乡镇 | 2025年10月
+另外，新增养老床位100张，县民政局牵头，县财政局配合。
+"""
+
+
+def select_in_source(page, text: str) -> None:
+    """Select `text` in the source pane as a mouse would, and let the page see the mouse go up."""
+    page.evaluate("""text => {
+        const source = document.getElementById("source");
+        const walker = document.createTreeWalker(source, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const at = node.textContent.indexOf(text);
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + text.length);
+            window.getSelection().removeAllRanges();
+            window.getSelection().addRange(range);
+            document.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+            return;
+        }
+        throw new Error("text not in the source pane");
+    }""", text)
+
+
+def test_office_maps_unknown_columns_and_adds_a_task_by_selection(chromium, server, site, tmp_path):
+    """A table whose column labels the reader does not know: no task is read, the page says so and opens
+    the tools; the office maps the columns, selects one more task in the source, confirms; all three tasks
+    are in the ledger with their units."""
+    plan = tmp_path / "某县2025年为民办实事安排.txt"
+    plan.write_text(UNREAD, encoding="utf-8")
+    page = signed_in(chromium, server, "office_staff")
+    page.goto(f"{server}/documents")
+    page.locator("#upload-file").set_input_files(plan)
+    page.get_by_role("button", name="上传并复核").click()
+    page.wait_for_url(f"{server}/documents/uploads/*")
+    assert page.locator("#no-tasks").is_visible()
+    mapping = page.get_by_role("form", name="表格各列 1")
+    for label, kind in (("条目", "序号"), ("要办的事", "任务内容"), ("谁来抓", "牵头单位"), ("谁来帮", "配合单位"),
+                        ("啥时候办完", "完成时限")):
+        mapping.get_by_label(f"「{label}」列").select_option(label=kind)
+    mapping.get_by_role("button", name="按此重读表格").click()
+    page.wait_for_load_state()
+    assert page.locator("#task-1-co_units").input_value().strip() == "各乡镇"
+    select_in_source(page, "新增养老床位100张，县民政局牵头，县财政局配合。")
+    assert "县民政局牵头" in page.locator("#add-text").input_value()
+    page.locator("#add-number").fill("3")
+    page.get_by_role("button", name="添加为任务").click()
+    page.wait_for_load_state()
+    assert page.locator("#task-2-lead_units").input_value().strip() == "县民政局"
+    page.locator("#confirm").click()
+    page.wait_for_load_state()
+    with transaction(site.engine) as s:
+        doc = s.scalars(select(Document).where(Document.title.contains("为民办实事"))).one()
+        tasks = sorted(doc.tasks, key=lambda t: t.position)
+        assert [(t.number, sorted((r.role, r.printed) for r in t.roles)) for t in tasks] == [
+            ("1", [("co_units", "县财政局"), ("lead_units", "县住房和城乡建设局")]),
+            ("2", [("co_units", "各乡镇"), ("lead_units", "县住房和城乡建设局")]),
+            ("3", [("co_units", "县财政局"), ("lead_units", "县民政局")])]
+
+
 def test_liaison_reports_on_a_phone(chromium, server, site):
     page = signed_in(chromium, server, "unit", viewport=PHONE, is_mobile=True, has_touch=True)
     page.wait_for_url(f"{server}/unit")

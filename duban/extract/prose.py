@@ -20,23 +20,25 @@ def clause_attribution(folded: str, s: int, e: int) -> Attribution | None:
     while s < e and folded[s] in " 　":
         s += 1
     if m := LEADER.fullmatch(folded, s, e):
-        return Attribution(s, e, [("lead_leaders", m.start("name"), m.end("name"))])
+        return Attribution(s, e, [("lead_leaders", m.start("name"), m.end("name"))], sentence=True)
     clause = parse_clause(folded, s, e, None, max_tail=PROSE_TAIL)
     if clause is None or not clause[2] or clause[0] is None:  # a role tail is what makes it one
         return None
-    return Attribution(s, e, [(clause[0], a, b) for a, b in clause[1]])
+    return Attribution(s, e, [(clause[0], a, b) for a, b in clause[1]], sentence=True)
 
 
-def find(folded: str, start: int, end: int, taken: list[Attribution], leading: bool = False) -> list[Attribution]:
+def find(folded: str, start: int, end: int, taken: list[Attribution], leading: bool = False,
+         anywhere: bool = False) -> list[Attribution]:
     """Sentence attributions in folded[start:end] outside the `taken` spans: a run of them must
     open a sentence (or start with 由), so "…统一领导，县委政法委牵头，…" in a speech is no task's;
-    `leading`: only a run that opens the text."""
+    `leading`: only a run that opens the text; `anywhere`: every attributing clause (text a reviewer
+    chose as a task)."""
     found, chained, run = [], False, []
     for s, e in top_level(folded, start, end, CLAUSE_SEPARATORS):
-        opens = s == start or (not leading and (folded[s - 1] in "。\n" or folded.startswith("由", s)))
+        opens = anywhere or s == start or (not leading and (folded[s - 1] in "。\n" or folded.startswith("由", s)))
         a = None if e - s < 3 or any(t.start < e and s < t.end for t in taken) else clause_attribution(folded, s, e)
         chained = a is not None and (opens or chained)
         run = run + [a] if chained else []
-        if len(run) >= 2 or (run and folded.startswith("由", run[0].start)):  # one bare "X牵头，起草…" is prose
+        if len(run) >= 2 or (run and (anywhere or folded.startswith("由", run[0].start))):  # one "X牵头，起草…" is prose
             found += [x for x in run if x not in found]
     return found

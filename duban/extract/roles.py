@@ -37,6 +37,7 @@ class Attribution:
     end: int
     mentions: list[tuple[str, int, int]] = field(default_factory=list)  # (role, start, end)
     deadlines: list[tuple[int, int]] = field(default_factory=list)
+    sentence: bool = False  # written as a plain sentence (extract.prose)
 
 
 @dataclass

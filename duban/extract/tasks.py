@@ -210,7 +210,31 @@ def extract_tasks(text: Text, doc: Document) -> list[Task]:
     for task in tasks if legend else []:
         if task.span.end > text.span(legend.start(), legend.start()).start:
             first_unit_leads(task)
+    doc.layout = layout_of([items[id(n)] for n in nodes if id(n) in chosen], tasks)
+    doc.headings = [{"number": str(n.value), "path": n.path, "text": heading_text(text, n)}
+                    for n in nodes if id(n) not in chosen and not n.cells]
     return tasks
+
+
+def heading_text(text: Text, node: outline.Node) -> str:
+    line = text.lines[node.line]
+    return text.display[line.start:line.end].strip()
+
+
+NAMED_ROLES = ("lead_leaders", "lead_units", "co_units", "resp_units")
+
+
+def layout_of(chosen: list[Item], tasks: list[Task]) -> dict:
+    """How the document's tasks were read, and how sure the reading is: the share of tasks that
+    name a unit or leader in a role (an unattributed bracket or a list-majority guess does not)."""
+    rows = sum(1 for i in chosen if i.node.cells)
+    items = len(chosen) - rows
+    read_as = "none" if not chosen else "table" if not items else "outline" if not rows else "mixed"
+    named = sum(1 for t in tasks if any(m.role in NAMED_ROLES for m in t.mentions))
+    return {"read_as": read_as, "table_rows": rows, "outline_items": items,
+            "sentences": sum(1 for i in chosen for a in i.attributions if a.sentence),
+            "chapter_leads": sum(1 for i in chosen if i.inherited),
+            "confidence": round(named / len(tasks), 2) if tasks else 0.0}
 
 
 def first_unit_leads(task: Task) -> None:

@@ -4,6 +4,9 @@ whether a line is a header row, spaced-out labels ("工 作 任 务") and unknow
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
 from ..lexicon import load
@@ -17,10 +20,33 @@ YEAR = re.compile(r"^\d{4}年度?")  # "2022年预期目标"
 ROLES = ("lead_leaders", "lead_units", "co_units", "resp_units")
 
 
-@cache
+# labels a reviewer mapped for one document ("谁来抓" -> lead_units), set around its extraction
+MAPPED: ContextVar[dict[str, str] | None] = ContextVar("mapped_labels", default=None)
+
+
+def label_key(label: str) -> str:
+    return "".join(label.split()).strip("|")
+
+
+@contextmanager
+def mapped(labels: dict[str, str] | None) -> Iterator[None]:
+    """Read tables with these labels' kinds as a reviewer gave them (review's column mapping)."""
+    token = MAPPED.set({label_key(k): v for k, v in (labels or {}).items()})
+    try:
+        yield
+    finally:
+        MAPPED.reset(token)
+
+
 def column_kind(label: str) -> str | None:
     """The kind of column a header cell names, or None if it is no label."""
-    key = YEAR.sub("", "".join(label.split()).strip("|"))
+    key = label_key(label)
+    return (MAPPED.get() or {}).get(key) or known_kind(key)
+
+
+@cache
+def known_kind(key: str) -> str | None:
+    key = YEAR.sub("", key)
     if not key or len(key) > LABEL_MAX or PROSE.search(key):
         return None
     if key in COLUMNS:

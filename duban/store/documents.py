@@ -17,7 +17,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .. import review, units
+from .. import answer_key, review, units
 from ..extract import extract_file
 from ..records import Document as Extracted
 from ..records import Task as ExtractedTask
@@ -63,7 +63,7 @@ def content_hash(doc: Extracted, corrected: bool = False) -> str:
     """Its tasks' texts; for a corrected document also what the review made of them, so a correction
     makes the same text a change to store."""
     texts = "\n".join(squeeze(t.text) for t in doc.tasks)
-    return sha256(texts + "\n" + review.fingerprint(doc) if corrected else texts)
+    return sha256(texts + "\n" + answer_key.fingerprint(doc) if corrected else texts)
 
 
 def ledger_roles(task: ExtractedTask, found: list[units.Resolved], first_leads: bool) -> list[dict]:
@@ -220,6 +220,11 @@ def stored_unchanged(session: Session, digest: str) -> list[Document]:
     return [] if corrected else list(seen)
 
 
+def mapped_labels(session: Session, docs: list[Extracted]) -> dict[str, str]:
+    """Table column labels the reviewer mapped for these documents' series."""
+    return review.columns_of(e for d in docs for e in corrections.of_series(session, series_of(d)))
+
+
 def correct(session: Session, docs: list[Extracted], source) -> set[int]:
     """Apply each document's series' corrections (before units are resolved); ids of the corrected ones."""
     done = set()
@@ -237,6 +242,8 @@ def ingest_in(session: Session, path: Path, registry: Registry, actor: str, firs
     if seen := stored_unchanged(session, digest):  # a file is stored whole or not at all
         return FileResult(path, [DocumentResult(d.title or "", d.version, "unchanged") for d in seen])
     source, docs = extract_file(path)
+    if labels := mapped_labels(session, docs):  # a table read again with its columns as the reviewer mapped them
+        source, docs = extract_file(path, labels=labels)
     corrected = correct(session, docs, source)
     found: dict[int, list[units.Resolved]] = {}
     resolved = units.resolve(docs, registry)

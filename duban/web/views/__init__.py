@@ -11,6 +11,7 @@ from . import (
     overview,
     problems,
     public,
+    review_tools,
     rounds,
     tasks,
     unit,
@@ -18,4 +19,4 @@ from . import (
 )
 
 routers = [m.router for m in (account, overview, ledger, tasks, documents, unit, leader, rounds, problems,
-                              assessment, bulletins, public, users, auditlog)]
+                              assessment, bulletins, public, users, auditlog, review_tools)]

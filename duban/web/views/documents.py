@@ -7,6 +7,7 @@ reviewed extraction downloads as an answer key for `duban eval`."""
 from __future__ import annotations
 
 import io
+import json as pyjson
 import os
 import pickle
 import tempfile
@@ -24,27 +25,29 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ... import review
+from ... import answer_key, review
 from ...errors import DubanError, ReadError
 from ...extract import extract_file
 from ...limits import MB, limit
 from ...records import ROLES, Source
 from ...records import Document as Extracted
 from ...records import Task as ExtractedTask
-from ...render import ROLE_NAMES, task_dict
+from ...render import ROLE_NAMES, layout_label, task_dict
 from ...store import audit, corrections, transaction
-from ...store.documents import ingest_in, series_of, sha256
+from ...store.documents import ingest_in, mapped_labels, series_of, sha256
 from ...store.models import Document, Task, Upload
 from ...units.registry import Registry, default_path
 from ..access import Principal, allow
 from ..pages import action, json, page
+from . import reading
 from .common import download, safe_name
 
 router = APIRouter()
 ACCEPTED = (".txt", ".md", ".docx", ".pdf", ".html")
 COMPARATORS = {"=": "等于", ">=": "不低于", "<=": "不超过", "~": "约", "range": "区间"}
 FIELD_NAMES = {**ROLE_NAMES, "number": "序号", "title": "标题", "deadlines": "时限", "targets": "量化目标",
-               "split": "拆分", "merge": "与下一项合并", "drop": "不是任务"}
+               "split": "拆分", "merge": "与下一项合并", "drop": "不是任务", "heading": "是标题不是任务",
+               "add": "添加任务", "columns": "表格各列"}
 TARGET_KINDS = ("count", "amount", "area", "length", "volume", "money", "growth_pct", "ratio_pct", "other")
 
 
@@ -117,20 +120,21 @@ KEEP = 8
 kept_lock = threading.Lock()
 
 
-def extracted(path: Path, digest: str, name: str) -> tuple[Source, list[Extracted]]:
-    """The file's source and documents, read in a worker process once per file hash and kept (pickled, so
-    each use gets its own copy to correct): the review page is shown and posted to many times for one
-    file. DubanError naming the file when duban cannot read it."""
+def extracted(path: Path, digest: str, name: str, labels: dict[str, str] | None = None) -> tuple[Source, list[Extracted]]:
+    """The file's source and documents, read in a worker process once per file hash (and column mapping)
+    and kept (pickled, so each use gets its own copy to correct): the review page is shown and posted to
+    many times for one file. DubanError naming the file when duban cannot read it."""
+    key = digest + (pyjson.dumps(labels, sort_keys=True, ensure_ascii=False) if labels else "")
     with kept_lock:
-        done = KEPT.get(digest)
+        done = KEPT.get(key)
     if done is None:
         try:
-            done = extract_file(path, pickled=True)
+            done = extract_file(path, pickled=True, labels=labels)
         except ReadError as e:
             raise DubanError(f"无法读取文件「{name}」(cannot read {name}): {e.args[0]}") from None
     with kept_lock:
-        KEPT[digest] = done
-        KEPT.move_to_end(digest)
+        KEPT[key] = done
+        KEPT.move_to_end(key)
         while len(KEPT) > KEEP:
             KEPT.popitem(last=False)
     source, docs = pickle.loads(done)
@@ -140,13 +144,13 @@ def extracted(path: Path, digest: str, name: str) -> tuple[Source, list[Extracte
     return source, docs
 
 
-def read_checked(data: bytes, name: str, digest: str) -> None:
+def read_checked(data: bytes, name: str, digest: str) -> int:
     """Read and extract the bytes as the file `name` would be, in a scratch folder (nothing is kept of a
-    file that cannot be read)."""
+    file that cannot be read); the number of tasks found."""
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder) / name
         scratch.write_bytes(data)
-        extracted(scratch, digest, name)
+        return sum(len(d.tasks) for d in extracted(scratch, digest, name)[1])
 
 
 def keep(data: bytes, name: str, digest: str) -> Path:
@@ -171,13 +175,15 @@ def upload(request: Request, s: Session,
     digest = sha256(data)
     if known := s.scalars(select(Upload).where(Upload.file_hash == digest).order_by(Upload.id)).first():
         return {"upload_id": known.id, "next": review_url(known.id), "message": f"「{name}」已上传过，继续复核"}
-    read_checked(data, name, digest)
+    found = read_checked(data, name, digest)
     row = Upload(filename=name, path=str(keep(data, name, digest)), file_hash=digest, uploaded_by=who.actor,
                  uploaded_at=datetime.now())
     s.add(row)
     s.flush()
     audit.record(s, who.actor, "upload", "upload", row.id, filename=name, file_hash=digest)
-    return {"upload_id": row.id, "next": review_url(row.id), "message": f"已上传「{name}」，请核对提取结果"}
+    message = f"已上传「{name}」，请核对提取结果" if found else \
+        f"已上传「{name}」，但没有读出任务：请在复核页选取任务文字添加，或指定表格各列"
+    return {"upload_id": row.id, "next": review_url(row.id), "message": message, "tasks": found}
 
 
 @action(router, "/documents/{document_id}/review")
@@ -216,6 +222,8 @@ class Reviewed:
 
 def reviewed(s: Session, upload: Upload) -> Reviewed:
     out = Reviewed(*extracted(Path(upload.path), upload.file_hash, upload.filename))
+    if labels := mapped_labels(s, out.docs):
+        out = Reviewed(*extracted(Path(upload.path), upload.file_hash, upload.filename, labels))
     for doc in out.docs:
         out.missed += review.apply(doc, corrections.of_series(s, series_of(doc)), out.source.text)
     return out
@@ -274,6 +282,7 @@ def review_page(request: Request, s: Session, upload_id: int, who: Principal = a
                          "shown": shown(c.value), "by": c.by, "at": c.at} for c in corrections.rows_of(s, series)],
         "stored": [{"id": d.id, "title": d.title, "version": d.version, "current": d.current} for d in stored],
         "roles": ROLE_NAMES, "fields": FIELD_NAMES, "comparators": COMPARATORS, "target_kinds": TARGET_KINDS,
+        "layouts": [layout_label(d.layout) for d in r.docs], **reading.tools(r.source.text, r.docs),
     }
 
 
@@ -455,10 +464,10 @@ def confirm(request: Request, s: Session, upload_id: int, who: Principal = allow
 
 # The answer key
 
-def answer_key_of(request: Request, upload_id: int) -> review.AnswerKey:
+def answer_key_of(request: Request, upload_id: int) -> answer_key.AnswerKey:
     with transaction(request.app.state.engine) as s:
         upload = upload_of(s, upload_id)
-        return review.answer_key(reviewed(s, upload).docs, upload.filename)
+        return answer_key.answer_key(reviewed(s, upload).docs, upload.filename)
 
 
 @router.get("/documents/uploads/{upload_id}/answer-key", include_in_schema=False)
