@@ -74,8 +74,13 @@ def main() -> None:
         FIRST.write_text(json.dumps(first, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     shown = table(current, first)
     if "--write" in sys.argv:
+        from .renderings import scores as rendering_scores
+        from .renderings import table as rendering_table
         kept = README.read_text(encoding="utf-8").split(MARK)[0]
-        README.write_text(f"{kept}{MARK}\n{shown}\n", encoding="utf-8")
+        renderings = rendering_table(rendering_scores())
+        README.write_text(f"{kept}{MARK}\n{shown}\n\n### The same documents as other files\n\n"
+                          f"Written by `tests/real/renderings.py` (a PDF's lines wrap at 38 characters, as typeset text "
+                          f"does, so table rows and unit names break):\n\n{renderings}\n", encoding="utf-8")
     print(shown)
 
 
