@@ -7,6 +7,7 @@ unit names (so 县发展和改革局 stays whole). All positions index the folde
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .fold import CLOSE, OPEN
 from .lexicon import load
@@ -21,6 +22,7 @@ WORD = re.compile(r"[^ ]+")
 LONE_PLACES = tuple("县市区旗乡镇")
 NAMED_GROUPS = tuple(LEX["named_groups"])
 MARKS = "★▲☆△*"  # a lead unit's mark ("★县发改局"), read by extract.roles
+BRACKETS = re.compile(f"[{re.escape(OPEN + CLOSE)}]")
 EDGE = " \t\n、，；。：“”\"'"
 
 
@@ -44,8 +46,16 @@ def whole_before_joiner(name: str) -> bool:
     return unit_like(name) and not (c[-1] in PLACES and not c.endswith(AREAS))
 
 
+@cache
+def separators(seps: str) -> re.Pattern:
+    return re.compile(f"[{re.escape(seps)}]")
+
+
 def top_level(folded: str, start: int, end: int, seps: str) -> list[tuple[int, int]]:
     """Split folded[start:end] on separator characters outside brackets."""
+    if not BRACKETS.search(folded, start, end):  # the common case, without walking every character
+        cuts = [m.start() for m in separators(seps).finditer(folded, start, end)]
+        return [(a + 1, b) for a, b in zip([start - 1, *cuts], [*cuts, end], strict=True)]
     parts, depth, begin = [], 0, start
     for i in range(start, end):
         c = folded[i]

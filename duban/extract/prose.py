@@ -8,15 +8,18 @@ from __future__ import annotations
 import re
 
 from ..names import TITLES, top_level
-from .roles import Attribution, parse_clause
+from .roles import TAIL_ENDS, Attribution, parse_clause
 
 LEADER = re.compile(r"由?(?P<name>[\u4e00-\u9fff]{2,4}?)(?:" + "|".join(map(re.escape, TITLES))
                     + r")(?:同志)?(?:负责|牵头|分管|主抓|领衔)$")
+ENDINGS = TAIL_ENDS + ("负责", "牵头", "分管", "主抓", "领衔")
 CLAUSE_SEPARATORS = "，；。\n"
 PROSE_TAIL = 8  # "共同组织实施", "按职责分工负责"; a longer tail is a duty ("负责全县…的具体组织实施")
 
 
 def clause_attribution(folded: str, s: int, e: int) -> Attribution | None:
+    if not folded[s:e].rstrip("。 ").endswith(ENDINGS):  # most clauses end with no role word: no attribution
+        return None
     while s < e and folded[s] in " 　":
         s += 1
     if m := LEADER.fullmatch(folded, s, e):

@@ -70,6 +70,6 @@ def assign(cells: list[str], kinds: list[str]) -> list[tuple[int, int]]:
             for b in range(c + 1):
                 score, groups = best[j - 1][b]
                 total = score + fit(columns[j], cells[b:c])
-                if best[j][c] is None or total > best[j][c][0]:
+                if best[j][c] is None or total >= best[j][c][0]:  # a tie: the earlier column takes the cells
                     best[j][c] = (total, groups + [(b, c)])
     return best[-1][n][1]

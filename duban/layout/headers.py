@@ -13,7 +13,9 @@ from .columns import COLUMNS, column_kind, is_header, segments
 
 SEPARATORS = re.compile(r"\s*\|\s*|\t|[ \u3000]{2,}")  # one tab per cell: an empty cell stays
 NOTE = re.compile(r"^（[^（）]{1,8}）$")  # "（全年）" under a label
-VERTICAL_MIN = 4  # labels one per line, without 序号: this many at least
+VERTICAL_MIN = 4
+NUMBER_LABEL = re.compile(r"序|编\s*号")
+SENTENCE = re.compile(r"[，。；]")  # labels one per line, without 序号: this many at least
 
 
 def cut(piece: Piece, start: int, end: int) -> Piece:
@@ -57,7 +59,10 @@ def labelled(cells: list[Piece], numbered: bool = True) -> list[str | None] | No
 
 
 def segmented(piece: Piece) -> list[Piece] | None:
-    """A header whose labels are spaced out or run together, cut at its labels."""
+    """A header whose labels are spaced out or run together, cut at its labels (a header has 序号 or
+    编号 and no sentence in it)."""
+    if not NUMBER_LABEL.search(piece.folded) or SENTENCE.search(piece.folded):
+        return None
     at = [i for i, ch in enumerate(piece.text) if ch not in " \u3000|\t"]
     spans = segments("".join(piece.text[i] for i in at)) if 6 <= len(at) <= 60 else None
     return [cut(piece, at[s], at[e - 1] + 1) for s, e in spans] if spans else None

@@ -136,7 +136,8 @@ class Rows:
         if self.vertical:  # the last row: as many cells as columns, wrapped lines counted once
             taken = len(unwrapped(self.row[2]))
             spaced = any(c.after_blank for c in self.row[2]) or piece.after_blank
-            open_list = bool(self.row[2]) and self.row[2][-1].folded.rstrip().endswith(("、", "，"))
+            last = self.row[2][-1].folded.rstrip() if self.row[2] else ""
+            open_list = last.endswith(("、", "，")) or (holds_units(last) and holds_units(piece.folded))
             return taken < self.width() or (spaced and not piece.after_blank) or open_list
         return len(piece.text) <= CONTINUATION_MAX
 
@@ -160,7 +161,8 @@ class Rows:
         notes = [k for k, kind in enumerate(kinds) if kind not in (*ROLES, "lead_leaders")]
         if spill and notes:  # a row's extra notes join its last non-role cell
             groups[notes[-1]] += spill
-        row = [Piece("", [])] * self.header.number_at + [number]
+        kept = before if len(before) == self.header.number_at else [Piece("", [])] * self.header.number_at
+        row = kept + [number]
         row += [joined(g, "、" if kind in ROLES else "") if g else Piece("", []) for kind, g in zip(kinds, groups, strict=True)]
         self.out.append(joined(row, "\t"))
 

@@ -1,0 +1,92 @@
+"""Tables however a page flattened them, and documents that lost their line breaks, rebuilt before
+tasks are read (duban.layout). Each case is a layout met in a real document (tests/real), written
+small; the rows come out tab-separated, a category as its own line."""
+
+from __future__ import annotations
+
+import pytest
+
+from duban.layout.cells import assign, holds_units
+from duban.layout.columns import column_kind, mapped, segments
+
+from .conftest import text_of
+
+
+def lines(s: str) -> list[str]:
+    t = text_of(s)
+    return [t.display[ln.start:ln.end] for ln in t.lines]
+
+
+@pytest.mark.parametrize("raw,expected", [
+    # a header one label per line, a label wrapped over two lines, a page that starts at row 108
+    ("序号\n\n项目\n\n牵头\n\n部门\n\n完成\n\n时间\n\n108\n\n继续推进素质教育\n\n教育局\n\n2010年\n\n"
+     "109\n\n深化课程改革\n\n教育局\n\n2010年",
+     ["序号\t项目\t牵头部门\t完成时间", "108\t继续推进素质教育\t教育局\t2010年", "109\t深化课程改革\t教育局\t2010年"]),
+    # no 序号 column: rows numbered in their task cell, a merged 类别 cell before them, units over lines
+    ("类别\n指标名称\n年度目标\n责任部门\n高质量发展\n1、地区生产总值增长率\n与市保持同步\n区发改委\n"
+     "2、区级财政收入增长率\n6%以上\n区财政局\n区税务局",
+     ["类别\t序号\t指标名称\t年度目标\t责任部门", "高质量发展", "\t1、\t地区生产总值增长率\t与市保持同步\t区发改委",
+      "\t2、\t区级财政收入增长率\t6%以上\t区财政局、区税务局"]),
+    # labels and cells run together without separators
+    ("类别序号重点督办内容牵头单位全年完成情况\n预期目标1地区生产总值增长6%左右。区发展改革委地区生产总值增长2.9%。",
+     ["类别\t序号\t重点督办内容\t牵头单位\t全年完成情况",
+      "预期目标\t1\t地区生产总值增长6%左右。\t区发展改革委\t地区生产总值增长2.9%。"]),
+    # labels set off by one space, a units cell one unit per line
+    ("序号 目标任务 责任单位 上半年推进情况\n1 地区生产总值增长6%以上。 区发展改革委 同比增长2.9%。\n"
+     "2 第一产业增加值增长5%。 区农业农村委\n区林业局\n同比增长3.4%。",
+     ["序号\t目标任务\t责任单位\t上半年推进情况", "1\t地区生产总值增长6%以上。\t区发展改革委\t同比增长2.9%。",
+      "2\t第一产业增加值增长5%。\t区农业农村委、区林业局\t同比增长3.4%。"]),
+    # a category row between rows, numbering restarting under it; an empty cell kept
+    ("序号\t工作任务\t牵头单位\t配合单位\n一、项目建设\n1\t开工项目。\t县发改局\t县财政局\n二、民生\n1\t新增就业。\t县人社局\t",
+     ["序号\t工作任务\t牵头单位\t配合单位", "一、项目建设", "1\t开工项目。\t县发改局\t县财政局", "二、民生",
+      "1\t新增就业。\t县人社局\t"]),
+    # a whole document on one line (a repost that lost its line breaks)
+    ("某省人民政府 关于明确重点工作责任单位的通知 某政〔2023〕5号 现将任务分解如下。" + "说明。" * 120 +
+     " 一、提振市场信心 (一)促进消费。 1.扩大消费。(省商务厅负责) 2.稳定市场。(省发展改革委牵头)",
+     ["某省人民政府 关于明确重点工作责任单位的通知", "某政〔2023〕5号", "现将任务分解如下。" + "说明。" * 120,
+      "一、提振市场信心", "(一)促进消费。", "1.扩大消费。(省商务厅负责)", "2.稳定市场。(省发展改革委牵头)"]),
+    # items glued after their attribution bracket
+    ("(一)地区生产总值增长11%左右。(省发改委负责)(二)公共财政收入增长13%。(省财政厅主办)",
+     ["(一)地区生产总值增长11%左右。(省发改委负责)", "(二)公共财政收入增长13%。(省财政厅主办)"]),
+])
+def test_flattened_tables_and_run_on_lines_are_rebuilt(raw, expected):
+    assert lines(raw) == expected
+
+
+@pytest.mark.parametrize("label,kind", [
+    ("序号", "number"), ("工 作 任 务", "text"), ("牵头单位及主要负责人", "lead_units"), ("分管市领导", "lead_leaders"),
+    ("协同责任单位", "co_units"), ("2022年预期目标", "text"), ("上半年推进情况", "progress"), ("完成时限", "deadline"),
+    ("新增就业5000人，确保稳定。", None),
+])
+def test_column_labels(label, kind):
+    assert column_kind(label) == kind
+
+
+def test_a_reviewer_mapping_names_labels_the_lexicon_does_not_know():
+    assert column_kind("谁来抓") is None
+    with mapped({"谁来抓": "lead_units"}):
+        assert column_kind("谁来抓") == "lead_units"
+    assert column_kind("谁来抓") is None
+
+
+@pytest.mark.parametrize("squeezed,labels", [
+    ("序号工作任务牵头负责部门", ["序号", "工作任务", "牵头负责部门"]),
+    ("类别序号重点督办内容牵头单位全年完成情况", ["类别", "序号", "重点督办内容", "牵头单位", "全年完成情况"]),
+    ("序号目标任务责任单位上半年推进情况", ["序号", "目标任务", "责任单位", "上半年推进情况"]),
+])
+def test_run_together_labels_are_cut_at_known_words(squeezed, labels):
+    assert [squeezed[a:b] for a, b in segments(squeezed)] == labels
+
+
+@pytest.mark.parametrize("cell,units", [
+    ("区投促局、", True), ("市民政局 伍泽国", True), ("13个街道、镇", True), ("建设公园。", False),
+    ("服务中心1处", False), ("与市保持同步", False),
+])
+def test_what_a_cell_holds(cell, units):
+    assert holds_units(cell) is units
+
+
+def test_cells_between_two_row_numbers_go_to_the_column_they_fit():
+    cells = ["新增就业。", "县人社局、", "县财政局", "6月底前"]
+    spans = assign(cells, ["text", "lead_units", "deadline"])
+    assert [cells[a:b] for a, b in spans] == [["新增就业。"], ["县人社局、", "县财政局"], ["6月底前"], []]
