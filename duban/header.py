@@ -62,7 +62,7 @@ def read_header(text: Text, shown: list[str], folded: list[str], first: int, las
             title_at = i + 1
             break
     title_end = read_title(doc, shown, folded, title_at, title_until or last, whole=title_until is not None)
-    title_end = title_by_shape(doc, shown, folded, title_at, title_end, last)
+    title_end = title_by_shape(doc, shown, folded, title_at if doc.title else start, title_end, last)
     signer = read_after_title(doc, shown, folded, max(title_end, title_at), last)
     zone = slice(first, max(start, title_end) + HEADER_LINES)
     from_page(doc, metadata(folded[zone], shown[zone]))
