@@ -19,6 +19,8 @@ JOINERS = tuple(LEX["joiners"])
 TRAILING_PAREN = re.compile(r"[（〈][^（）〈〉]*[）〉]$")  # "各县区政府〈管委会〉" too
 PLACES, AREAS = "县市区旗省乡村", ("开发区", "园区", "新区", "高新区")
 WORD = re.compile(r"[^ ]+")
+SECTOR = re.compile(r"[\u4e00-\u9fff]+")
+SHARED = ("部门", "单位", "机构")
 LONE_PLACES = tuple("县市区旗乡镇")
 NAMED_GROUPS = tuple(LEX["named_groups"])
 MARKS = "★▲☆△*"  # a lead unit's mark ("★县发改局"), read by extract.roles
@@ -47,18 +49,19 @@ def whole_before_joiner(name: str) -> bool:
 
 
 @cache
-def separators(seps: str) -> re.Pattern:
-    return re.compile(f"[{re.escape(seps)}]")
+def separators(seps: str, brackets: bool = False) -> re.Pattern:
+    return re.compile(f"[{re.escape(seps + (OPEN + CLOSE if brackets else ''))}]")
 
 
 def top_level(folded: str, start: int, end: int, seps: str) -> list[tuple[int, int]]:
-    """Split folded[start:end] on separator characters outside brackets."""
-    if not BRACKETS.search(folded, start, end):  # the common case, without walking every character
+    """Split folded[start:end] on separator characters outside brackets (only separators and
+    brackets are looked at, not every character)."""
+    if not BRACKETS.search(folded, start, end):  # the common case
         cuts = [m.start() for m in separators(seps).finditer(folded, start, end)]
         return [(a + 1, b) for a, b in zip([start - 1, *cuts], [*cuts, end], strict=True)]
     parts, depth, begin = [], 0, start
-    for i in range(start, end):
-        c = folded[i]
+    for m in separators(seps, brackets=True).finditer(folded, start, end):
+        i, c = m.start(), m.group()
         depth += (c in OPEN) - (c in CLOSE)
         if depth <= 0 and c in seps:
             parts.append((begin, i))
@@ -135,15 +138,23 @@ def joined_places(folded: str, parts: list[tuple[int, int]]) -> list[tuple[int, 
 def unit_spans(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
     """Spans of every unit in a list, or None if any piece is not a unit."""
     out = []
-    for s, e in joined_places(folded, top_level(folded, start, end, "、，；")):
-        s, e = trim(folded, s, e)
-        if s >= e:
-            continue
+    parts = [trim(folded, s, e) for s, e in joined_places(folded, top_level(folded, start, end, "、，；"))]
+    parts = [(s, e) for s, e in parts if s < e]
+    for k, (s, e) in enumerate(parts):
         spans = expand(folded, s, e) if " " not in folded[s:e] else spaced(folded, s, e)
+        if spans is None and shares_suffix(folded, s, e, parts[k + 1:]):
+            spans = [(s, e)]
         if spans is None:
             return None
         out.extend(spans)
     return out or None
+
+
+def shares_suffix(folded: str, start: int, end: int, after: list[tuple[int, int]]) -> bool:
+    """"水利、电力部门": a short sector name before a list item ending in 部门 shares its suffix."""
+    word = folded[start:end]
+    return 2 <= len(word) <= 4 and bool(SECTOR.fullmatch(word)) and not PROSE.search(word) and \
+        any(folded[a:b].endswith(SHARED) and unit_like(folded[a:b]) for a, b in after)
 
 
 def spaced(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
