@@ -72,3 +72,12 @@ def test_text_leaves_out_marker_and_attribution_and_spans_point_home():
     assert source[task.span.start:task.span.end].startswith("1. 新增") and task.line == 3
     for m in task.mentions:
         assert source[m.span.start:m.span.end] == m.name
+
+
+def test_a_part_numbered_with_zhi_is_the_path_of_its_rows():
+    """"工作分解之四：社会事业发展" heads part four of a plan split into parts (tests/real: 徐汇); a fraction
+    ("三分之一：") is no heading."""
+    assert [(t.number, t.path) for t in tasks_of(
+        "“十一五”规划工作分解之四：社会事业发展\n序号\t项目\t牵头部门\n108\t推进素质教育。\t教育局\n"
+        "109\t深化课程改革。\t教育局")] == [("108", ["四"]), ("109", ["四"])]
+    assert tasks_of("三分之一：的乡镇完成改造。（牵头单位：县住建局）") == []
