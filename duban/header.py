@@ -27,9 +27,11 @@ JOINT_NEXT = re.compile(rf"^[\u4e00-\u9fff]{{2,30}}?(?:{ORGAN})")
 ISSUER_IN_TITLE = re.compile(rf"^(.{{2,60}}?(?:{ORGAN}))关于")
 GENRES = tuple(LEX["genres"])
 TITLE_ENDS = GENRES + tuple(LEX["title_endings"])
+QUOTED_GENRES = tuple(g + "》" for g in GENRES)
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 CN_DATE = re.compile(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+TITLE_LINES = 5  # a title printed over this many lines at most
 HEADER_LINES = 12  # the header zone: 版头, 文号, title, recipients, within the first lines
 PAGE_LINES = 30  # a web page's own lines before the document, at most
 SENTENCE = re.compile(r"[，。；！？：]")
@@ -106,18 +108,25 @@ def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last
     if at < last and (markers.match(folded[at]) is not None or "\t" in folded[at]):  # outline or table
         return at
     parts = list(range(at, last)) if whole else []
-    for i in range(at, at if whole else min(last, at + 3)):
+    for i in range(at, at if whole else min(last, at + TITLE_LINES)):
         f = squeeze(folded[i])
         if f.endswith("：") or DOC_NUMBER.match(f) or (parts and DATE.search(f)):
             break
         parts.append(i)
-        if f.endswith(GENRES) or f.endswith(tuple(g + "》" for g in GENRES)):
+        if f.endswith(GENRES) or (f.endswith(QUOTED_GENRES) and not goes_on(folded, i + 1, last)):
             break
     else:
         parts = parts if whole else parts[:1]
     doc.title = clean_title("".join(organ_spaced(shown[i]) for i in parts),
                             "".join(organ_spaced(folded[i]) for i in parts))
     return at + max(len(parts), 1)
+
+
+def goes_on(folded: list[str], i: int, last: int) -> bool:
+    """A title line ending with a quoted name ("2022年《政府工作报告》") goes on when the next line is
+    a short one ending with a genre ("目标任务责任分解方案")."""
+    f = squeeze(folded[i]) if i < last else ""
+    return 0 < len(f) <= 30 and f.endswith(GENRES) and not SENTENCE.search(f) and markers.match(f) is None
 
 
 def organ_spaced(line: str) -> str:
