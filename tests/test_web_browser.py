@@ -84,14 +84,19 @@ PLAN = """某县人民政府办公室关于印发某县2025年重点工作任务
 """
 
 
-def test_office_uploads_corrects_one_unit_and_confirms(chromium, server, site, tmp_path):
-    plan = tmp_path / "某县2025年重点工作任务.txt"
-    plan.write_text(PLAN, encoding="utf-8")
+def uploaded(chromium, server, plan, text: str):
+    """The office signed in, the plan uploaded, its review page open."""
+    plan.write_text(text, encoding="utf-8")
     page = signed_in(chromium, server, "office_staff")
     page.goto(f"{server}/documents")
     page.locator("#upload-file").set_input_files(plan)
     page.get_by_role("button", name="上传并复核").click()
     page.wait_for_url(f"{server}/documents/uploads/*")
+    return page
+
+
+def test_office_uploads_corrects_one_unit_and_confirms(chromium, server, site, tmp_path):
+    page = uploaded(chromium, server, tmp_path / "某县2025年重点工作任务.txt", PLAN)
     lead = page.locator("#task-0-lead_units")
     assert "县发展和改革局" in lead.input_value()
     lead.fill("县财政局")
@@ -138,13 +143,7 @@ def test_office_maps_unknown_columns_and_adds_a_task_by_selection(chromium, serv
     """A table whose column labels the reader does not know: no task is read, the page says so and opens
     the tools; the office maps the columns, selects one more task in the source, confirms; all three tasks
     are in the ledger with their units."""
-    plan = tmp_path / "某县2025年为民办实事安排.txt"
-    plan.write_text(UNREAD, encoding="utf-8")
-    page = signed_in(chromium, server, "office_staff")
-    page.goto(f"{server}/documents")
-    page.locator("#upload-file").set_input_files(plan)
-    page.get_by_role("button", name="上传并复核").click()
-    page.wait_for_url(f"{server}/documents/uploads/*")
+    page = uploaded(chromium, server, tmp_path / "某县2025年为民办实事安排.txt", UNREAD)
     assert page.locator("#no-tasks").is_visible()
     mapping = page.get_by_role("form", name="表格各列 1")
     for label, kind in (("条目", "序号"), ("要办的事", "任务内容"), ("谁来抓", "牵头单位"), ("谁来帮", "配合单位"),
