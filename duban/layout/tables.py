@@ -1,11 +1,12 @@
 """Task tables however a page flattened them, rebuilt as one tab-separated line per row.
 
-The header row is found by its labels wherever it stands (first line, after 附件, spaced out,
-one label per line, pipes, tabs, runs of spaces). Rows are anchored on the 序号 sequence
-1, 2, 3 … (restarting after a category row); whatever stands between two anchors (cells one
-per line, a units cell broken over lines, a continuation line, a sub-row) is given to the
-columns by what it holds (`cells.assign`). A category row (一、…), alone or in a merged first
-column, becomes a heading line before its rows."""
+The header row is found by its labels wherever it stands (`headers`). Rows are anchored on the
+序号 sequence 1, 2, 3 … (restarting after a category row; from any number on a page that starts
+mid-table; "1、" at the head of the task cell when there is no 序号 column); whatever stands
+between two anchors (cells one per line, a units cell broken over lines, a continuation line, a
+sub-row) is given to the columns by what it holds (`cells.assign`), and a row printed without
+separators is cut by what its cells hold. A category row (一、…), alone or in a merged cell,
+becomes a heading line before its rows."""
 
 from __future__ import annotations
 
