@@ -104,19 +104,22 @@ def should_join(prev: Piece, nxt: Piece, after: Piece | None) -> bool:
     pf, nf = prev.folded, nxt.folded
     if starts_block(nf) or "\t" in pf or "   " in pf or pf.startswith("|"):  # tabs, columns, pipes: a layout row
         return False
-    if is_furniture(pf) or is_furniture(nf):  # a web page's "【字体:" never opens a sentence
-        return False
     if KEY_VALUE.match(nf) and depth(pf) <= 0:
         return False
     marker = markers.match(pf)
     if marker is not None:  # a heading line: 、 is common in headings, a comma is not
         pf = pf[marker.end:]
         if not HEADING_RUNNING.search(pf) and depth(pf) <= 0:
-            return WORD_TAIL.match(nf) is not None and ends_open(pf)  # "（二）大力发展特色农" + "业。…"
+            return WORD_TAIL.match(nf) is not None and ends_open(pf) and not furniture(prev, nxt)  # "（二）…农" + "业。"
     if DATE_LINE.match(nf.replace(" ", "")) or (after and DATE_LINE.match(after.folded.replace(" ", ""))
                                                 and len(nf) <= 25 and not RUNNING.search(nf)):
         return False  # a signature block interleaved in the text stays on its own lines
-    return is_running_text(pf) and ends_open(pf)
+    return is_running_text(pf) and ends_open(pf) and not furniture(prev, nxt)
+
+
+def furniture(prev: Piece, nxt: Piece) -> bool:
+    """A web page's own line ("【字体:", "640.webp.jpg") never opens or ends a sentence."""
+    return is_furniture(prev.folded) or is_furniture(nxt.folded)
 
 
 def repeated_fragment(prev: Piece, nxt: Piece) -> int | None:
