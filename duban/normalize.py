@@ -2,7 +2,7 @@
 
 Steps, in order: clean each line of junk (markdown marks and escapes, HTML tags, LaTeX) and
 drop rules and decorated page numbers; drop PDF running headers (`lines`); then, after `layout`
-has rebuilt the tables (`to_text`): drop bare page numbers that interrupt a sentence; join lines cut mid-sentence by a column or page break and remove fragments a page
+has rebuilt the tables (`rejoined`, then `to_text`): drop bare page numbers that interrupt a sentence; join lines cut mid-sentence by a column or page break and remove fragments a page
 break repeated. Every kept character keeps its offset in Source.text; normalize is total on
 any text."""
 
@@ -233,10 +233,14 @@ def lines(source: Source) -> list[Piece]:
     return drop_running_heads(cleaned_lines(source.text))
 
 
-def to_text(source: Source, pieces: list[Piece]) -> Text:
+def rejoined(pieces: list[Piece]) -> list[Piece]:
     """Lines (tables already rebuilt by `layout`) with stray page numbers dropped and broken
-    sentences rejoined, as one Text."""
-    pieces = rejoin(drop_page_numbers(pieces))
+    sentences rejoined."""
+    return rejoin(drop_page_numbers(pieces))
+
+
+def to_text(source: Source, pieces: list[Piece]) -> Text:
+    """Finished lines as one Text."""
     display, origin, lines, pos = [], [], [], 0
     for piece in pieces:
         lines.append(Line(pos, pos + len(piece.text), piece.heading))

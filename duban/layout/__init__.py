@@ -1,13 +1,14 @@
 """Layout: how each region of a document is printed, between normalisation and task reading.
 
 A document that lost its line breaks gets them back (`runon`); tables are rebuilt from whatever
-flattening a page left them in (`tables`); the lines then go on
-to be rejoined as prose (`normalize.to_text`). Outline and prose are read by `outline` and
-`extract.roles`, which learn their numbering and labels from the document itself."""
+flattening a page left them in (`tables`); the lines then go on to be rejoined as prose
+(`normalize.rejoined`), and a run-on text is cut again (a PDF wraps it into short lines, which only
+rejoining makes one). Outline and prose are read by `outline` and `extract.roles`, which learn their
+numbering and labels from the document itself."""
 
 from __future__ import annotations
 
-from ..normalize import lines, to_text
+from ..normalize import lines, rejoined, to_text
 from ..records import Source, Text
 from .runon import unflatten
 from .tables import rebuild
@@ -16,4 +17,5 @@ from .tables import rebuild
 def read(source: Source) -> Text:
     """The source's text, cleaned, a run-on repost cut at its markers, its tables rebuilt as one
     tab-separated line per row."""
-    return to_text(source, rebuild(unflatten(lines(source))))
+    pieces = rebuild(unflatten(lines(source)))
+    return to_text(source, unflatten(rejoined(pieces)))
