@@ -13,7 +13,7 @@ NOT_PLACE = re.compile("委|办|政府|局|厅|部")  # "正定县委办公室�
 REGION = re.compile(r"(?:[\u4e00-\u9fff]{1,7}?(?:自治县|自治州|自治区|省|市|县|区|旗))")
 NATIONAL = tuple(load("header")["national"])
 # where a place name may begin inside a sentence: after punctuation, a year, 《, or a verb of publishing
-NOT_NAMES = tuple("全各本该我其此每两多经由报请在向对将按据为是年月日的度")  # "经市政府同意" names no place
+NOT_NAMES = tuple("全各本该我其此每两多经由报请在向对将按据为是年月日的度及和与相有")  # "经市政府同意" names no place
 PLACE_START = re.compile(r"(?:^|[^\u4e00-\u9fff]|[年月日的将对由])")
 
 

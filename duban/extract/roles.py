@@ -138,9 +138,9 @@ def take_inline_roles(folded: str, units, out: Parse):
     after the last unit left out of its name)."""
     rest = []
     for a, b in units:
-        if note := NOTE.search(folded, a, b):
-            b = note.start()
         role, end = inline_role(folded, a, b)
+        if role is None and (note := NOTE.search(folded, a, b)):
+            b = note.start()
         if folded[a] in LEAD_MARKS or folded[b - 1] in LEAD_MARKS:  # "★县发改局": the lead unit
             role, a, end = "lead_units", a + (folded[a] in LEAD_MARKS), b - (folded[b - 1] in LEAD_MARKS)
         if role is None:

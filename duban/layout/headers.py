@@ -74,18 +74,26 @@ def rejoined_labels(cells: list[Piece]) -> list[Piece]:
     for cell in cells:
         if out and NOTE.match(cell.folded.strip()):
             out[-1] = Piece(out[-1].text + cell.text, out[-1].origin + cell.origin, after_blank=out[-1].after_blank)
-        elif out and "".join((out[-1].text + cell.text).split()) in COLUMNS and "".join(out[-1].text.split()) not in COLUMNS:
+        elif out and (wrapped_label(out[-1], cell) or ("".join((out[-1].text + cell.text).split()) in COLUMNS
+                                                       and "".join(out[-1].text.split()) not in COLUMNS)):
             out[-1] = Piece(out[-1].text + cell.text, out[-1].origin + cell.origin, after_blank=out[-1].after_blank)
         else:
             out.append(cell)
     return out
 
 
+def wrapped_label(first: Piece, second: Piece) -> bool:
+    """"区政府办" / "协管责任人": no label alone, one label together."""
+    return column_kind(first.text) is None and column_kind(first.text + second.text) is not None \
+        and len(first.text.strip()) <= 8
+
+
 def vertical_at(pieces: list[Piece], i: int) -> tuple[Header, int] | None:
     """A header printed one label per line from line i, numbered or not; a note in brackets
     under a label ("落实情况" / "（全年）") belongs to it."""
     k = i
-    while k < len(pieces) and (column_kind(pieces[k].text) or (k > i and NOTE.match(pieces[k].folded.strip()))):
+    while k < len(pieces) and (column_kind(pieces[k].text) or (k > i and NOTE.match(pieces[k].folded.strip()))
+                               or (k + 1 < len(pieces) and wrapped_label(pieces[k], pieces[k + 1]))):
         k += 1
     cells = rejoined_labels([cut(p, 0, len(p.text)) for p in pieces[i:k]])
     kinds = labelled(cells)
