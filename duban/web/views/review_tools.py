@@ -46,8 +46,10 @@ def add_task(request: Request, s: Session, upload_id: int,
 
 @action(router, "/documents/uploads/{upload_id}/tasks/{n}/heading")
 def task_to_heading(request: Request, s: Session, upload_id: int, n: int,
-                    task_text: Annotated[str | None, Form()] = None, who: Principal = allow("office")) -> dict:
-    """这一项是标题，不是任务 (a task that only groups the items under it)."""
+                    task_text: Annotated[str, Form(description="页面显示的任务原文 (the task as shown)")],
+                    who: Principal = allow("office")) -> dict:
+    """这一项是标题，不是任务 (a task that only groups the items under it; the page's text of the task is
+    required, so a stale page cannot turn another task into a heading)."""
     return restructure(s, upload_id, n, task_text, "heading", True, who.actor)
 
 
