@@ -13,6 +13,7 @@ from .roles import TAIL_ENDS, Attribution, parse_clause
 LEADER = re.compile(r"由?(?P<name>[\u4e00-\u9fff]{2,4}?)(?:" + "|".join(map(re.escape, TITLES))
                     + r")(?:同志)?(?:负责|牵头|分管|主抓|领衔)$")
 ENDINGS = TAIL_ENDS + ("负责", "牵头", "分管", "主抓", "领衔")
+ANY_ENDING = re.compile("|".join(map(re.escape, sorted(set(ENDINGS), key=len, reverse=True))))
 CLAUSE_SEPARATORS = "，；。\n"
 PROSE_TAIL = 8  # "共同组织实施", "按职责分工负责"; a longer tail is a duty ("负责全县…的具体组织实施")
 
@@ -37,6 +38,8 @@ def find(folded: str, start: int, end: int, taken: list[Attribution], leading: b
     `leading`: only a run that opens the text; `anywhere`: every attributing clause (text a reviewer
     chose as a task)."""
     found, chained, run = [], False, []
+    if not ANY_ENDING.search(folded, start, end):  # no role word at all: nothing to look at
+        return found
     for s, e in top_level(folded, start, end, CLAUSE_SEPARATORS):
         opens = anywhere or s == start or (not leading and (folded[s - 1] in "。\n" or folded.startswith("由", s)))
         a = None if e - s < 3 or any(t.start < e and s < t.end for t in taken) else clause_attribution(folded, s, e)

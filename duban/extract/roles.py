@@ -88,7 +88,7 @@ def head_name(folded: str, start: int, end: int) -> int:
 def segments(folded: str, start: int, end: int, role: str | None = None):
     """(start, end, role) pieces of an attribution between labels; `role` before any."""
     pos, depth, scanned = start, 0, start
-    for m in LABEL.finditer(folded, start, end):
+    for m in LABEL.finditer(folded, start, end) if folded.find("：", start, end) >= 0 else ():
         depth, scanned = depth + depth_at(folded, scanned, m.start()), m.start()
         if depth != 0:
             continue
@@ -205,6 +205,8 @@ def in_brackets(folded: str, start: int, end: int, taken: list[Attribution]) -> 
 def label_runs(folded: str, start: int, end: int) -> list[Attribution]:
     """"责任分工：…" / "牵头单位：…" fields outside brackets, to the end of the sentence."""
     found: list[Attribution] = []
+    if folded.find("：", start, end) < 0:  # every label ends with a colon
+        return found
     depth, scanned = 0, start
     for m in LABEL.finditer(folded, start, end):
         if found and m.start() < found[-1].end:

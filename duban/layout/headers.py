@@ -119,7 +119,7 @@ def header_at(pieces: list[Piece], i: int) -> tuple[Header, int] | None:
     piece = pieces[i]
     if column_kind(piece.text) and (found := vertical_at(pieces, i)):
         return found
-    if len(piece.text) > 120:
+    if len(piece.text) > 120 or not NUMBER_LABEL.search(piece.folded):  # a header on one line names 序号
         return None
     for glued, cells in ((False, split_cells(piece, spaces=False)), (True, segmented(piece))):
         kinds = labelled(cells) if cells and len(cells) >= 3 else None

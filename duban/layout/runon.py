@@ -30,14 +30,16 @@ def breaks(piece: Piece) -> list[tuple[int, int]]:
 def glued(piece: Piece) -> list[tuple[int, int]]:
     """Where the next item of the line's own list starts right after a closing bracket."""
     f = piece.folded
-    first = markers.match(f)
+    first = markers.match(f) if "）" in f[1:] else None
     if first is None:
         return []
     out, kind, value = [], first.kind, first.value
-    for i, ch in enumerate(f):
-        if ch == "）" and (m := markers.match(f[i + 1:])) is not None and m.kind == kind and m.value == value + 1:
+    i = f.find("）", first.end)
+    while i >= 0:
+        if (m := markers.match(f[i + 1:])) is not None and m.kind == kind and m.value == value + 1:
             out.append((i + 1, i + 1))
             value += 1
+        i = f.find("）", i + 1)
     return out
 
 
