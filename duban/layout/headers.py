@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..normalize import Piece
-from .columns import COLUMNS, column_kind, is_header, segments
+from .columns import COLUMNS, MAPPED, column_kind, is_header, segments
 
 SEPARATORS = re.compile(r"\s*\|\s*|\t|[ \u3000]{2,}")  # one tab per cell: an empty cell stays
 NOTE = re.compile(r"^（[^（）]{1,8}）$")  # "（全年）" under a label
@@ -119,7 +119,7 @@ def header_at(pieces: list[Piece], i: int) -> tuple[Header, int] | None:
     piece = pieces[i]
     if column_kind(piece.text) and (found := vertical_at(pieces, i)):
         return found
-    if len(piece.text) > 120 or not NUMBER_LABEL.search(piece.folded):  # a header on one line names 序号
+    if len(piece.text) > 120 or not (NUMBER_LABEL.search(piece.folded) or MAPPED.get()):  # a header names 序号
         return None
     for glued, cells in ((False, split_cells(piece, spaces=False)), (True, segmented(piece))):
         kinds = labelled(cells) if cells and len(cells) >= 3 else None
