@@ -16,9 +16,11 @@ from ..lexicon import load
 from ..names import TITLES, person_spans, top_level, trim, unit_spans
 
 LEX = load("roles")
-LABEL_ROLES = {**LEX["labels"], **{c: "container" for c in LEX["containers"]},
+TIERED = "tiered_units"  # a 主办单位: lead alone, responsible under a 牵头单位
+LABEL_ROLES = {**LEX["labels"], **{t: TIERED for t in LEX["tiered"]}, **{c: "container" for c in LEX["containers"]},
                **{s: "stop" for s in LEX["stops"]}, **{d: "deadline" for d in LEX["deadline_labels"]}}
-LABEL = re.compile("(" + "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(LABEL_ROLES, key=len, reverse=True))
+LABEL = re.compile("(?=[" + "".join(sorted({w[0] for w in LABEL_ROLES})) + "])(" +  # fail fast where no label starts
+                   "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(LABEL_ROLES, key=len, reverse=True))
                    + r")\s*：")  # OCR may space the characters out: "牵 头 单 位："
 TAIL_START = re.compile("|".join(map(re.escape, LEX["tail_starts"])))
 TAIL_ENDS = tuple(LEX["tail_ends"])
@@ -125,6 +127,8 @@ def parse(folded: str, start: int, end: int, initial: str | None = None) -> Pars
                 out.mentions.extend((got, a, b) for a, b in pending + units)
                 pending = []
     out.mentions.extend(("unattributed_units", a, b) for a, b in pending)
+    tier = "resp_units" if any(r == "lead_units" for r, _, _ in out.mentions) else "lead_units"
+    out.mentions = [(tier if r == TIERED else r, a, b) for r, a, b in out.mentions]
     return out
 
 
