@@ -81,3 +81,13 @@ def test_a_part_numbered_with_zhi_is_the_path_of_its_rows():
         "“十一五”规划工作分解之四：社会事业发展\n序号\t项目\t牵头部门\n108\t推进素质教育。\t教育局\n"
         "109\t深化课程改革。\t教育局")] == [("108", ["四"]), ("109", ["四"])]
     assert tasks_of("三分之一：的乡镇完成改造。（牵头单位：县住建局）") == []
+
+
+def test_a_chapter_leader_and_a_heading_lead_reach_the_work_under_them():
+    """"一、X省长负责的工作" leads every item below; "（一）Y牵头的工作" with no item under it is itself the task;
+    with items under it, it only groups them (tests/real: 山西, 宁波)."""
+    tasks = tasks_of("一、孟学农省长负责的工作\n（一）省监察厅牵头的工作\n加强行政监察工作。\n（二）省编办牵头的工作\n"
+                     "1.深化行政管理体制改革。\n2.推进乡镇机构改革。\n协同单位：省财政厅。\n")
+    assert [(t.path, t.number, t.role("lead_leaders"), t.role("lead_units")) for t in tasks] == [
+        (["一"], "1", ["孟学农"], ["省监察厅"]), (["一", "二"], "1", ["孟学农"], ["省编办"]),
+        (["一", "二"], "2", ["孟学农"], ["省编办"])]

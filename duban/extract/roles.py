@@ -25,6 +25,10 @@ LABEL = re.compile("(?=[" + "".join(sorted({w[0] for w in LABEL_ROLES})) + "])("
 TAIL_START = re.compile("|".join(map(re.escape, LEX["tail_starts"])))
 TAIL_ENDS = tuple(LEX["tail_ends"])
 TAIL_ROLES = [tuple(pair) for pair in LEX["tail_roles"]]
+NAMES_IN_BRACKETS = re.compile(r"（([\u4e00-\u9fff·、，]{2,40})）\s*$")
+UNIT_ROLES = ("lead_units", "co_units", "resp_units")
+DECLARED = re.compile(r"[\u4e00-\u9fff（）]+")
+DECLARED_MAX = 12
 HEAD_NAME = re.compile(r"\s+[\u4e00-\u9fff]{2,4}$")
 SENTENCE_END = "。；！？：\n"
 BRACKET = re.compile(f"[{OPEN}{CLOSE}]")
@@ -70,7 +74,8 @@ def parse_clause(folded: str, start: int, end: int, role: str | None, max_tail: 
     if start >= end:
         return role, [], False
     if role == "lead_leaders":
-        return role, person_spans(folded, start, end), False
+        inner = NAMES_IN_BRACKETS.search(folded, start, end)  # "按《市委工作要点》分工（蒋永根、俞福才）"
+        return role, person_spans(folded, *(inner.span(1) if inner else (start, end))), False
     for m in TAIL_START.finditer(folded, max(start, end - max_tail), end):
         tail = folded[m.start():end].rstrip("。 ")
         if m.start() > start and tail.endswith(TAIL_ENDS):
@@ -78,7 +83,22 @@ def parse_clause(folded: str, start: int, end: int, role: str | None, max_tail: 
             if units:
                 return tail_role(tail), units, True
     units = unit_spans(folded, start, end) or unit_spans(folded, start, end - head_name(folded, start, end))
+    if units is None and role in UNIT_ROLES:
+        units = declared_units(folded, start, end)
     return (role, units, False) if units else None
+
+
+def declared_units(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """After a label (责任单位：) a list names units even where one lacks a unit's suffix ("五金城"): short
+    words, no prose, most of them unit names."""
+    parts = [trim(folded, s, e) for s, e in top_level(folded, start, end, "、，；")]
+    parts = [(s, e) for s, e in parts if s < e]
+    if not parts or any(e - s > DECLARED_MAX or not DECLARED.fullmatch(folded, s, e) for s, e in parts):
+        return None
+    named = [unit_spans(folded, s, e) for s, e in parts]
+    if 2 * sum(1 for u in named if u) < len(parts):
+        return None
+    return [span for (s, e), u in zip(parts, named, strict=True) for span in (u or [(s, e)])]
 
 
 def head_name(folded: str, start: int, end: int) -> int:

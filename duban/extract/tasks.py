@@ -98,13 +98,24 @@ def mentions(text: Text, item: Item) -> list[Mention]:
 
 
 def inherit_heading_leads(nodes: list[outline.Node], items: dict) -> None:
-    """A leader or unit a heading names as leading its chapter leads every item under it."""
+    """A leader or unit a heading names as leading its chapter leads every item under it, and the
+    heading itself when no item stands under it ("（一）省监察厅牵头的工作" / one line of work)."""
+    parents = {id(n.parent) for n in nodes if n.parent is not None}
     for n in nodes:
+        item = items[id(n)]
+        if item.lead is not None and id(n) not in parents:
+            item.inherited.append(item.lead)
         parent = n.parent
         while parent is not None:
             if (lead := items[id(parent)].lead) is not None:
-                items[id(n)].inherited.append(lead)
+                item.inherited.append(lead)
             parent = parent.parent
+
+
+def only_groups(n: outline.Node, items: dict, over_tasks: set[int]) -> bool:
+    """A heading attributed only by the chapter above it, with tasks under it: it groups them."""
+    item = items[id(n)]
+    return not item.attributions and not item.duty and id(n) in over_tasks
 
 
 @dataclass(frozen=True)
@@ -203,6 +214,8 @@ def extract_tasks(text: Text, doc: Document) -> list[Task]:
         flags = [items[id(n)].attributed() for n in run]
         whole = sum(flags) / len(run) >= MAJORITY and any(flags)
         chosen.update(id(n) for n, f in zip(run, flags, strict=True) if f or whole)
+    over_tasks = {id(n.parent) for n in nodes if id(n) in chosen and n.parent is not None}
+    chosen -= {id(n) for n in nodes if id(n) in chosen and only_groups(n, items, over_tasks)}
     plan = Plan.of(doc)
     tasks = [to_task(text, items[id(n)], plan) for n in nodes if id(n) in chosen]
     legend = roles.FIRST_IS_LEAD.search(text.fold, text.lines[doc.body_line].start if doc.body_line < len(text.lines)
