@@ -93,7 +93,8 @@ def declared_units(folded: str, start: int, end: int) -> list[tuple[int, int]] |
     words, no prose, most of them unit names."""
     parts = [trim(folded, s, e) for s, e in top_level(folded, start, end, "、，；")]
     parts = [(s, e) for s, e in parts if s < e]
-    if not parts or any(e - s > DECLARED_MAX or not DECLARED.fullmatch(folded, s, e) for s, e in parts):
+    if not parts or any(e - s > DECLARED_MAX or not DECLARED.fullmatch(folded, s, e)
+                        or folded.count("（", s, e) != folded.count("）", s, e) for s, e in parts):
         return None
     named = [unit_spans(folded, s, e) for s, e in parts]
     if 2 * sum(1 for u in named if u) < len(parts):
