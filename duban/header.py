@@ -71,8 +71,7 @@ def read_header(text: Text, shown: list[str], folded: list[str], first: int, las
     doc.issuer = doc.issuer or signer or issuer_in_title(doc.title)
     doc.region = joint_region(doc.issuer) if doc.issuer else \
         region_of(fold(doc.title or ""), doc.title, strict=True)
-    doc.region = doc.region or (region_in(doc.title) if doc.title else None) or \
-        next(filter(None, map(region_in, shown[first:title_end + 3])), None)
+    doc.region = doc.region or (region_in(doc.title) if doc.title else None)
     begin, end = text.lines[first], text.lines[last - 1]
     doc.span = text.span(begin.start, end.end)
     doc.lines, doc.body_line = (first, last), title_end

@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from . import markers
 from .header import DOC_NUMBER, GENRES, HEADER_LINES, LEX, MASTHEAD, read_header, squeeze
 from .records import Document, Text
-from .region import region_of
+from .region import region_in, region_of
 
 TOC_ENTRY = re.compile(r"(?:\t|\.{3,}|…{2,}|\s{2,})\s*[（(]?\d{1,4}[）)]?$")
 TOC_NUMBER = re.compile(r"（[^（）]*〔\d{4}〕[^（）]*）$")  # "…的通知（永政文〔2024〕15号）"
@@ -132,7 +132,13 @@ def split(text: Text) -> list[Document]:
     fallback = next((d.region for d in docs if d.region), None) or \
         (region_of(squeeze(folded[0]), squeeze(shown[0]), strict=True) if shown else None)
     for d in docs:
-        d.region = d.region or fallback
+        d.region = d.region or fallback or lead_region(shown, d)
     return docs
 
 
+
+
+def lead_region(shown: list[str], doc: Document) -> str | None:
+    """No region from any document of the file: one a line of the header zone names ("近日，渝中区人民政府
+    办公室发布…")."""
+    return next(filter(None, map(region_in, shown[doc.lines[0]:doc.body_line + 3])), None)

@@ -85,3 +85,10 @@ def test_a_plan_with_its_own_table_of_contents_is_one_document():
 def extract_text(text):
     from duban.extract.tasks import extract_tasks
     return [t for d in split(text) for t in extract_tasks(text, d)]
+
+
+def test_news_items_of_a_gazette_take_the_file_region_not_a_phrase_of_their_lead():
+    """"县长崔新乐带领县…" names no place: a region read from a lead sentence comes only when no document
+    of the file gives one."""
+    docs = split(text_of(SEEDS[4].read_text(encoding="utf-8")))
+    assert {d.region for d in docs[9:]} == {"冠县"}
