@@ -23,7 +23,7 @@ SECTOR = re.compile(r"[\u4e00-\u9fff]+")
 SHARED = ("部门", "单位", "机构")
 LONE_PLACES = tuple("县市区旗乡镇")
 NAMED_GROUPS = tuple(LEX["named_groups"])
-MARKS = "★▲☆△*"  # a lead unit's mark ("★县发改局"), read by extract.roles
+MARKS = "".join(LEX["lead_marks"])  # a lead unit's mark ("★县发改局"), read by extract.roles
 BRACKETS = re.compile(f"[{re.escape(OPEN + CLOSE)}]")
 EDGE = " \t\n、，；。：“”\"'"
 

@@ -2,7 +2,8 @@
 
 Steps, in order: clean each line of junk (markdown marks and escapes, HTML tags, LaTeX) and
 drop rules and decorated page numbers; drop PDF running headers (`lines`); then, after `layout`
-has rebuilt the tables (`rejoined`, then `to_text`): drop bare page numbers that interrupt a sentence; join lines cut mid-sentence by a column or page break and remove fragments a page
+has rebuilt the tables (`rejoined`, then `to_text`): drop bare page numbers that interrupt a
+sentence; join lines cut mid-sentence by a column or page break and remove fragments a page
 break repeated. Every kept character keeps its offset in Source.text; normalize is total on
 any text."""
 
@@ -199,11 +200,21 @@ def drop_page_numbers(pieces: list[Piece]) -> list[Piece]:
 
 
 def joined(pieces: list[Piece], sep: str = "\t") -> Piece:
+    """Pieces as one, `sep` between them (mapped to the end of the piece before)."""
     text, origin = pieces[0].text, list(pieces[0].origin)
     for p in pieces[1:]:
         text += sep + p.text
         origin += [origin[-1] + 1 if origin else 0] * len(sep) + p.origin
-    return Piece(text, origin)
+    return Piece(text, origin, after_blank=pieces[0].after_blank)
+
+
+def cut(piece: Piece, start: int, end: int) -> Piece:
+    """piece.text[start:end] with its source offsets, spaces and pipes at its ends left out."""
+    while start < end and piece.text[start] in " \u3000|":
+        start += 1
+    while end > start and piece.text[end - 1] in " \u3000|":
+        end -= 1
+    return Piece(piece.text[start:end], piece.origin[start:end], after_blank=piece.after_blank)
 
 
 def rejoin(pieces: list[Piece]) -> list[Piece]:

@@ -25,6 +25,7 @@ SIMILAR = 0.5  # Dice coefficient of character bigrams above which a revised tas
 STRUCTURAL = ("split", "merge", "drop", "heading")  # "heading": a task that only groups the items below
 ADD, COLUMNS = "add", "columns"  # a task added from selected source text; a table's columns as mapped
 FIELDS = (*ROLES, "deadlines", "targets", "number", "title")
+CORRECTABLE = (*FIELDS, *STRUCTURAL, ADD, COLUMNS)
 NAME_SEPARATORS = re.compile(r"[\n、，,；;]+")
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..fold import CLOSE, OPEN
 from ..lexicon import load
-from ..names import TITLES, person_spans, top_level, trim, unit_spans
+from ..names import MARKS, TITLES, person_spans, top_level, trim, unit_spans
 
 LEX = load("roles")
 TIERED = "tiered_units"  # a 主办单位: lead alone, responsible under a 牵头单位
@@ -154,7 +154,6 @@ def parse(folded: str, start: int, end: int, initial: str | None = None) -> Pars
 
 
 NOTE = re.compile(LEX["notes"])
-LEAD_MARKS = tuple(LEX["lead_marks"])
 FIRST_IS_LEAD = re.compile(LEX["first_is_lead"])
 
 
@@ -166,8 +165,8 @@ def take_inline_roles(folded: str, units, out: Parse):
         role, end = inline_role(folded, a, b)
         if role is None and (note := NOTE.search(folded, a, b)):
             b = note.start()
-        if folded[a] in LEAD_MARKS or folded[b - 1] in LEAD_MARKS:  # "★县发改局": the lead unit
-            role, a, end = "lead_units", a + (folded[a] in LEAD_MARKS), b - (folded[b - 1] in LEAD_MARKS)
+        if folded[a] in MARKS or folded[b - 1] in MARKS:  # "★县发改局": the lead unit
+            role, a, end = "lead_units", a + (folded[a] in MARKS), b - (folded[b - 1] in MARKS)
         if role is None:
             rest.append((a, b))
         else:

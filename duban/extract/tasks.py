@@ -31,22 +31,21 @@ class Item:
         first, last = text.lines[node.lines[0]], text.lines[node.lines[-1]]
         self.start, self.end = node.body_start, last.end
         self.line_start = first.start
-        self.attributions = tables.attributions(text, node) if node.cells else \
-            roles.find(text.fold, self.start, self.end)
-        if not node.cells:
-            self.attributions = sorted(self.attributions + self.sentences(text), key=lambda a: a.start)
+        self.attributions = tables.attributions(text, node) if node.cells else self.written(text)
         self.duty = [] if self.attributions or node.cells else self.duty_units(text)
         heading_end = text.lines[node.line].end
         self.lead = None if node.cells else roles.heading_lead(text.fold, self.start, heading_end)
         self.inherited: list[roles.Attribution] = []  # leads printed once on a heading above
 
-    def sentences(self, text: Text) -> list[roles.Attribution]:
-        """Attributions written as sentences: in the item's own line, or opening the line after it."""
+    def written(self, text: Text) -> list[roles.Attribution]:
+        """Labelled fields and brackets anywhere in the item; sentences in its own line, or opening the
+        line after it."""
+        found = roles.find(text.fold, self.start, self.end)
         lines = [text.lines[k] for k in self.node.lines[:2]]
-        found = prose.find(text.fold, self.start, min(self.end, lines[0].end), self.attributions)
+        sentences = prose.find(text.fold, self.start, min(self.end, lines[0].end), found)
         if len(lines) > 1:
-            found += prose.find(text.fold, lines[1].start, min(self.end, lines[1].end), self.attributions, leading=True)
-        return found
+            sentences += prose.find(text.fold, lines[1].start, min(self.end, lines[1].end), found, leading=True)
+        return sorted(found + sentences, key=lambda a: a.start)
 
     def duty_units(self, text: Text) -> list[tuple[int, int]]:
         """Units named by the heading of a duty list item ("（二）环保局。负责……")."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..normalize import Piece
+from ..normalize import Piece, cut, joined
 from .columns import COLUMNS, MAPPED, column_kind, is_header, segments
 
 SEPARATORS = re.compile(r"\s*\|\s*|\t|[ \u3000]{2,}")  # one tab per cell: an empty cell stays
@@ -16,14 +16,6 @@ NOTE = re.compile(r"^（[^（）]{1,8}）$")  # "（全年）" under a label
 VERTICAL_MIN = 4
 NUMBER_LABEL = re.compile(r"序|编\s*号")
 SENTENCE = re.compile(r"[，。；]")  # labels one per line, without 序号: this many at least
-
-
-def cut(piece: Piece, start: int, end: int) -> Piece:
-    while start < end and piece.text[start] in " \u3000|":
-        start += 1
-    while end > start and piece.text[end - 1] in " \u3000|":
-        end -= 1
-    return Piece(piece.text[start:end], piece.origin[start:end], after_blank=piece.after_blank)
 
 
 def split_cells(piece: Piece, spaces: bool = True) -> list[Piece]:
@@ -72,11 +64,10 @@ def rejoined_labels(cells: list[Piece]) -> list[Piece]:
     """Labels printed one per line, a label wrapped over two lines joined ("牵头" + "部门")."""
     out: list[Piece] = []
     for cell in cells:
-        if out and NOTE.match(cell.folded.strip()):
-            out[-1] = Piece(out[-1].text + cell.text, out[-1].origin + cell.origin, after_blank=out[-1].after_blank)
-        elif out and (wrapped_label(out[-1], cell) or ("".join((out[-1].text + cell.text).split()) in COLUMNS
-                                                       and "".join(out[-1].text.split()) not in COLUMNS)):
-            out[-1] = Piece(out[-1].text + cell.text, out[-1].origin + cell.origin, after_blank=out[-1].after_blank)
+        if out and (NOTE.match(cell.folded.strip()) or wrapped_label(out[-1], cell)
+                    or ("".join((out[-1].text + cell.text).split()) in COLUMNS
+                        and "".join(out[-1].text.split()) not in COLUMNS)):
+            out[-1] = joined([out[-1], cell], "")
         else:
             out.append(cell)
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .. import markers
-from ..normalize import Piece
+from ..normalize import Piece, cut
 
 RUN_ON = 400  # a line this long with several spaced markers is a whole document
 MIN_BREAKS = 3
@@ -55,6 +55,6 @@ def unflatten(pieces: list[Piece]) -> list[Piece]:
         pos = 0
         for start, end in cuts + [(len(piece.text), len(piece.text))]:
             if start > pos:
-                out.append(Piece(piece.text[pos:start], piece.origin[pos:start], after_blank=piece.after_blank))
+                out.append(cut(piece, pos, start))
             pos = end
     return out

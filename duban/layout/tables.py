@@ -14,14 +14,15 @@ import re
 
 from .. import markers
 from ..fold import fold
-from ..normalize import Piece, is_closing, joined
+from ..names import PLACES
+from ..normalize import Piece, cut, is_closing, joined
 from .cells import ROLES, assign, holds_units
-from .headers import Header, cut, header_at, split_cells
+from .headers import Header, header_at, split_cells
 
 LOOKAHEAD = 40  # lines searched for the next row number before a table is taken to end
 CONTINUATION_MAX = 60  # after the last row, a longer line is the text after the table
 CATEGORY_MAX = 16  # an unnumbered category cell is a short phrase
-PLACE_ENDS = tuple("区县市镇乡村")
+PLACE_ENDS = tuple(PLACES)  # a units list ends with an organ, not a place
 PROSE = re.compile(r"[，。；：、]|\d")
 
 

@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import DubanError
-from ..review import ADD, COLUMNS, FIELDS, STRUCTURAL, Edit
+from ..review import CORRECTABLE, Edit
 from . import audit
 from .models import Correction
 
 
 def add(s: Session, series: str, task_text: str, field: str, value, actor: str) -> Correction:
     """Record one correction of the task whose extracted text is `task_text`, audited as `actor`."""
-    if field not in (*FIELDS, *STRUCTURAL, ADD, COLUMNS):
+    if field not in CORRECTABLE:
         raise DubanError(f"无法更正的字段 (not a correctable field): {field}")
     row = Correction(series=series, task_text=task_text, field=field, value=value, by=actor, at=datetime.now())
     s.add(row)
