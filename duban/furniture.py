@@ -9,7 +9,7 @@ import re
 from .lexicon import load
 
 LEX = load("header")
-FURNITURE = [re.compile(rx) for rx in LEX["furniture"]]
+FURNITURE = re.compile("|".join(f"(?:{rx})" for rx in LEX["furniture"]))
 FIELDS: dict[str, str] = LEX["metadata"]
 PAD = " |\t\u3000"
 LABEL = re.compile(r"(?:^|[|•·\-\s〔/])\s*(" + "|".join(r"\s*".join(w) for w in sorted(FIELDS, key=len, reverse=True))
@@ -20,7 +20,7 @@ VALUE_END = re.compile(r"\s*\||\t|\s{2,}|\s+\S{2,6}：")
 
 def is_furniture(folded: str) -> bool:
     f = "".join(folded.split())
-    return any(rx.search(f) for rx in FURNITURE)
+    return FURNITURE.search(f) is not None
 
 
 def fields(folded: str, shown: str) -> dict[str, str]:

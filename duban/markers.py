@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import cn2an
 
@@ -55,6 +55,7 @@ def numeral_value(printed: str) -> int:
         return 0
 
 
+@lru_cache(maxsize=1 << 14)  # each line is asked about by several stages
 def match(folded_line: str) -> Marker | None:
     """The marker a (folded) line starts with, if any."""
     m = PATTERN.match(folded_line)

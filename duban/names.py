@@ -7,7 +7,7 @@ unit names (so 县发展和改革局 stays whole). All positions index the folde
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from .fold import CLOSE, OPEN
 from .lexicon import load
@@ -21,7 +21,7 @@ PLACES, AREAS = "县市区旗省乡村", ("开发区", "园区", "新区", "高�
 WORD = re.compile(r"[^ ]+")
 SECTOR = re.compile(r"[\u4e00-\u9fff]+")
 SHARED = ("部门", "单位", "机构")
-LONE_PLACES = tuple("县市区旗乡镇")
+LONE_PLACES = tuple("县市区旗州盟乡镇")
 NAMED_GROUPS = tuple(LEX["named_groups"])
 MARKS = "".join(LEX["lead_marks"])  # a lead unit's mark ("★县发改局"), read by extract.roles
 BRACKETS = re.compile(f"[{re.escape(OPEN + CLOSE)}]")
@@ -36,6 +36,7 @@ def core(name: str) -> str:
     return name.replace(" ", "")
 
 
+@lru_cache(maxsize=1 << 16)  # the same names come back in every list and every pass
 def unit_like(name: str) -> bool:
     c = core(name)
     return (2 <= len(c) and len(name) <= 40 and c.endswith(SUFFIXES)
@@ -86,18 +87,19 @@ def find_top(folded: str, start: int, end: int, words: tuple[str, ...]) -> list[
     """(position, length) of words outside brackets, left to right."""
     if not any(w in folded[start:end] for w in words):
         return []
-    hits, depth, i = [], 0, start
-    while i < end:
-        c = folded[i]
-        depth += (c in OPEN) - (c in CLOSE)
-        if depth == 0:
-            w = next((w for w in words if folded.startswith(w, i) and i + len(w) <= end), None)
-            if w:
-                hits.append((i, len(w)))
-                i += len(w)
-                continue
-        i += 1
+    hits, depth = [], 0
+    for m in words_or_brackets(words).finditer(folded, start, end):
+        c = m.group()
+        if c in OPEN or c in CLOSE:
+            depth += (c in OPEN) - (c in CLOSE)
+        elif depth == 0:
+            hits.append((m.start(), len(c)))
     return hits
+
+
+@cache
+def words_or_brackets(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join([*map(re.escape, words), f"[{re.escape(OPEN + CLOSE)}]"]))
 
 
 def expand(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
@@ -168,6 +170,7 @@ def spaced(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
 
 TITLES = tuple(sorted(LEX["person_titles"], key=len, reverse=True))
 PERSON_SUFFIXES = tuple(LEX["person_suffixes"])
+PERSON_POSTS = tuple(LEX["person_posts"])
 
 
 def person_spans(folded: str, start: int, end: int, max_len: int = LEX["person_max_len"]):
@@ -176,7 +179,8 @@ def person_spans(folded: str, start: int, end: int, max_len: int = LEX["person_m
     out = []
     for s, e in top_level(folded, start, end, "、，；"):
         s, e = trim(folded, s, e)
-        e -= next((len(x) for x in PERSON_SUFFIXES if folded.endswith(x, s, e) and e - s > len(x)), 0)
+        e -= next((len(x) for x in PERSON_SUFFIXES if folded.endswith(x, s, e) and e - s > len(x)
+                   and not folded.endswith(PERSON_POSTS, s, e - len(x))), 0)
         if folded[s:e] in TITLES:  # "县委常委、常务副县长李华": a title of its own
             continue
         ends = [folded.rfind(t, s, e) + len(t) for t in TITLES if folded.rfind(t, s, e) >= 0]

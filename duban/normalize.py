@@ -41,7 +41,8 @@ GAZETTE_HEAD = re.compile(r"^(?:\d{4}年第\d+期.{0,30}(?:公报|政报)|.{0,30
 HEADING_RUNNING = re.compile(r"[，。；]")
 WORD_TAIL = re.compile(r"^[^\s，。；：、]{1,3}[。，；：]")  # the end of a word cut by a break
 KEY_VALUE = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff ]{1,6}：")  # "发布机构:", "名  称:" (metadata)
-CLOSING = [re.compile(p) for p in load("header")["closing"]]
+SHORT_KEY = re.compile(r"^[\u4e00-\u9fff]{1,7}：")
+CLOSING = re.compile("|".join(f"(?:{p})" for p in load("header")["closing"]))
 FIELD_LABEL = re.compile("(?:" + "|".join(
     w for key in ("labels", "containers", "stops", "deadline_labels") for w in load("roles")[key]) + r")\s*：")
 
@@ -105,8 +106,8 @@ def should_join(prev: Piece, nxt: Piece, after: Piece | None) -> bool:
     pf, nf = prev.folded, nxt.folded
     if starts_block(nf) or "\t" in pf or "   " in pf or pf.startswith("|"):  # tabs, columns, pipes: a layout row
         return False
-    if KEY_VALUE.match(nf) and depth(pf) <= 0:
-        return False
+    if (KEY_VALUE.match(nf) or FIELD_LABEL.match(pf) and SHORT_KEY.match(nf)) and depth(pf) <= 0:
+        return False  # a field line ("责任单位：…") is not continued by another field, however short its key
     marker = markers.match(pf)
     if marker is not None:  # a heading line: 、 is common in headings, a comma is not
         pf = pf[marker.end:]
@@ -236,7 +237,7 @@ def rejoin(pieces: list[Piece]) -> list[Piece]:
 def is_closing(folded_line: str) -> bool:
     """A line that ends a document's body (抄送, 印发, 共印 …)."""
     f = folded_line.strip()
-    return any(p.search(f) for p in CLOSING)
+    return CLOSING.search(f) is not None
 
 
 def lines(source: Source) -> list[Piece]:

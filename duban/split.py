@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from . import markers
 from .header import DOC_NUMBER, GENRES, HEADER_LINES, LEX, MASTHEAD, read_header, squeeze
@@ -64,9 +65,14 @@ def best_entry(line: str, entries: list[str]) -> int | None:
         return None
     chars = set(s)
     scores = [1.0 if s.endswith(e) else similarity(s[-len(e) - 4:], e)
-              if len(chars.intersection(e)) >= 0.7 * len(e) else 0.0 for e in entries]
+              if len(chars & characters(e)) >= 0.7 * len(e) else 0.0 for e in entries]
     best = max(range(len(entries)), key=scores.__getitem__, default=None)
     return best if best is not None and scores[best] >= 0.8 else None
+
+
+@lru_cache(maxsize=4096)
+def characters(entry: str) -> frozenset[str]:
+    return frozenset(entry)
 
 
 def similarity(a: str, b: str) -> float:

@@ -28,6 +28,8 @@ def lines(s: str) -> list[str]:
     ("（二）大力发展特色农业\n\n做优锦橙、蚕桑产业。", ["（二）大力发展特色农业", "做优锦橙、蚕桑产业。"]),
     # an item marker always starts a new line, even after an unfinished sentence
     ("1. 推进产业链\n\n2. 培育创新", ["1. 推进产业链", "2. 培育创新"]),
+    # a field line is not continued by the next field, however short its key
+    ("责任单位:海东市、兰州市\n\n人:三市州发展改革部门主要负责同志", ["责任单位:海东市、兰州市", "人:三市州发展改革部门主要负责同志"]),
     # markdown headings, bold, html and LaTeX junk
     ("## (一) 围绕**重大决策**部署", ["(一) 围绕重大决策部署"]),
     ("PM_{2.5}浓度下降，PM <sub>2.5</sub>达标", ["PM2.5浓度下降，PM 2.5达标"]),

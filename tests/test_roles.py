@@ -92,6 +92,10 @@ def roles_in(s: str) -> dict[str, list[str]]:
      {P: ["张三"], L: ["市农办"], R: ["市编办", "市教育局"]}),
     # a short sector name shares the suffix of the next unit ("水利、电力部门")
     ("工程。（县民族局、水利、电力部门共同组织实施）", {R: ["县民族局", "水利", "电力部门"]}),
+    # a post instead of a name keeps its 同志; an autonomous prefecture is a place like a city
+    ("任务。\n牵头领导:省政府分管领导同志\n牵头单位:省发展改革委", {P: ["省政府分管领导同志"], L: ["省发展改革委"]}),
+    ("任务。(省发展改革委、财政厅牵头;国家开发银行云南省分行,各州、市人民政府配合)",
+     {L: ["省发展改革委", "财政厅"], C: ["国家开发银行云南省分行", "各州", "市人民政府"]}),
     # a legend after the last unit is not part of its name
     ("任务。\n责任单位:市发改委、市卫生健康委(除标注“分别牵头”外,列第一位为牵头或汇总单位,下同)", {R: ["市发改委", "市卫生健康委"]}),
 ])
