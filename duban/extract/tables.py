@@ -6,7 +6,7 @@ rebuilt) or markdown pipe rows."""
 from __future__ import annotations
 
 from .. import markers
-from ..layout.columns import column_kind
+from ..layout.columns import ROLES, column_kind
 from ..outline import Node
 from ..records import Text
 from .roles import Attribution, parse
@@ -38,6 +38,7 @@ class Table:
     def __init__(self):
         self.kinds: list[str | None] = []
         self.count = 0
+        self.merged: dict[int, tuple[int, int]] = {}  # unit cells left of the task, by column
 
     @classmethod
     def detector(cls):
@@ -45,23 +46,38 @@ class Table:
 
     def row(self, text: Text, i: int) -> Node | None:
         line = text.lines[i]
-        spans = cells(text.fold[line.start:line.end], line.start)
+        folded = text.fold[line.start:line.end]
+        spans = cells(folded, line.start)
+        if self.kinds and len(spans) == len(self.kinds) - 1 and folded.startswith("|"):
+            spans = [(line.start, line.start), *spans]  # "| 任务 | 单位" under a header without edge pipes
         if len(spans) < 2:
             return None
         names = [text.fold[s:e] for s, e in spans]
         kinds = [column_kind(n) for n in names]
-        known = sum(k is not None for k in kinds)
-        if known >= 3 or (known >= 2 and "text" in kinds):
+        if is_header_row(names, kinds, in_table=bool(self.kinds)):
             if "text" not in kinds and None in kinds:  # an unnamed column holds the task
                 kinds[kinds.index(None)] = "text"
-            self.kinds, self.count = kinds, 0
+            self.kinds, self.count, self.merged = kinds, 0, {}
             return None
         filled = [(s, e) for s, e in spans if e > s]
         if not self.kinds or not filled:
             return None
         if len({text.fold[s:e] for s, e in filled}) == 1:  # a chapter row spanning the table
+            self.merged = {}
             return heading_node(text, filled[0], i)
-        return self.data_node(text, spans, i)
+        return self.data_node(text, self.carried_down(spans), i)
+
+    def carried_down(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """A units column before the task column groups the rows (牵头单位 | 目标任务 | 责任单位): an
+        empty cell there is a merged one and takes the cell above; after the task, empty means none."""
+        task = self.kinds.index("text") if "text" in self.kinds else 0
+        out = list(spans)
+        for k, (s, e) in enumerate(spans[:task]):
+            if self.kinds[k] in ROLES and e > s:
+                self.merged[k] = (s, e)
+            elif self.kinds[k] in ROLES and k in self.merged:
+                out[k] = self.merged[k]
+        return out
 
     def data_node(self, text: Text, spans, i: int) -> Node:
         self.count += 1
@@ -70,6 +86,16 @@ class Table:
         node = Node("row", str(value or self.count), value or self.count, i, text.lines[i].start)
         node.cells = [(k, s, e) for (s, e), k in zip(spans, self.kinds + [None] * len(spans), strict=False)]
         return node
+
+
+def is_header_row(names: list[str], kinds: list[str | None], in_table: bool) -> bool:
+    """Labels, not a data row whose short cells happen to read as labels ("2 | | 推进…工作… | 市直各单位"):
+    no row number, every filled cell but one a label; inside a table, three labels at least."""
+    filled = [n for n in names if n.strip()]
+    known = sum(k is not None for k in kinds)
+    if any(n.strip().isdigit() for n in filled) or known < len(filled) - 1:
+        return False
+    return known >= 3 or (known >= 2 and "text" in kinds and not in_table)
 
 
 def heading_node(text: Text, span, i: int) -> Node | None:
@@ -87,7 +113,7 @@ def cell(node: Node, kind: str):
 def attributions(text: Text, node: Node) -> list[Attribution]:
     out = []
     for kind, s, e in node.cells:
-        if kind in ("lead_leaders", "lead_units", "co_units", "resp_units"):
+        if kind in ROLES:
             p = parse(text.fold, s, e, initial=kind)
             out.append(Attribution(s, e, p.mentions))
         elif kind == "deadline" and e > s:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..normalize import lines, rejoined, to_text
 from ..records import Source, Text
+from . import piped
 from .runon import unflatten
 from .tables import rebuild
 
@@ -17,5 +18,5 @@ from .tables import rebuild
 def read(source: Source) -> Text:
     """The source's text, cleaned, a run-on repost cut at its markers, its tables rebuilt as one
     tab-separated line per row."""
-    pieces = rebuild(unflatten(lines(source)))
+    pieces = rebuild(piped.rebuild(unflatten(lines(source))))
     return to_text(source, unflatten(rejoined(pieces)))

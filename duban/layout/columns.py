@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 
+from .. import markers
 from ..lexicon import load
 
 LEX = load("tables")
@@ -47,7 +48,7 @@ def column_kind(label: str) -> str | None:
 @cache
 def known_kind(key: str) -> str | None:
     key = YEAR.sub("", key)
-    if not key or len(key) > LABEL_MAX or PROSE.search(key):
+    if not key or len(key) > LABEL_MAX or PROSE.search(key) or markers.match(key):  # "一、主要工作任务": a heading
         return None
     if key in COLUMNS:
         return COLUMNS[key]

@@ -1,0 +1,70 @@
+"""A table whose every cell but a row's first was pasted on a line of its own after a pipe, the
+rows once ended by a line holding only "|" (dropped as a rule by normalisation):
+
+    牵头单位 / | 目 标 任 务 / | 责 任 单 位
+    市政 / 府办 / 公厅 / | 强化行政监督… / | 市直各单位、各区县市
+    推进国家安全工作发展 / | 市直各单位、各区县市      ← the first cell merged with the row above
+
+A row is the lines before its first pipe (the first cell, broken into pieces where the column was
+narrow) and the pipe lines after them. Rows become one tab-separated line each (as `tables` writes
+them); a row one cell short lost its merged first cell and starts with an empty one. Only a run that opens with a header
+row of labels is read so."""
+
+from __future__ import annotations
+
+from ..normalize import Piece, cut, joined
+from .columns import column_kind
+
+MIN_ROWS = 2
+
+
+def piped(piece: Piece) -> bool:
+    return piece.text.lstrip().startswith("|")
+
+
+def groups(pieces: list[Piece], i: int) -> list[tuple[list[Piece], list[Piece]]]:
+    """(first-cell lines, pipe cells) of each row from line i while the pattern holds."""
+    out = []
+    while i < len(pieces) and not piped(pieces[i]):
+        start = i
+        while i < len(pieces) and not piped(pieces[i]):
+            i += 1
+        first = pieces[start:i]
+        cells = []
+        while i < len(pieces) and piped(pieces[i]):
+            cells.append(pieces[i])
+            i += 1
+        if not cells:
+            break
+        out.append((first, cells))
+    return out
+
+
+def labels(first: list[Piece], cells: list[Piece]) -> bool:
+    """The header row: one label line before the pipes, every cell a known label."""
+    texts = [first[-1].text, *(c.text.strip(" |") for c in cells)]
+    return len(first) >= 1 and all(column_kind(t) for t in texts)
+
+
+def row(first: list[Piece], cells: list[Piece], width: int) -> Piece:
+    """One tab-separated line, as `tables` writes rows."""
+    out = [cut(c, 0, len(c.text)) for c in cells]  # the pipe left out
+    if len(cells) + 1 < width:
+        return joined([Piece("", []), joined(first, ""), *out], "\t")  # the merged first cell: empty
+    return joined([joined(first, ""), *out], "\t")
+
+
+def rebuild(pieces: list[Piece]) -> list[Piece]:
+    out, i = [], 0
+    while i < len(pieces):
+        found = groups(pieces, i) if i + 1 < len(pieces) and piped(pieces[i + 1]) else []
+        if len(found) <= MIN_ROWS or not labels(*found[0]):
+            out.append(pieces[i])
+            i += 1
+            continue
+        out.extend(pieces[i:i + len(found[0][0]) - 1])  # lines above the header's own
+        width = len(found[0][1]) + 1
+        out.append(row(found[0][0][-1:], found[0][1], width))
+        out.extend(row(first, cells, width) for first, cells in found[1:])
+        i += sum(len(f) + len(c) for f, c in found)
+    return out
