@@ -173,7 +173,7 @@ def title_by_shape(doc: Document, shown: list[str], folded: list[str], at: int, 
         if titled(title):
             doc.title = title
             return i + 1
-    if doc.title and (SENTENCE.search(fold(doc.title)) or len(doc.title) > 100):
+    if doc.title and (SENTENCE.search(fold(doc.title)) or len(doc.title) > 100 or "|" in doc.title or "\t" in doc.title):
         doc.title = None
         return at
     return end

@@ -60,6 +60,7 @@ def test_page_furniture(line, furniture):
     ("发文机关：\t珲春市人民政府办公室\t成文日期：\t2024年03月08日", {"issuer": "珲春市人民政府办公室", "date": "2024年03月08日"}),
     ("- 【发布文号】穗府〔2007〕7号", {"doc_number": "穗府〔2007〕7号"}),
     ("文件编号: 有效性: 有效", {}),
+    ("发文文号: 嘉政办发〔2022〕23号 发布机关: 市政府办公室", {"doc_number": "嘉政办发〔2022〕23号"}),
 ])
 def test_metadata_fields(line, found):
     assert fields(fold(line), line) == found

@@ -33,6 +33,9 @@ def test_prose_naming_units_is_not_an_attribution():
     # real documents (tests/real: 兰州, 广西) attribute in sentences: 由…负责，X牵头，Y配合
     ("1、设立试验区事宜\n由杨志武副市长负责,市发改委牵头,相关部门配合,尽快完成方案。", ["市发改委"], ["相关部门"], []),
     ("（一）交通项目。新建公路20条。由县民族局、交通局共同组织实施。", [], [], ["县民族局", "交通局"]),
+    # one role tail for lists set apart by commas (周口), on the line after the item
+    ("1.抓好重点项目。\n由市发展改革委,各县市区人民政府,市东新区管委会负责落实", [], [],
+     ["市发展改革委", "各县市区人民政府", "市东新区管委会"]),
 ])
 def test_sentence_attributions(item, lead, co, resp):
     (task,) = tasks_of(item)
@@ -91,3 +94,31 @@ def test_a_chapter_leader_and_a_heading_lead_reach_the_work_under_them():
     assert [(t.path, t.number, t.role("lead_leaders"), t.role("lead_units")) for t in tasks] == [
         (["一"], "1", ["孟学农"], ["省监察厅"]), (["一", "二"], "1", ["孟学农"], ["省编办"]),
         (["一", "二"], "2", ["孟学农"], ["省编办"])]
+
+
+@pytest.mark.parametrize("table,expected", [
+    # no 序号, the lead column before the task: an empty cell there is merged with the one above (长沙)
+    ("牵头单位 | 目标任务 | 责任单位\n市政府办公厅 | 强化行政监督。 | 市直各单位\n | 推进国家安全工作。 | 各区县市\n"
+     "市发改委 | 地区生产总值增长13%。 | 统计局",
+     [("1", [], ["市政府办公厅"], ["市直各单位"]), ("2", [], ["市政府办公厅"], ["各区县市"]),
+      ("3", [], ["市发改委"], ["统计局"])]),
+    # … and a data row whose short cells read as labels ("工作", "单位") is no new header
+    ("序号 | 牵头单位 | 目标任务 | 责任单位\n1 | 市政府办公厅 | 强化行政监督 | 市直各单位、各区县市\n"
+     "2 | | 推进国家安全工作发展 | 市直各单位、各区县市\n3 | 市发改委 | 地区生产总值增长 | 统计局",
+     [("1", [], ["市政府办公厅"], ["市直各单位", "各区县市"]), ("2", [], ["市政府办公厅"], ["市直各单位", "各区县市"]),
+      ("3", [], ["市发改委"], ["统计局"])]),
+    # after the task an empty units cell means none
+    ("序号 | 目标任务 | 牵头单位 | 责任单位\n1 | 甲。 | 县财政局 | 县税务局\n2 | 乙。 | 县发改局 | ",
+     [("1", [], ["县财政局"], ["县税务局"]), ("2", [], ["县发改局"], [])]),
+    # cells one per line after a pipe, rows ended by a lone pipe, the first cell broken where the column was narrow
+    ("牵头单位\n| 目 标 任 务\n| 责 任 单 位\n|\n市\n监\n察\n局\n| 反对漠视群众利益。\n| 市直各单位\n|\n"
+     "严肃查处腐败行为。\n| 审计局、财政局\n|\n市发改委\n| 地区生产总值增长13%\n| 统计局\n|",
+     [("1", [], ["市监察局"], ["市直各单位"]), ("2", [], ["市监察局"], ["审计局", "财政局"]),
+      ("3", [], ["市发改委"], ["统计局"])]),
+    # chapter rows before the first row, a heading's number on a line of its own (广州)
+    ("序号\n\n重点工作\n\n牵头单位\n\n配合单位\n\n强化科技创新支撑能力。\n\n(一)\n\n加强战略科技力量建设。\n\n"
+     "1\n\n建设科技创新轴。\n\n市科技局\n\n黄埔区\n\n2\n\n筹建国家实验室。\n\n市科技局\n\n市财政局",
+     [("1", ["一"], ["市科技局"], []), ("2", ["一"], ["市科技局"], [])]),
+])
+def test_tables_read_as_offices_print_them(table, expected):
+    assert rows(table) == expected

@@ -40,6 +40,8 @@ def find(folded: str, start: int, end: int, taken: list[Attribution], leading: b
     found, chained, run = [], False, []
     if not ANY_ENDING.search(folded, start, end):  # no role word at all: nothing to look at
         return found
+    found = whole_sentences(folded, start, end, taken, leading)
+    taken = taken + found
     for s, e in top_level(folded, start, end, CLAUSE_SEPARATORS):
         opens = anywhere or s == start or (not leading and (folded[s - 1] in "。\n" or folded.startswith("由", s)))
         a = None if e - s < 3 or any(t.start < e and s < t.end for t in taken) else clause_attribution(folded, s, e)
@@ -48,3 +50,15 @@ def find(folded: str, start: int, end: int, taken: list[Attribution], leading: b
         if len(run) >= 2 or (run and (anywhere or folded.startswith("由", run[0].start))):  # one "X牵头，起草…" is prose
             found += [x for x in run if x not in found]
     return found
+
+
+def whole_sentences(folded: str, start: int, end: int, taken: list[Attribution], leading: bool) -> list[Attribution]:
+    """"由A，B、C负责落实": one role tail for a 由 sentence whose lists are set apart by commas
+    (`leading`: only the sentence that opens the text)."""
+    out = []
+    for s, e in top_level(folded, start, end, "。\n")[:1 if leading else None]:
+        s += len(folded[s:e]) - len(folded[s:e].lstrip(" 　"))
+        if folded.startswith("由", s) and not any(t.start < e and s < t.end for t in taken) \
+                and (a := clause_attribution(folded, s, e)) is not None:
+            out.append(a)
+    return out

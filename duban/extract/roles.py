@@ -134,7 +134,9 @@ def parse(folded: str, start: int, end: int, initial: str | None = None) -> Pars
         if label in ("stop", "deadline"):
             continue
         role = None if label == "container" else label
-        for s, e in top_level(folded, seg_start, seg_end, "，；"):
+        for s, e in top_level(folded, seg_start, seg_end, "，；。"):
+            if folded[s - 1] == "。" and s > seg_start and (out.mentions or pending):
+                break  # "…按职责分工负责。具体任务均涉及…，下同。": a note after the field's sentence
             clause = parse_clause(folded, s, e, role)
             if clause is None:
                 out.invalid += 1
@@ -216,7 +218,9 @@ def in_brackets(folded: str, start: int, end: int, taken: list[Attribution]) -> 
             run = next(runs, None)
         if run is not None and run.start <= o:
             continue
-        p = parse(folded, o + 1, c)
+        legend = FIRST_IS_LEAD.search(folded, o + 1, c)  # "（A、B负责。列第一位的为牵头部门，下同）"
+        top = legend is not None and depth_at(folded, o + 1, legend.start()) == 0  # not one in a unit's own note
+        p = parse(folded, o + 1, legend.start() if top else c)
         if not p.mentions:
             continue
         bare_ok = after_sentence(folded, start, o) or (

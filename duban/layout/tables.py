@@ -31,6 +31,12 @@ def bare_number(piece: Piece) -> int | None:
     return int(t) if t.isdigit() and len(t) <= 3 else None
 
 
+def lone_marker(piece: Piece) -> bool:
+    """A heading's number on a line of its own ("（一）"), its words on the next."""
+    f = piece.folded.strip(" |")
+    return markers.match(f + " x") is not None and markers.match(f) is None and len(f) <= 6
+
+
 def category(piece: Piece) -> bool:
     f = piece.folded.strip(" |")
     return markers.match(f) is not None and bare_number(piece) is None
@@ -100,8 +106,10 @@ class Rows:
                 self.row = found
                 self.expected = int("".join(ch for ch in found[1].text if ch.isdigit())) + 1
             elif (category(piece) and not self.opened() and (self.row is None or self.next_anchor(i + 1, restart=True))) \
-                    or self.unnumbered_category(i):
+                    or self.unnumbered_category(i) or self.chapter_row(i):
                 self.flush()
+                if lone_marker(piece) and i + 1 < len(self.pieces) and self.anchor(i + 1) is None:
+                    piece, i = joined([piece, self.pieces[i + 1]], ""), i + 1  # "（一）" / "加强战略科技力量建设。"
                 self.out.append(cut(piece, 0, len(piece.text)))
                 self.row = "category"
             elif isinstance(self.row, tuple) and self.continues(i):
@@ -125,6 +133,13 @@ class Rows:
         f = self.pieces[i].folded.strip()
         return 0 < len(f) <= CATEGORY_MAX and not PROSE.search(f) and not holds_units(f) and self.anchor(i) is None \
             and self.anchor(i + 1, restart=True) is not None
+
+    def chapter_row(self, i: int) -> bool:
+        """Before the first row or after a category: a chapter row spanning the table, numbered or not
+        ("强化科技创新支撑能力。", "（一）"), where rows follow."""
+        piece = self.pieces[i]
+        return self.row in (None, "category") and len(piece.text) <= CONTINUATION_MAX and bare_number(piece) is None \
+            and not holds_units(piece.folded) and self.next_anchor(i + 1, restart=True)
 
     def opened(self) -> bool:
         """A row whose number has just been read: a category line now is its merged first cell."""
