@@ -148,6 +148,9 @@ def clean_title(printed: str, folded: str) -> str | None:
     if folded.startswith("《") and folded.endswith("》") and folded.count("《") == 1:
         printed, folded = printed[1:-1], folded[1:-1]
     printed = re.sub(r"!{2,}", "", TITLE_LABEL.sub("", printed)).rstrip("|")
+    half = len(printed) // 2
+    if half and printed[:half] == printed[half:]:  # a page heading repeating the document's own
+        printed = printed[:half]
     return printed or None
 
 

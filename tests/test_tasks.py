@@ -115,6 +115,10 @@ def test_a_chapter_leader_and_a_heading_lead_reach_the_work_under_them():
      "严肃查处腐败行为。\n| 审计局、财政局\n|\n市发改委\n| 地区生产总值增长13%\n| 统计局\n|",
      [("1", [], ["市监察局"], ["市直各单位"]), ("2", [], ["市监察局"], ["审计局", "财政局"]),
       ("3", [], ["市发改委"], ["统计局"])]),
+    # a heading's bracket naming the lead of the rows under it (重庆)
+    ("序号\t工作任务\t责任单位\n（一）市场准入（牵头单位：市市场监管局）\n1\t建设数字应用。\t区市场监管局\n"
+     "2\t深化登记改革。\t区税务局",
+     [("1", ["一"], ["市市场监管局"], ["区市场监管局"]), ("2", ["一"], ["市市场监管局"], ["区税务局"])]),
     # chapter rows before the first row, a heading's number on a line of its own (广州)
     ("序号\n\n重点工作\n\n牵头单位\n\n配合单位\n\n强化科技创新支撑能力。\n\n(一)\n\n加强战略科技力量建设。\n\n"
      "1\n\n建设科技创新轴。\n\n市科技局\n\n黄埔区\n\n2\n\n筹建国家实验室。\n\n市科技局\n\n市财政局",

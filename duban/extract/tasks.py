@@ -111,6 +111,19 @@ def inherit_heading_leads(nodes: list[outline.Node], items: dict) -> None:
             parent = parent.parent
 
 
+def bracket_leads(text: Text, nodes: list[outline.Node], items: dict) -> None:
+    """"（一）市场准入（牵头单位：市市场监管局）" over items that name their own units: the heading's
+    bracket leads its chapter, as "X牵头的工作" does; the heading is no task of its own."""
+    for n in nodes:
+        item, children = items[id(n)], [items[id(c)] for c in nodes if c.parent is n]
+        mentions = [m for a in item.attributions for m in a.mentions]
+        if item.lead is None and mentions and not n.cells and any(c.attributions for c in children) \
+                and all(a.end <= text.lines[n.line].end for a in item.attributions) \
+                and all(role in ("lead_units", "lead_leaders") for role, _, _ in mentions):
+            item.lead = roles.Attribution(item.attributions[0].start, item.attributions[-1].end, mentions)
+            item.attributions = []
+
+
 def only_groups(n: outline.Node, items: dict, over_tasks: set[int]) -> bool:
     """A heading attributed only by the chapter above it, with tasks under it: it groups them."""
     item = items[id(n)]
@@ -204,6 +217,7 @@ def hoist_closing_attribution(text: Text, run: list[outline.Node], items: dict) 
 def extract_tasks(text: Text, doc: Document) -> list[Task]:
     nodes = outline.build(text, doc.body_line, doc.lines[1], table=tables.Table.detector())
     items = {id(n): Item(text, n) for n in nodes}
+    bracket_leads(text, nodes, items)
     inherit_heading_leads(nodes, items)
     runs = outline.lists(nodes)
     for run in runs:

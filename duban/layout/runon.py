@@ -1,6 +1,7 @@
 """A document reposted without its line breaks: one long line where every heading and item
 follows a space ("…圆满完成。 一、加快提振市场信心 (一)全面促进消费增长。 1.把恢复…"). Such a
-line is cut before each marker that follows a space, and around a document number. Items glued
+line is cut before each marker that follows a space, and around a document number; where it holds
+a table's rows (cells set off by runs of spaces), at every such run, one cell a line. Items glued
 after their attribution bracket ("…(省发改委负责)(二)公共财政收入…") are cut apart too."""
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ RUN_ON = 400  # a line this long with several spaced markers is a whole document
 MIN_BREAKS = 3
 SPACE = re.compile(r"[ \u3000]+")
 NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d{1,4}号$")  # folded: "豫政〔2023〕5号"
+COLUMN_GAP = re.compile(r"[ \u3000]{2,}")
+ROW_NUMBER = re.compile(r"(?<=[ \u3000]{2})(\d{1,3})(?=[ \u3000]{2})")
 
 
 def breaks(piece: Piece) -> list[tuple[int, int]]:
@@ -43,10 +46,18 @@ def glued(piece: Piece) -> list[tuple[int, int]]:
     return out
 
 
+def cells(piece: Piece) -> list[tuple[int, int]]:
+    """Every run of spaces, where the line holds a table's rows run together: cells set apart by two
+    spaces or more, two of them row numbers in sequence ("…   1   加快…   市市场监管局   2   深化…")."""
+    runs = list(COLUMN_GAP.finditer(piece.folded))
+    numbers = {int(m.group(1)) for m in ROW_NUMBER.finditer(piece.folded)}
+    return [m.span() for m in runs] if any(n + 1 in numbers for n in numbers) else []
+
+
 def unflatten(pieces: list[Piece]) -> list[Piece]:
     out = []
     for piece in pieces:
-        cuts = breaks(piece) if len(piece.text) >= RUN_ON else []
+        cuts = sorted(set(breaks(piece)) | set(cells(piece))) if len(piece.text) >= RUN_ON else []
         if len(cuts) < MIN_BREAKS:
             cuts = glued(piece)
         if not cuts:
