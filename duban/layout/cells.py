@@ -46,10 +46,10 @@ def fit(kind: str, group: list[str]) -> float:
         return -0.2 * len(filled)
     if kind in ROLES:
         return sum(2.0 if holds_units(g) else -2.0 for g in filled)
+    if kind == "lead_leaders":  # one name a line, as many as lead
+        return sum(2.0 if holds_person(g) else -2.0 for g in filled)
     extra = -0.4 * (len(filled) - 1)
     first = filled[0]
-    if kind == "lead_leaders":
-        return extra + (2.0 if holds_person(first) else -2.0)
     if kind == "deadline":
         return extra + (1.5 if holds_limit(first) else -1.0)
     if kind == "text":

@@ -48,6 +48,7 @@ class Rows:
     def __init__(self, header: Header, pieces: list[Piece], out: list[Piece]):
         self.header, self.pieces, self.out = header, pieces, out
         self.expected, self.row = 1, None
+        self.sub = 0  # the last item a row numbers inside its task cell ("1.地区生产总值…")
 
     def anchor(self, i: int, restart: bool = False) -> tuple[list[Piece], Piece, list[Piece]] | None:
         """(cells before the number, the number, cells after) if line i starts row `expected`
@@ -103,7 +104,7 @@ class Rows:
             found = self.anchor(i)
             if found is not None:
                 self.flush()
-                self.row = found
+                self.row, self.sub = found, 0
                 self.expected = int("".join(ch for ch in found[1].text if ch.isdigit())) + 1
             elif (category(piece) and not self.opened() and (self.row is None or self.next_anchor(i + 1, restart=True))) \
                     or self.unnumbered_category(i) or self.chapter_row(i):
@@ -112,6 +113,8 @@ class Rows:
                     piece, i = joined([piece, self.pieces[i + 1]], ""), i + 1  # "（一）" / "加强战略科技力量建设。"
                 self.out.append(cut(piece, 0, len(piece.text)))
                 self.row = "category"
+            elif self.sub_item(piece):
+                self.split_row(piece)
             elif isinstance(self.row, tuple) and self.continues(i):
                 self.row[2].extend([cut(piece, 0, len(piece.text))] if self.vertical else split_cells(piece))
             else:
@@ -119,6 +122,35 @@ class Rows:
             i += 1
         self.flush()
         return i
+
+    def sub_item(self, piece: Piece) -> bool:
+        """"2.一般公共预算收入…" in a row whose task cell opened with "1.": the row's own numbered items,
+        each with its own cells after it."""
+        if not (self.vertical and isinstance(self.row, tuple)) or (m := markers.match(piece.folded)) is None \
+                or m.kind != "num" or m.value < 2:
+            return False
+        if self.sub == 0:
+            firsts = [markers.match(c.folded) for c in self.row[2]]
+            self.sub = 1 if any(f is not None and f.kind == "num" and f.value == 1 for f in firsts) else -1
+        return m.value == self.sub + 1
+
+    def split_row(self, piece: Piece) -> None:
+        """The row becomes the heading of its items ("1、主要预期目标"), each item a row of its own."""
+        before, number, after = self.row
+        if self.sub == 1:
+            at = next(k for k, c in enumerate(after) if (m := markers.match(c.folded)) and m.kind == "num")
+            self.out.append(joined([number, *after[:at]], "、"))
+            self.row = (before, *self.numbered(after[at], at))
+            self.row[2].extend(after[at + 1:])
+        self.flush()
+        self.row = (before, *self.numbered(piece, self.at))
+        self.sub += 1
+
+    def numbered(self, cell: Piece, at: int) -> tuple[Piece, list[Piece]]:
+        """(the item's number, its cells: the merged ones before its text left empty)."""
+        m = markers.match(cell.folded)
+        self.at = at
+        return cut(cell, 0, m.end), [Piece("", [])] * at + [cut(cell, m.end, len(cell.text))]
 
     def width(self) -> int:
         """Columns after the number: a complete row has as many cells."""
@@ -147,7 +179,7 @@ class Rows:
 
     def continues(self, i: int) -> bool:
         """Line i is more of the current row (not the text after the table)."""
-        if self.next_anchor(i):
+        if self.next_anchor(i) or self.sub > 0 and any(self.sub_item(p) for p in self.pieces[i + 1:i + self.width()]):
             return True
         piece = self.pieces[i]
         if self.vertical:  # the last row: as many cells as columns, wrapped lines counted once
@@ -168,8 +200,10 @@ class Rows:
                 self.out.append(cell)
         kinds = [k or "text" for k in self.header.kinds[self.header.number_at + 1:]]
         cells = unwrapped(after) if self.vertical else after
+        merged = next((k for k, c in enumerate(cells) if c.origin), 0)  # an item's cells merged with its row's
         spans = [(k, k + 1) for k in range(len(kinds))] + [(len(kinds), len(kinds))] if len(cells) == len(kinds) \
-            else assign([c.folded for c in cells], kinds)  # a cell per column: as printed, empty ones too
+            else [(k, k + 1) for k in range(merged)] + [(merged + s, merged + e) for s, e in assign(
+                [c.folded for c in cells[merged:]], kinds[merged:])]  # a cell per column: as printed, empty ones too
         groups = [[c for c in cells[s:e] if c.text] for s, e in spans]
         spill = groups.pop()
         for k, kind in enumerate(kinds):
@@ -180,7 +214,7 @@ class Rows:
             groups[notes[-1]] += spill
         kept = before if len(before) == self.header.number_at else [Piece("", [])] * self.header.number_at
         row = kept + [number]
-        row += [joined(g, "、" if kind in ROLES else "") if g else Piece("", []) for kind, g in zip(kinds, groups, strict=True)]
+        row += [joined(g, "、" if kind in (*ROLES, "lead_leaders") else "") if g else Piece("", []) for kind, g in zip(kinds, groups, strict=True)]
         self.out.append(joined(row, "\t"))
 
 
