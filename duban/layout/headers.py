@@ -76,7 +76,7 @@ def rejoined_labels(cells: list[Piece]) -> list[Piece]:
 def wrapped_label(first: Piece, second: Piece) -> bool:
     """"区政府办" / "协管责任人": no label alone, one label together."""
     return column_kind(first.text) is None and column_kind(first.text + second.text) is not None \
-        and len(first.text.strip()) <= 8
+        and len(first.text.strip()) <= 8 and not first.text.strip(" |").isdigit()  # "1" / "主要预期目标": a row
 
 
 def vertical_at(pieces: list[Piece], i: int) -> tuple[Header, int] | None:

@@ -187,7 +187,8 @@ class Rows:
             spaced = any(c.after_blank for c in self.row[2]) or piece.after_blank
             last = self.row[2][-1].folded.rstrip() if self.row[2] else ""
             open_list = last.endswith(("、", "，")) or (holds_units(last) and holds_units(piece.folded))
-            return taken < self.width() or (spaced and not piece.after_blank) or open_list
+            unitless = holds_units(piece.folded) and not any(holds_units(c.folded) for c in self.row[2])
+            return taken < self.width() or (spaced and not piece.after_blank) or open_list or unitless
         return len(piece.text) <= CONTINUATION_MAX
 
     def flush(self) -> None:
