@@ -58,7 +58,7 @@ def client(url: str, login: str) -> tuple[httpx.Client, str]:
     token = c.get("/api/csrf").json()["csrf"]
     r = c.post("/api/login", data={"login": login, "password": PASSWORD}, headers={"X-CSRF-Token": token})
     r.raise_for_status()
-    return c, token
+    return c, c.get("/api/csrf").json()["csrf"]  # signing in starts a new session, with a token of its own
 
 
 def timed(c: httpx.Client, path: str) -> float:
@@ -162,10 +162,10 @@ def site(name: str, url: str, plans: list[Path], work: Path, port: int, latency:
             console.print(f"{name} ledger filtered by colour (derived for all {tasks:,} tasks): "
                           f"{derived_filter(server.url):.1f} s")
         r = concurrent_reports(server.url, env, engine)
-        lost = r["sent"] - r["reports"]
-        console.print(f"{name}: {r['sent']} liaisons reporting at once: {r['ok']} answered 200, {r['reports']} reports "
-                      f"and {r['audits']} audit entries stored ({'nothing lost' if lost == 0 else f'{lost} LOST'}), "
-                      f"{r['seconds']:.2f} s")
+        lost, refused = r["ok"] - r["reports"], r["sent"] - r["ok"]
+        console.print(f"{name}: {r['sent']} liaisons reporting at once: {r['ok']} answered 200"
+                      f"{f' ({refused} REFUSED)' if refused else ''}, {r['reports']} reports and {r['audits']} audit "
+                      f"entries stored ({'nothing lost' if lost == 0 else f'{lost} LOST'}), {r['seconds']:.2f} s")
     finally:
         server.stop()
         engine.dispose()

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lexicon import load
 
@@ -18,6 +19,7 @@ NEXT_LABEL = re.compile(r"\S{1,6}\s*：")
 VALUE_END = re.compile(r"\s*\||\t|\s{2,}|\s+\S{2,6}：")
 
 
+@lru_cache(maxsize=1 << 14)  # asked of each line by the header, the title and the rejoining of lines
 def is_furniture(folded: str) -> bool:
     f = "".join(folded.split())
     return FURNITURE.search(f) is not None

@@ -28,6 +28,7 @@ JUNK = re.compile(
     r"|\$|\\[a-zA-Z]+ ?|_\{|\^\{|(?<=[\dA-Za-z.])\}"  # LaTeX: PM_{2.5}, $\alpha$
     r"|[ \t\u3000]+$|^[ \t\u3000]+"
 )
+MAYBE_JUNK = re.compile(r"[#>*_\\<$^}]|^[ \t\u3000]|[ \t\u3000]$")  # a character any JUNK match needs
 RULE = re.compile(r"^[-=_*~|:\s]+$")  # markdown rules and table separators
 PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?"
                          r"|\d{1,4}\s*/\s*\d{1,4})$")
@@ -64,6 +65,8 @@ class Piece:
 
 def clean(line: str, offset: int) -> Piece:
     """The line without junk; markdown heading and whole-line bold are remembered."""
+    if not MAYBE_JUNK.search(line):  # most lines: nothing to take out
+        return Piece(line, list(range(offset, offset + len(line))))
     keep, origin, pos = [], [], 0
     for m in JUNK.finditer(line):
         keep.append(line[pos:m.start()])
