@@ -19,12 +19,13 @@ from .region import region_in, region_of
 LEX = load("header")
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,16})\s*[〔（\[]\s*(\d{4})\s*[〕）\]]\s*(\d{1,4})\s*号")
 ORGAN = "|".join(sorted(map(re.escape, LEX["organ_suffixes"]), key=len, reverse=True))
+ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*\d*[：:]?$")
 TITLE_LABEL = re.compile(r"^(?:名称|标题|文件名称|文件标题)[:：]")
 META_NUMBER = re.compile(r"(?:(?:发文字号|文号|文件编号)：)?")  # a web page's metadata block
 MASTHEAD = re.compile(rf"^([\u4e00-\u9fff（）]{{2,40}}?(?:{ORGAN}))\s*文\s*件$")
 ISSUER_LINE = re.compile(rf"^(.{{2,40}}?(?:{ORGAN}))$")
 JOINT_NEXT = re.compile(rf"^[\u4e00-\u9fff]{{2,30}}?(?:{ORGAN})")
-ISSUER_IN_TITLE = re.compile(rf"^(.{{2,60}}?(?:{ORGAN}))关于")
+ISSUER_IN_TITLE = re.compile(rf"^(.{{2,60}}?(?:{ORGAN}))(?:印发)?关于")  # "X印发关于…的通知" too
 GENRES = tuple(LEX["genres"])
 TITLE_ENDS = GENRES + tuple(LEX["title_endings"])
 QUOTED_GENRES = tuple(g + "》" for g in GENRES)
@@ -45,25 +46,28 @@ def squeeze(s: str) -> str:
 def read_header(text: Text, shown: list[str], folded: list[str], first: int, last: int) -> Document:
     doc = Document(source=text.source.path)
     start = next((i for i in range(first, min(last, first + PAGE_LINES)) if not is_page_line(folded[i])), first)
-    title_at, title_until = start, None
+    title_at, title_until, number_line = start, None, start
     for i in range(start, min(last, start + HEADER_LINES)):
         f, printed = squeeze(folded[i]), squeeze(shown[i])
         masthead = MASTHEAD.match(f)
         if masthead and i == start:
             doc.issuer = organs(shown[i], len(masthead.group(1)))
             title_at = i + 1
-        elif (number := DOC_NUMBER.match(f, META_NUMBER.match(f).end())) and doc.doc_number is None:
+        elif (number := DOC_NUMBER.match(f, number_at(f))) and doc.doc_number is None:
             doc.doc_number = (f"{printed[number.start(1):number.end(1)]}〔{number.group(2)}〕{number.group(3)}"
                               f"{printed[number.end() - 1]}")
-            before = squeeze(folded[i - 1]) if i > start else ""
+            above = next((k for k in range(i - 1, start - 1, -1) if not is_page_line(folded[k])), None)
+            before = squeeze(folded[above]) if above is not None else ""  # a page's timestamp between left out
             if doc.issuer is None and ISSUER_LINE.match(before):
-                doc.issuer = organ_spaced(shown[i - 1])
-            elif i > start and before.endswith(GENRES) and i - 1 >= title_at:
-                title_at, title_until = title_above(folded, title_at, i), i  # web pages, gazettes
+                doc.issuer = organ_spaced(shown[above])
+            elif above is not None and before.endswith(GENRES) and above >= title_at:
+                title_at, title_until = title_above(folded, title_at, above + 1), above + 1  # web pages, gazettes
+                number_line = i
                 break
             title_at = i + 1
             break
     title_end = read_title(doc, shown, folded, title_at, title_until or last, whole=title_until is not None)
+    title_end = max(title_end, number_line)  # the number under the title, a page's lines between them
     title_end = title_by_shape(doc, shown, folded, title_at if doc.title else start, title_end, last)
     signer = read_after_title(doc, shown, folded, max(title_end, title_at), last)
     zone = slice(first, max(start, title_end) + HEADER_LINES)
@@ -76,6 +80,13 @@ def read_header(text: Text, shown: list[str], folded: list[str], first: int, las
     doc.span = text.span(begin.start, end.end)
     doc.lines, doc.body_line = (first, last), title_end
     return doc
+
+
+def number_at(f: str) -> int:
+    """Where a line's document number would start: after a metadata label or an opening bracket
+    ("（吉政发〔2014〕37号）" under the title)."""
+    at = META_NUMBER.match(f).end()
+    return at + 1 if f.startswith("（", at) and f.endswith("）") else at
 
 
 def title_above(folded: list[str], first: int, number_at: int) -> int:
@@ -109,6 +120,9 @@ def read_title(doc: Document, shown: list[str], folded: list[str], at: int, last
     parts = list(range(at, last)) if whole else []
     for i in range(at, at if whole else min(last, at + TITLE_LINES)):
         f = squeeze(folded[i])
+        if parts and markers.match(f):  # the outline began: no genre word ended a title
+            parts = parts if whole else parts[:1]
+            break
         if f.endswith("：") or DOC_NUMBER.match(f) or (parts and DATE.search(f)):
             break
         parts.append(i)
@@ -148,6 +162,8 @@ def clean_title(printed: str, folded: str) -> str | None:
     if folded.startswith("《") and folded.endswith("》") and folded.count("《") == 1:
         printed, folded = printed[1:-1], folded[1:-1]
     printed = re.sub(r"!{2,}", "", TITLE_LABEL.sub("", printed)).rstrip("|")
+    if ATTACHMENT_LABEL.match(folded):
+        return None  # "附件1" over an attached plan labels it; the plan's own title follows
     half = len(printed) // 2
     if half and printed[:half] == printed[half:]:  # a page heading repeating the document's own
         printed = printed[:half]
@@ -197,8 +213,8 @@ def from_page(doc: Document, page: dict[str, str]) -> None:
 
 def issuer_in_title(title: str | None) -> str | None:
     """"X关于印发…的通知": X is the issuer when it names an organ."""
-    m = ISSUER_IN_TITLE.match(title or "")
-    return m.group(1) if m and not SENTENCE.search(m.group(1)) else None
+    m = ISSUER_IN_TITLE.match(fold(title or ""))  # folded: "…關于…" too; the printed organ is returned
+    return title[m.start(1):m.end(1)] if m and not SENTENCE.search(m.group(1)) else None
 
 
 def read_after_title(doc: Document, shown: list[str], folded: list[str], at: int, last: int) -> str | None:

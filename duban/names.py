@@ -124,11 +124,13 @@ def expand(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
 
 
 def joined_places(folded: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A lone place character joins its neighbours: "各县、市、区政府" is one group phrase."""
+    """A lone place character joins its neighbours: "各县、市、区政府", "各乡、镇人民政府" are one group
+    phrase each (every 乡 and every 镇 government), not "各乡" and a "镇人民政府"."""
     out: list[tuple[int, int]] = []
     glue = False
     for s, e in parts:
-        lone = folded[s:e].strip() in LONE_PLACES
+        word = folded[s:e].strip()
+        lone = word in LONE_PLACES or (len(word) == 2 and word[0] == "各" and word[1] in LONE_PLACES)  # "各乡、镇…"
         if out and (lone or glue):
             out[-1] = (out[-1][0], e)
         else:

@@ -28,6 +28,7 @@ JUNK = re.compile(
     r"|\$|\\[a-zA-Z]+ ?|_\{|\^\{|(?<=[\dA-Za-z.])\}"  # LaTeX: PM_{2.5}, $\alpha$
     r"|[ \t\u3000]+$|^[ \t\u3000]+"
 )
+TITLE = re.compile(r"^[^，。；：]{2,40}关于[^，。；：]{2,60}(?:" + "|".join(load("header")["genres"]) + ")$")
 MAYBE_JUNK = re.compile(r"[#>*_\\<$^}]|^[ \t\u3000]|[ \t\u3000]$")  # a character any JUNK match needs
 RULE = re.compile(r"^[-=_*~|:\s]+$")  # markdown rules and table separators
 PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?"
@@ -111,6 +112,8 @@ def should_join(prev: Piece, nxt: Piece, after: Piece | None) -> bool:
         return False
     if (KEY_VALUE.match(nf) or FIELD_LABEL.match(pf) and SHORT_KEY.match(nf)) and depth(pf) <= 0:
         return False  # a field line ("责任单位：…") is not continued by another field, however short its key
+    if TITLE.match(nf.strip()):
+        return False  # "…关于…的意见" whole on its line: a title, even after a page's teaser cut mid-word
     marker = markers.match(pf)
     if marker is not None:  # a heading line: 、 is common in headings, a comma is not
         pf = pf[marker.end:]

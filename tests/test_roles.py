@@ -92,15 +92,18 @@ def roles_in(s: str) -> dict[str, list[str]]:
      {P: ["张三"], L: ["市农办"], R: ["市编办", "市教育局"]}),
     # a short sector name shares the suffix of the next unit ("水利、电力部门")
     ("工程。（县民族局、水利、电力部门共同组织实施）", {R: ["县民族局", "水利", "电力部门"]}),
-    # a post instead of a name keeps its 同志; an autonomous prefecture is a place like a city
+    # a post instead of a name keeps its 同志; "各州、市人民政府" is one group phrase
     ("任务。\n牵头领导:省政府分管领导同志\n牵头单位:省发展改革委", {P: ["省政府分管领导同志"], L: ["省发展改革委"]}),
     ("任务。(省发展改革委、财政厅牵头;国家开发银行云南省分行,各州、市人民政府配合)",
-     {L: ["省发展改革委", "财政厅"], C: ["国家开发银行云南省分行", "各州", "市人民政府"]}),
+     {L: ["省发展改革委", "财政厅"], C: ["国家开发银行云南省分行", "各州、市人民政府"]}),
     # a group phrase with its own bracket; a legend or a note after the field's sentence is no unit
     ("任务。(市农业农村局等相关部门,各县〔市、区〕政府〔管委会〕按职责分工负责)", {R: ["市农业农村局", "各县〔市、区〕政府〔管委会〕"]}),
     ("任务。(省发改委、省交通运输厅负责。列第一位的为牵头部门,下同)", {R: ["省发改委", "省交通运输厅"]}),
     ("任务。〔责任单位:省发展改革委、商务厅按职责分工负责。具体任务均涉及相关市(州)人民政府,不再做分工,下同。〕",
      {R: ["省发展改革委", "商务厅"]}),
+    # a label after a comma; labels naming 部门
+    ("2、养老服务和智慧养老,牵头单位:市民政局。其中,高龄津贴发放进度较慢的为霍邱县。", {L: ["市民政局"]}),
+    ("任务。 协同部门:省政府办公厅、财政厅。", {C: ["省政府办公厅", "财政厅"]}),
     # a legend after the last unit is not part of its name
     ("任务。\n责任单位:市发改委、市卫生健康委(除标注“分别牵头”外,列第一位为牵头或汇总单位,下同)", {R: ["市发改委", "市卫生健康委"]}),
 ])

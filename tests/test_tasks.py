@@ -86,6 +86,18 @@ def test_a_part_numbered_with_zhi_is_the_path_of_its_rows():
     assert tasks_of("三分之一：的乡镇完成改造。（牵头单位：县住建局）") == []
 
 
+def test_first_listed_leads_under_a_legend_and_a_run_on_heading_names_its_leader():
+    """"（首位单位为牵头单位，下同）" (海盐); a heading followed on its line by its helpers and a summary (山西)."""
+    tasks = tasks_of("一、重点工作\n1.推进项目。\n责任单位:县发改局、县财政局(首位单位为牵头单位,下同)\n"
+                     "2.扩大消费。\n责任单位:县商务局、县市场监管局")
+    assert [(t.role("lead_units"), t.role("resp_units")) for t in tasks] == [
+        (["县发改局"], ["县财政局"]), (["县商务局"], ["县市场监管局"])]
+    (task,) = tasks_of("一、于幼军省长负责的工作(李政文秘书长协助) 对主要工作任务负总责:\n"
+                       "(一)省审计厅牵头的工作 强化审计监督。 协同部门:省政府办公厅、财政厅。")
+    assert (task.role("lead_leaders"), task.role("lead_units"), task.role("co_units")) == (
+        ["于幼军"], ["省审计厅"], ["省政府办公厅", "财政厅"])
+
+
 def test_a_chapter_leader_and_a_heading_lead_reach_the_work_under_them():
     """"一、X省长负责的工作" leads every item below; "（一）Y牵头的工作" with no item under it is itself the task;
     with items under it, it only groups them (tests/real: 山西, 宁波)."""
@@ -119,6 +131,11 @@ def test_a_chapter_leader_and_a_heading_lead_reach_the_work_under_them():
     ("序号\t工作任务\t责任单位\n（一）市场准入（牵头单位：市市场监管局）\n1\t建设数字应用。\t区市场监管局\n"
      "2\t深化登记改革。\t区税务局",
      [("1", ["一"], ["市市场监管局"], ["区市场监管局"]), ("2", ["一"], ["市市场监管局"], ["区税务局"])]),
+    # "主要责任单位" alone names the responsible units; beside a 协办 column it leads
+    ("序号\t工作任务\t主要责任单位\n1\t地区生产总值增长。\t市发改委\n2\t财政收入增长。\t市财政局",
+     [("1", [], [], ["市发改委"]), ("2", [], [], ["市财政局"])]),
+    ("序号\t工作任务\t主要责任单位\t协办单位\n1\t地区生产总值增长。\t市发改委\t统计局\n2\t财政收入增长。\t市财政局\t",
+     [("1", [], ["市发改委"], []), ("2", [], ["市财政局"], [])]),
     # chapter rows before the first row, a heading's number on a line of its own (广州)
     ("序号\n\n重点工作\n\n牵头单位\n\n配合单位\n\n强化科技创新支撑能力。\n\n(一)\n\n加强战略科技力量建设。\n\n"
      "1\n\n建设科技创新轴。\n\n市科技局\n\n黄埔区\n\n2\n\n筹建国家实验室。\n\n市科技局\n\n市财政局",

@@ -242,7 +242,8 @@ def label_runs(folded: str, start: int, end: int) -> list[Attribution]:
         newline = folded.rfind("\n", scanned, m.start())
         depth, scanned = (0, newline + 1) if newline >= 0 else (depth, scanned)
         depth, scanned = depth + depth_at(folded, scanned, m.start()), m.start()
-        if depth > 0 or not after_sentence(folded, start, m.start()):
+        after_comma = m.start() > start and folded[m.start() - 1] == "，"  # "项目，牵头单位：X。"
+        if depth > 0 or not (after_sentence(folded, start, m.start()) or after_comma):
             continue
         stop = sentence_end(folded, m.end(), end)
         p = parse(folded, m.start(), stop)
@@ -293,11 +294,13 @@ HEADING_LEAD = re.compile(LEX["heading_lead"])
 
 def heading_lead(folded: str, start: int, end: int) -> Attribution | None:
     """Who a chapter heading says leads every item under it: a leader ("汤飞帆市长", the title
-    left out) or a unit, or None."""
-    m = HEADING_LEAD.match(folded[start:end].strip())
+    left out) or a unit, or None. In a run-on text the heading ends at a bracket or a space
+    ("一、于幼军省长负责的工作（李政文秘书长协助） 对主要工作任务负总责")."""
+    offset = start + len(folded[start:end]) - len(folded[start:end].lstrip())
+    heading = folded[offset:end].rstrip()
+    m = HEADING_LEAD.match(heading) or HEADING_LEAD.match(re.split(r"[（ ]", heading, maxsplit=1)[0])
     if m is None:
         return None
-    offset = start + len(folded[start:end]) - len(folded[start:end].lstrip())
     s, e = offset + m.start("who"), offset + m.end("who")
     if units := unit_spans(folded, s, e):
         return Attribution(s, e, [("lead_units", a, b) for a, b in units])

@@ -6,7 +6,7 @@ rebuilt) or markdown pipe rows."""
 from __future__ import annotations
 
 from .. import markers
-from ..layout.columns import ROLES, column_kind
+from ..layout.columns import ROLES, column_kind, settled
 from ..outline import Node
 from ..records import Text
 from .roles import Attribution, parse
@@ -57,7 +57,7 @@ class Table:
         if is_header_row(names, kinds, in_table=bool(self.kinds)):
             if "text" not in kinds and None in kinds:  # an unnamed column holds the task
                 kinds[kinds.index(None)] = "text"
-            self.kinds, self.count, self.merged = kinds, 0, {}
+            self.kinds, self.count, self.merged = settled(names, kinds), 0, {}
             return None
         filled = [(s, e) for s, e in spans if e > s]
         if not self.kinds or not filled:

@@ -55,6 +55,17 @@ def known_kind(key: str) -> str | None:
     return next((kind for rx, kind in RULES if rx.search(key)), None)
 
 
+PAIRED = tuple(LEX["lead_when_paired"])
+
+
+def settled(labels: list[str], kinds: list[str | None]) -> list[str | None]:
+    """Kinds of a header's columns read together: "主要责任单位" leads beside a 配合 column, and
+    is the responsible units' column alone."""
+    if "co_units" in kinds:
+        return kinds
+    return ["resp_units" if k == "lead_units" and label_key(n).startswith(PAIRED) else k for n, k in zip(labels, kinds, strict=True)]
+
+
 def is_header(kinds: list[str | None], numbered: bool = True) -> bool:
     """Labels enough to be a task table's header: a 序号 column (or, when not `numbered`, a task
     column that will carry the numbers), a role column, three known in all."""

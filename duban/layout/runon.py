@@ -1,8 +1,8 @@
 """A document reposted without its line breaks: one long line where every heading and item
 follows a space ("…圆满完成。 一、加快提振市场信心 (一)全面促进消费增长。 1.把恢复…"). Such a
-line is cut before each marker that follows a space, and around a document number; where it holds
-a table's rows (cells set off by runs of spaces), at every such run, one cell a line. Items glued
-after their attribution bracket ("…(省发改委负责)(二)公共财政收入…") are cut apart too."""
+line is cut before each marker that follows a space, and around a document number or a signature
+date; where it holds a table's rows (cells set off by runs of spaces), at every such run, one cell
+a line. Items glued after their attribution bracket ("…(省发改委负责)(二)公共财政收入…") are cut apart too."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ RUN_ON = 400  # a line this long with several spaced markers is a whole document
 MIN_BREAKS = 3
 SPACE = re.compile(r"[ \u3000]+")
 NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d{1,4}号$")  # folded: "豫政〔2023〕5号"
+DATE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九○]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日")  # a signature
 COLUMN_GAP = re.compile(r"[ \u3000]{2,}")
 ROW_NUMBER = re.compile(r"(?<=[ \u3000]{2})(\d{1,3})(?=[ \u3000]{2})")
 
@@ -25,7 +26,9 @@ def breaks(piece: Piece) -> list[tuple[int, int]]:
     out = []
     for m in SPACE.finditer(f):
         before = f[:m.start()].rsplit(" ", 1)[-1]
-        if markers.match(f[m.end():]) is not None or NUMBER.search(before) or NUMBER.match(f[m.end():].split(" ")[0]):
+        after = f[m.end():].split(" ")[0]
+        if markers.match(f[m.end():]) is not None or NUMBER.search(before) or NUMBER.match(after) \
+                or DATE.fullmatch(before) or DATE.fullmatch(after):
             out.append((m.start(), m.end()))
     return out
 
