@@ -4,6 +4,7 @@ to one character, so every index of the folded text is an index of the printed t
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -39,5 +40,25 @@ def table() -> dict[int, str]:
     return str.maketrans(mapping)
 
 
+@cache
+def bmp_table() -> list[int]:
+    """The table as a list over the Basic Multilingual Plane: translate indexes a list much faster
+    than it looks a dict up (a character past its end is left as it is)."""
+    out = list(range(0x10000))
+    for k, v in table().items():
+        if k < 0x10000:
+            out[k] = ord(v)
+    return out
+
+
+@cache
+def astral_table() -> dict[int, str]:
+    return {k: v for k, v in table().items() if k >= 0x10000}
+
+
+ASTRAL = re.compile("[\U00010000-\U0010FFFF]")  # rare traditional characters of CJK extension B
+
+
 def fold(text: str) -> str:
-    return text.translate(table())
+    folded = text.translate(bmp_table())
+    return folded.translate(astral_table()) if ASTRAL.search(folded) else folded

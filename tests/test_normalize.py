@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from duban.fold import fold
+
 from .conftest import text_of
 
 
@@ -75,3 +77,4 @@ def test_fold_is_same_length_and_simplifies():
     assert len(t.fold) == len(t.display)
     assert t.fold == "（牵头单位：县发展和改革局，参与单位：县财政局）"
     assert t.display.startswith("(牽頭單位:")
+    assert fold("𠁞") == "𠀾"  # a traditional character beyond the Basic Multilingual Plane too
