@@ -20,6 +20,7 @@ from .furniture import is_furniture
 from .lexicon import load
 from .records import Line, Source, Text
 
+TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 JUNK = re.compile(
     r"^[ \t\u3000]*(?:#{1,6}[ \t]+|>[ \t]*)"  # markdown heading / quote marks
     r"|\*\*|__"  # bold
@@ -27,9 +28,10 @@ JUNK = re.compile(
     r"|</?[a-zA-Z][^<>]{0,80}>"  # HTML tags
     r"|\$|\\[a-zA-Z]+ ?|_\{|\^\{|(?<=[\dA-Za-z.])\}"  # LaTeX: PM_{2.5}, $\alpha$
     r"|[ \t\u3000]+$|^[ \t\u3000]+"
+    rf"|[(（](?=[a-zü]*[{TONES}])[a-zü{TONES}]{{1,7}}[)）]"  # pinyin a mirror site put after characters: "發(fā)"
 )
 TITLE = re.compile(r"^[^，。；：]{2,40}关于[^，。；：]{2,60}(?:" + "|".join(load("header")["genres"]) + ")$")
-MAYBE_JUNK = re.compile(r"[#>*_\\<$^}]|^[ \t\u3000]|[ \t\u3000]$")  # a character any JUNK match needs
+MAYBE_JUNK = re.compile(rf"[#>*_\\<$^}}{TONES}]|^[ \t\u3000]|[ \t\u3000]$")  # a character any JUNK match needs
 RULE = re.compile(r"^[-=_*~|:\s]+$")  # markdown rules and table separators
 PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?"
                          r"|\d{1,4}\s*/\s*\d{1,4})$")

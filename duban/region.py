@@ -14,6 +14,9 @@ REGION = re.compile(r"(?:[\u4e00-\u9fff]{1,7}?(?:自治县|自治州|自治区|�
 NATIONAL = tuple(load("header")["national"])
 # where a place name may begin inside a sentence: after punctuation, a year, 《, or a verb of publishing
 NOT_NAMES = tuple("全各本该我其此每两多经由报请在向对将按据为是年月日的度及和与相有")  # "经市政府同意" names no place
+# words ending like a place that name no jurisdiction ("达标小区210个", "革命老区")
+NOT_JURISDICTIONS = ("开发区", "高新区", "园区", "小区", "社区", "景区", "校区", "片区", "街区", "辖区", "灾区", "老区",
+                     "牧区", "库区")  # no district's name ends so (unlike 城区, 山区: 西城区, 兰山区)
 PLACE_START = re.compile(r"(?:^|[^\u4e00-\u9fff]|[年月日的将对由])")
 
 
@@ -26,7 +29,7 @@ def region_of(folded: str, printed: str | None = None, strict: bool = False) -> 
     if folded.startswith(NATIONAL):
         return "全国"
     chain, pos = [], 2 if folded.startswith("中共") else 0
-    while (m := REGION.match(folded, pos)) and not m.group().endswith(("开发区", "高新区", "园区")) \
+    while (m := REGION.match(folded, pos)) and not m.group().endswith(NOT_JURISDICTIONS) \
             and not NOT_PLACE.search(m.group()):
         chain.append((m.start(), m.end()))
         pos = m.end()

@@ -224,7 +224,7 @@ def found_mentions(snippet: str, offset: int) -> list[Mention]:
     found = roles.find(f, 0, len(f))
     found += prose.find(f, 0, len(f), found, anywhere=True)
     return [Mention("".join(snippet[a:b].split()), role, Span(offset + a, offset + b))
-            for x in found for role, a, b in x.mentions]
+            for role, a, b in roles.settle_paired([m for x in found for m in x.mentions])]
 
 
 def add_task(doc: Document, edit: Edit, source: str) -> bool:

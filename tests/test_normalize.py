@@ -32,6 +32,8 @@ def lines(s: str) -> list[str]:
     ("1. 推进产业链\n\n2. 培育创新", ["1. 推进产业链", "2. 培育创新"]),
     # a field line is not continued by the next field, however short its key
     ("责任单位:海东市、兰州市\n\n人:三市州发展改革部门主要负责同志", ["责任单位:海东市、兰州市", "人:三市州发展改革部门主要负责同志"]),
+    # pinyin a mirror site put after characters
+    ("縣經(jīng)濟開發(fā)區(qū)管委會", ["縣經濟開發區管委會"]),
     # markdown headings, bold, html and LaTeX junk
     ("## (一) 围绕**重大决策**部署", ["(一) 围绕重大决策部署"]),
     ("PM_{2.5}浓度下降，PM <sub>2.5</sub>达标", ["PM2.5浓度下降，PM 2.5达标"]),

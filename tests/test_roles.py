@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from duban.extract.roles import find
+from duban.extract.roles import find, settle_paired
 from duban.fold import fold
 from duban.names import unit_like, unit_spans
 
@@ -14,11 +14,10 @@ L, C, R, U, P = "lead_units", "co_units", "resp_units", "unattributed_units", "l
 def roles_in(s: str) -> dict[str, list[str]]:
     f = fold(s)
     out: dict[str, list[str]] = {}
-    for a in find(f, 0, len(f)):
-        for role, start, end in a.mentions:
-            names = out.setdefault(role, [])
-            if s[start:end] not in names:
-                names.append(s[start:end])
+    for role, start, end in settle_paired([m for a in find(f, 0, len(f)) for m in a.mentions]):
+        names = out.setdefault(role, [])
+        if s[start:end] not in names:
+            names.append(s[start:end])
     return out
 
 
@@ -76,8 +75,8 @@ def roles_in(s: str) -> dict[str, list[str]]:
      {P: ["金力"], L: ["市发展改革委"], C: ["市经信局", "市商务局", "各县、市、区政府"]}),
     ("1.地区生产总值增长6%以上。\n分管省领导:林克庆\n部门分工:省发展改革委牵头,各地、各部门配合。",
      {P: ["林克庆"], L: ["省发展改革委"], C: ["各地", "各部门"]}),
-    ("项目。\n主要责任单位:市市政管委、市旅游局\n项目负责人:市市政管委阜柏楠、市旅游局于长江",
-     {L: ["市市政管委", "市旅游局"], P: ["阜柏楠", "于长江"]}),
+    ("项目。\n主要责任单位:市市政管委、市旅游局\n项目负责人:市市政管委阜柏楠、市旅游局于长江\n协办单位:市规划委",
+     {L: ["市市政管委", "市旅游局"], P: ["阜柏楠", "于长江"], C: ["市规划委"]}),
     ("任务。（省商务厅牵头，两市市委组织部、市委党校分工负责）", {L: ["省商务厅"], R: ["两市市委组织部", "市委党校"]}),
     # a group naming a set of its own after 等 stays; a lead unit marked with ★ or ▲
     ("任务。\n配合单位:市住建局、市自然资源规划局等市级有关部门,宁波海关", {C: ["市住建局", "市自然资源规划局", "市级有关部门", "宁波海关"]}),
@@ -104,6 +103,12 @@ def roles_in(s: str) -> dict[str, list[str]]:
     # a label after a comma; labels naming 部门
     ("2、养老服务和智慧养老,牵头单位:市民政局。其中,高龄津贴发放进度较慢的为霍邱县。", {L: ["市民政局"]}),
     ("任务。 协同部门:省政府办公厅、财政厅。", {C: ["省政府办公厅", "财政厅"]}),
+    # a bare bracket that closes its sentence before the 。; one qualifying a place is none
+    ("推动城市圈联动发展(省发改委、交通厅、武汉城市圈9市等)。加快建设。", {U: ["省发改委", "交通厅", "武汉城市圈9市"]}),
+    ("积极创建卫生县城(镇、村)。推进改造。", {}),
+    # "主责单位" alone names the responsible units; "主要责任单位" beside a 协办单位 leads
+    ("任务。(主責單位:區發展改革委、區財政局)", {R: ["區發展改革委", "區財政局"]}),
+    ("任务。\n主要责任单位：市教委\n协办单位：市财政局", {L: ["市教委"], C: ["市财政局"]}),
     # a legend after the last unit is not part of its name
     ("任务。\n责任单位:市发改委、市卫生健康委(除标注“分别牵头”外,列第一位为牵头或汇总单位,下同)", {R: ["市发改委", "市卫生健康委"]}),
 ])

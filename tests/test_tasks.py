@@ -136,6 +136,19 @@ def test_a_chapter_leader_and_a_heading_lead_reach_the_work_under_them():
      [("1", [], [], ["市发改委"]), ("2", [], [], ["市财政局"])]),
     ("序号\t工作任务\t主要责任单位\t协办单位\n1\t地区生产总值增长。\t市发改委\t统计局\n2\t财政收入增长。\t市财政局\t",
      [("1", [], ["市发改委"], []), ("2", [], ["市财政局"], [])]),
+    # a header column no row fills (全年目标任务) shifts no cell: a units cell must hold units (崇川)
+    ("序号 |\n主要任务 |\n全年目标任务 |\n分管 领导 |\n牵头 单位 |\n协同单位 |\n推进情况 |\n"
+     "24 |\n优化背街后巷交通组织。 |\n徐国江 |\n城管局 |\n市政局、相关街道 |\n已进场施工。 |\n"
+     "25 |\n新增达标小区210个。 |\n徐国江 |\n城管局 |\n环卫处、各街道 |\n已完成。 |",
+     [("24", [], ["城管局"], []), ("25", [], ["城管局"], [])]),
+    # a merged 任务名称 cell with its own number heads the rows beside 任务内容 (长宁)
+    ("领域\t序号\t任务名称\t任务内容\t责任单位\n一、做实主动公开\n\t1\t（一）围绕重大战略做好公开\t公开金融领域推进情况。\t区发改委\n"
+     "\t2\t公开虹桥枢纽建设情况。\t\t区商务委",
+     [("1", ["一", "一"], [], ["区发改委"]), ("2", ["一", "一"], [], ["区商务委"])]),
+    # a row with no units at all shares the merged units cells above it; a row cut mid-text takes none
+    ("工作要点\n| 工作任务\n| 牵头单位\n| 参与单位\n|\n打造产业旗舰。\n| 实施5115工程。\n| 市企业发展促进局\n| 各县市区\n|\n"
+     "坚持扶优扶强,实施中小企业成长工程。\n|\n发挥区位优势,提升三产业。\n| 市商务局\n| 芦淞区\n|\n发展现代服务业,打造精品",
+     [("1", [], ["市企业发展促进局"], []), ("2", [], ["市企业发展促进局"], []), ("3", [], ["市商务局"], [])]),
     # chapter rows before the first row, a heading's number on a line of its own (广州)
     ("序号\n\n重点工作\n\n牵头单位\n\n配合单位\n\n强化科技创新支撑能力。\n\n(一)\n\n加强战略科技力量建设。\n\n"
      "1\n\n建设科技创新轴。\n\n市科技局\n\n黄埔区\n\n2\n\n筹建国家实验室。\n\n市科技局\n\n市财政局",

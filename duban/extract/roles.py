@@ -17,7 +17,9 @@ from ..names import MARKS, TITLES, person_spans, top_level, trim, unit_spans
 
 LEX = load("roles")
 TIERED = "tiered_units"  # a 主办单位: lead alone, responsible under a 牵头单位
-LABEL_ROLES = {**LEX["labels"], **{t: TIERED for t in LEX["tiered"]}, **{c: "container" for c in LEX["containers"]},
+PAIRED = "paired_units"  # a 主要责任单位: lead beside a 协办单位 (anywhere in the item), responsible alone
+LABEL_ROLES = {**LEX["labels"], **{t: TIERED for t in LEX["tiered"]}, **{p: PAIRED for p in LEX["paired"]},
+               **{c: "container" for c in LEX["containers"]},
                **{s: "stop" for s in LEX["stops"]}, **{d: "deadline" for d in LEX["deadline_labels"]}}
 LABEL = re.compile("(?=[" + "".join(sorted({w[0] for w in LABEL_ROLES})) + "])(" +  # fail fast where no label starts
                    "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(LABEL_ROLES, key=len, reverse=True))
@@ -83,7 +85,7 @@ def parse_clause(folded: str, start: int, end: int, role: str | None, max_tail: 
             if units:
                 return tail_role(tail), units, True
     units = unit_spans(folded, start, end) or unit_spans(folded, start, end - head_name(folded, start, end))
-    if units is None and role in UNIT_ROLES:
+    if units is None and role in (*UNIT_ROLES, PAIRED):
         units = declared_units(folded, start, end)
     return (role, units, False) if units else None
 
@@ -156,7 +158,14 @@ def parse(folded: str, start: int, end: int, initial: str | None = None) -> Pars
 
 
 NOTE = re.compile(LEX["notes"])
+PLACES_ONLY = re.compile(r"[县市区旗州盟乡镇村省、，]+")
 FIRST_IS_LEAD = re.compile(LEX["first_is_lead"])
+
+
+def settle_paired(mentions: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The item's 主要责任单位 leads where it names 配合 units too, else its units are the responsible ones."""
+    role = "lead_units" if any(r == "co_units" for r, _, _ in mentions) else "resp_units"
+    return [(role if r == PAIRED else r, a, b) for r, a, b in mentions]
 
 
 def take_inline_roles(folded: str, units, out: Parse):
@@ -223,7 +232,9 @@ def in_brackets(folded: str, start: int, end: int, taken: list[Attribution]) -> 
         p = parse(folded, o + 1, legend.start() if top else c)
         if not p.mentions:
             continue
-        bare_ok = after_sentence(folded, start, o) or (
+        closes = folded.startswith(("。", "；"), c + 1) and not any(  # not "县城（镇、村）", "机制（试行）"
+            PLACES_ONLY.fullmatch(folded, a, b) or len(p.mentions) == 1 and b - a < 3 for _, a, b in p.mentions)
+        bare_ok = after_sentence(folded, start, o) or closes or (
             ends_line(folded, c + 1, end) and all(folded.startswith(JURISDICTIONS, a) for _, a, _ in p.mentions))
         if p.labelled or (p.tailed and not p.invalid) or (not p.invalid and bare_ok):
             found.append(Attribution(o, min(c + 1, end), p.mentions, p.deadlines))

@@ -38,7 +38,7 @@ class Table:
     def __init__(self):
         self.kinds: list[str | None] = []
         self.count = 0
-        self.merged: dict[int, tuple[int, int]] = {}  # unit cells left of the task, by column
+        self.merged: dict[int, tuple[int, int]] = {}  # the last units cell of each column
 
     @classmethod
     def detector(cls):
@@ -62,20 +62,25 @@ class Table:
         filled = [(s, e) for s, e in spans if e > s]
         if not self.kinds or not filled:
             return None
-        if len({text.fold[s:e] for s, e in filled}) == 1:  # a chapter row spanning the table
-            self.merged = {}
-            return heading_node(text, filled[0], i)
-        return self.data_node(text, self.carried_down(spans), i)
+        if len({text.fold[s:e] for s, e in filled}) == 1 and (node := heading_node(text, filled[0], i)):
+            self.merged = {}  # a chapter row spanning the table
+            return node
+        return self.data_node(text, self.carried_down(text, spans), i)
 
-    def carried_down(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def carried_down(self, text: Text, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """A units column before the task column groups the rows (牵头单位 | 目标任务 | 责任单位): an
-        empty cell there is a merged one and takes the cell above; after the task, empty means none."""
+        empty cell there is a merged one and takes the cell above; after the task, empty means none,
+        unless the row has no units at all (every units cell merged with the row above)."""
         task = self.kinds.index("text") if "text" in self.kinds else 0
-        out = list(spans)
-        for k, (s, e) in enumerate(spans[:task]):
-            if self.kinds[k] in ROLES and e > s:
-                self.merged[k] = (s, e)
-            elif self.kinds[k] in ROLES and k in self.merged:
+        end = spans[-1][1]
+        out = list(spans) + [(end, end)] * (len(self.kinds) - len(spans))
+        columns = [k for k, kind in enumerate(self.kinds) if kind in ROLES]
+        told = next((out[k] for k, kind in enumerate(self.kinds) if kind == "text" and out[k][1] > out[k][0]), (0, 0))
+        unitless = all(out[k][1] <= out[k][0] for k in columns) and complete(text, told)
+        for k in columns:
+            if out[k][1] > out[k][0]:
+                self.merged[k] = out[k]
+            elif (k < task or unitless) and k in self.merged:
                 out[k] = self.merged[k]
         return out
 
@@ -86,6 +91,12 @@ class Table:
         node = Node("row", str(value or self.count), value or self.count, i, text.lines[i].start)
         node.cells = [(k, s, e) for (s, e), k in zip(spans, self.kinds + [None] * len(spans), strict=False)]
         return node
+
+
+def complete(text: Text, span: tuple[int, int]) -> bool:
+    """A task cell that ends as a sentence does (a row a page cut off mid-text takes nothing)."""
+    s, e = span
+    return e > s and text.fold[e - 1] in "。；！）"
 
 
 def is_header_row(names: list[str], kinds: list[str | None], in_table: bool) -> bool:

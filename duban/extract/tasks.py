@@ -87,7 +87,7 @@ def name(text: Text, start: int, end: int) -> str:
 
 def mentions(text: Text, item: Item) -> list[Mention]:
     out = [Mention(name(text, s, e), role, text.span(s, e))
-           for a in item.attributions for role, s, e in a.mentions]
+           for role, s, e in roles.settle_paired([m for a in item.attributions for m in a.mentions])]
     if not out:
         out = [Mention(name(text, s, e), "resp_units", text.span(s, e)) for s, e in item.duty]
     own = {m.role for m in out}

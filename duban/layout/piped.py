@@ -36,8 +36,20 @@ def groups(pieces: list[Piece], i: int) -> list[tuple[list[Piece], list[Piece]]]
             i += 1
         if not cells:
             break
-        out.append((first, cells))
+        rows = sentences(first)  # "坚持扶优扶强…。" / "充分发挥…": a row whose other cells are merged above
+        out += [(row, []) for row in rows[:-1]] + [(rows[-1], cells)]
     return out
+
+
+def sentences(lines: list[Piece]) -> list[list[Piece]]:
+    """The lines before a row's pipes, cut after each line that ends a sentence: a cell broken where
+    its column was narrow goes on, a row of its own does not."""
+    out: list[list[Piece]] = [[]]
+    for line in lines:
+        out[-1].append(line)
+        if line.text.rstrip().endswith("。"):
+            out.append([])
+    return [rows for rows in out if rows]
 
 
 def labels(first: list[Piece], cells: list[Piece]) -> bool:

@@ -16,7 +16,7 @@ from .. import markers
 from ..fold import fold
 from ..names import PLACES
 from ..normalize import Piece, cut, is_closing, joined
-from .cells import ROLES, assign, holds_units
+from .cells import ROLES, assign, holds_person, holds_units
 from .headers import Header, header_at, split_cells
 
 LOOKAHEAD = 40  # lines searched for the next row number before a table is taken to end
@@ -202,14 +202,15 @@ class Rows:
         kinds = [k or "text" for k in self.header.kinds[self.header.number_at + 1:]]
         cells = unwrapped(after) if self.vertical else after
         merged = next((k for k, c in enumerate(cells) if c.origin), 0)  # an item's cells merged with its row's
-        spans = [(k, k + 1) for k in range(len(kinds))] + [(len(kinds), len(kinds))] if len(cells) == len(kinds) \
+        spans = [(k, k + 1) for k in range(len(kinds))] + [(len(kinds), len(kinds))] if one_each(cells, kinds) \
             else [(k, k + 1) for k in range(merged)] + [(merged + s, merged + e) for s, e in assign(
-                [c.folded for c in cells[merged:]], kinds[merged:])]  # a cell per column: as printed, empty ones too
+                [c.folded for c in cells[merged:]], assignable(kinds[merged:]))]
         groups = [[c for c in cells[s:e] if c.text] for s, e in spans]
         spill = groups.pop()
-        for k, kind in enumerate(kinds):
-            if kind == "other" and groups[k] and category(groups[k][0]):
-                self.out.append(groups[k].pop(0))  # a merged category cell after 序号 (章节)
+        texts = [k for k, kind in enumerate(kinds) if kind == "text"]
+        for k, kind in enumerate(kinds):  # a merged category cell after 序号 (章节; 任务名称 beside 任务内容)
+            if (kind == "other" or kind == "text" and k != texts[-1]) and groups[k] and category(groups[k][0]):
+                self.out.append(groups[k].pop(0))
         notes = [k for k, kind in enumerate(kinds) if kind not in (*ROLES, "lead_leaders")]
         if spill and notes:  # a row's extra notes join its last non-role cell
             groups[notes[-1]] += spill
@@ -217,6 +218,21 @@ class Rows:
         row = kept + [number]
         row += [joined(g, "、" if kind in (*ROLES, "lead_leaders") else "") if g else Piece("", []) for kind, g in zip(kinds, groups, strict=True)]
         self.out.append(joined(row, "\t"))
+
+
+def one_each(cells: list[Piece], kinds: list[str]) -> bool:
+    """A cell per column, as printed, empty ones too: as many cells as columns, and each units or
+    leaders cell holding what its column names (else a column printed in the header only shifts them)."""
+    return len(cells) == len(kinds) and all(
+        not c.text or (holds_units(c.folded.rstrip("。；")) if k in ROLES else holds_person(c.folded) if k == "lead_leaders"
+                       else True)
+        for c, k in zip(cells, kinds, strict=True))
+
+
+def assignable(kinds: list[str]) -> list[str]:
+    """Kinds to assign cells by: a second task column (全年目标任务 beside 主要任务) may stay empty."""
+    first = kinds.index("text") if "text" in kinds else -1
+    return [k if k != "text" or i == first else "other" for i, k in enumerate(kinds)]
 
 
 def glued_cells(piece: Piece, start: int, kinds: list[str | None]) -> list[Piece]:
