@@ -19,9 +19,10 @@ from .region import region_in, region_of
 LEX = load("header")
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,16})\s*[〔（\[]\s*(\d{4})\s*[〕）\]]\s*(\d{1,4})\s*号")
 ORGAN = "|".join(sorted(map(re.escape, LEX["organ_suffixes"]), key=len, reverse=True))
+SITE_SUFFIX = re.compile(r"\s*[-_–—]+\s*[^-_–—|]{2,24}$")
 ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*\d*[：:]?$")
 TITLE_LABEL = re.compile(r"^(?:名称|标题|文件名称|文件标题)[:：]")
-META_NUMBER = re.compile(r"(?:(?:发文字号|文号|文件编号)：)?")  # a web page's metadata block
+META_NUMBER = re.compile(r"(?:(?:发文字号|发文文号|发文序号|文号|文件编号)：?)?")  # a web page's metadata block
 MASTHEAD = re.compile(rf"^([\u4e00-\u9fff（）]{{2,40}}?(?:{ORGAN}))\s*文\s*件$")
 ISSUER_LINE = re.compile(rf"^(.{{2,40}}?(?:{ORGAN}))$")
 JOINT_NEXT = re.compile(rf"^[\u4e00-\u9fff]{{2,30}}?(?:{ORGAN})")
@@ -71,8 +72,9 @@ def read_header(text: Text, shown: list[str], folded: list[str], first: int, las
     title_end = title_by_shape(doc, shown, folded, title_at if doc.title else start, title_end, last)
     signer = read_after_title(doc, shown, folded, max(title_end, title_at), last)
     zone = slice(first, max(start, title_end) + HEADER_LINES)
+    doc.issuer = doc.issuer or signer  # the document's own signature before the page's 发文单位 ("区政府办")
     from_page(doc, metadata(folded[zone], shown[zone]))
-    doc.issuer = doc.issuer or signer or issuer_in_title(doc.title)
+    doc.issuer = doc.issuer or issuer_in_title(doc.title)
     doc.region = joint_region(doc.issuer) if doc.issuer else \
         region_of(fold(doc.title or ""), doc.title, strict=True)
     doc.region = doc.region or (region_in(doc.title) if doc.title else None)
@@ -162,6 +164,8 @@ def clean_title(printed: str, folded: str) -> str | None:
     if folded.startswith("《") and folded.endswith("》") and folded.count("《") == 1:
         printed, folded = printed[1:-1], folded[1:-1]
     printed = re.sub(r"!{2,}", "", TITLE_LABEL.sub("", printed)).rstrip("|")
+    if (site := SITE_SUFFIX.search(printed)) and printed[:site.start()].endswith(GENRES):
+        printed = printed[:site.start()]  # "…的通知-某某网络平台": the page's site name after the title
     if ATTACHMENT_LABEL.match(folded):
         return None  # "附件1" over an attached plan labels it; the plan's own title follows
     half = len(printed) // 2

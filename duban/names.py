@@ -179,8 +179,10 @@ def person_spans(folded: str, start: int, end: int, max_len: int = LEX["person_m
     """Names after a leader label: short pieces without digits, with any title printed before
     the name left out ("常务副县长 李宏伟", "县公安局局长高建军" -> the name)."""
     out = []
-    for s, e in top_level(folded, start, end, "、，；"):
-        s, e = trim(folded, s, e)
+    pieces = [trim(folded, s, e) for s, e in top_level(folded, start, end, "、，；")]
+    if all(folded[s:e] in TITLES for s, e in pieces):  # "牵头领导：常务副区长": a post, no name printed
+        return [(s, e) for s, e in pieces if s < e]
+    for s, e in pieces:
         e -= next((len(x) for x in PERSON_SUFFIXES if folded.endswith(x, s, e) and e - s > len(x)
                    and not folded.endswith(PERSON_POSTS, s, e - len(x))), 0)
         if folded[s:e] in TITLES:  # "县委常委、常务副县长李华": a title of its own

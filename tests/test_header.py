@@ -52,6 +52,9 @@ def header(s: str) -> tuple:
     # a figure after "达标小区" makes it no district
     ("2023年区政府重点民生实事项目推进情况\n新增四分类“三定一督”达标小区210个",
      (None, None, "2023年区政府重点民生实事项目推进情况", None, None)),
+    # a page's site name after the title; "根据市…" names no place
+    ("壬市人民政府关于2021年重点工作及责任分解的通知-欧洲杯网络平台\n根据市人大常委会意见，现印发。",
+     ("壬市人民政府", None, "壬市人民政府关于2021年重点工作及责任分解的通知", None, "壬市")),
     # the State Council binds the whole country
     ("国务院办公厅关于印发量化指标任务分工的通知\n国办函〔2016〕38号",
      ("国务院办公厅", "国办函〔2016〕38号", "国务院办公厅关于印发量化指标任务分工的通知", None, "全国")),
