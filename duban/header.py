@@ -70,6 +70,7 @@ def read_header(text: Text, shown: list[str], folded: list[str], first: int, las
     title_end = read_title(doc, shown, folded, title_at, title_until or last, whole=title_until is not None)
     title_end = max(title_end, number_line)  # the number under the title, a page's lines between them
     title_end = title_by_shape(doc, shown, folded, title_at if doc.title else start, title_end, last)
+    number_after_title(doc)
     signer = read_after_title(doc, shown, folded, max(title_end, title_at), last)
     zone = slice(first, max(start, title_end) + HEADER_LINES)
     doc.issuer = doc.issuer or signer  # the document's own signature before the page's 发文单位 ("区政府办")
@@ -82,6 +83,16 @@ def read_header(text: Text, shown: list[str], folded: list[str], first: int, las
     doc.span = text.span(begin.start, end.end)
     doc.lines, doc.body_line = (first, last), title_end
     return doc
+
+
+def number_after_title(doc: Document) -> None:
+    """"…的通知（川办发〔2020〕31号）" on one line: the number is the document's, not the title's."""
+    f = fold(doc.title or "")
+    if doc.doc_number is None and f.endswith("）") and (at := f.rfind("（")) > 0 \
+            and (number := DOC_NUMBER.fullmatch(f, at + 1, len(f) - 1)):
+        printed = doc.title[at + 1:-1]
+        doc.doc_number = f"{printed[:number.end(1) - at - 1]}〔{number.group(2)}〕{number.group(3)}{printed[-1]}"
+        doc.title = doc.title[:at]
 
 
 def number_at(f: str) -> int:

@@ -149,6 +149,10 @@ def test_a_chapter_leader_and_a_heading_lead_reach_the_work_under_them():
     ("工作要点\n| 工作任务\n| 牵头单位\n| 参与单位\n|\n打造产业旗舰。\n| 实施5115工程。\n| 市企业发展促进局\n| 各县市区\n|\n"
      "坚持扶优扶强,实施中小企业成长工程。\n|\n发挥区位优势,提升三产业。\n| 市商务局\n| 芦淞区\n|\n发展现代服务业,打造精品",
      [("1", [], ["市企业发展促进局"], []), ("2", [], ["市企业发展促进局"], []), ("3", [], ["市商务局"], [])]),
+    # a pipe row opening with its chapter's headings; the first label spans the row numbers (荆州)
+    ("工作任务 | 具体要求 | 责任单位 | 时限要求 | ||\n一、以公开助力经济发展。 | (一)加强信息公开。 | 1 | 增强政策透明度。 | "
+     "市政府各有关部门 | 持续推进 |\n2 | 开设帮扶政策专题。 | 各县市区人民政府 | 持续推进 | ||",
+     [("1", ["一", "一"], [], ["市政府各有关部门"]), ("2", ["一", "一"], [], ["各县市区人民政府"])]),
     # chapter rows before the first row, a heading's number on a line of its own (广州)
     ("序号\n\n重点工作\n\n牵头单位\n\n配合单位\n\n强化科技创新支撑能力。\n\n(一)\n\n加强战略科技力量建设。\n\n"
      "1\n\n建设科技创新轴。\n\n市科技局\n\n黄埔区\n\n2\n\n筹建国家实验室。\n\n市科技局\n\n市财政局",

@@ -59,6 +59,8 @@ class Table:
                 kinds[kinds.index(None)] = "text"
             self.kinds, self.count, self.merged = settled(names, kinds), 0, {}
             return None
+        if self.kinds[:1] == ["text"] and self.kinds.count("text") > 1 and names[0].strip().isdigit():
+            self.kinds = ["number", *self.kinds[1:]]  # the first label spans the row numbers ("工作任务" over 1, 2 …)
         filled = [(s, e) for s, e in spans if e > s]
         if not self.kinds or not filled:
             return None

@@ -12,8 +12,10 @@ row of labels is read so."""
 
 from __future__ import annotations
 
+from .. import markers
 from ..normalize import Piece, cut, joined
 from .columns import column_kind
+from .headers import split_cells
 
 MIN_ROWS = 2
 
@@ -80,3 +82,22 @@ def rebuild(pieces: list[Piece]) -> list[Piece]:
         out.extend(row(first, cells, width) for first, cells in found[1:])
         i += sum(len(f) + len(c) for f, c in found)
     return out
+
+
+def headings_out(pieces: list[Piece]) -> list[Piece]:
+    """A pipe row that opens with its chapter's headings ("一、… | （一）… | 1 | 任务 | 单位 |"): the
+    headings on lines of their own, the row from its number on."""
+    out = []
+    for piece in pieces:
+        cells = split_cells(piece, spaces=False) if piece.text.count("|") >= 3 else []
+        k = next((k for k, c in enumerate(cells) if not heading(c)), 0)
+        if 0 < k < len(cells) - 2 and cells[k].text.strip().isdigit():
+            out += cells[:k] + [cut(piece, cells[k].origin[0] - piece.origin[0], len(piece.text))] \
+                if cells[k].origin else [piece]
+        else:
+            out.append(piece)
+    return out
+
+
+def heading(cell: Piece) -> bool:
+    return markers.match(cell.folded.strip()) is not None

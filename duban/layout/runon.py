@@ -57,12 +57,22 @@ def cells(piece: Piece) -> list[tuple[int, int]]:
     return [m.span() for m in runs] if any(n + 1 in numbers for n in numbers) else []
 
 
+def shorter_run_on(piece: Piece) -> list[tuple[int, int]]:
+    """A shorter run-on piece ("…制定以下工作要点。 一、持续深化改革 (一)完善清单。…"): two spaced markers
+    at least, one of them after a full stop."""
+    if not RUN_ON // 2 <= len(piece.text) < RUN_ON or "\t" in piece.text or "|" in piece.text:
+        return []
+    cuts = breaks(piece)
+    stops = [s for s, _ in cuts if s > 0 and piece.folded[s - 1] == "。"]
+    return cuts if len(cuts) >= 2 and stops else []
+
+
 def unflatten(pieces: list[Piece]) -> list[Piece]:
     out = []
     for piece in pieces:
         cuts = sorted(set(breaks(piece)) | set(cells(piece))) if len(piece.text) >= RUN_ON else []
         if len(cuts) < MIN_BREAKS:
-            cuts = glued(piece)
+            cuts = glued(piece) or shorter_run_on(piece)
         if not cuts:
             out.append(piece)
             continue
