@@ -15,6 +15,7 @@ FIELDS: dict[str, str] = LEX["metadata"]
 PAD = " |\t\u3000"
 LABEL = re.compile(r"(?:^|[|•·\-\s〔/])\s*(" + "|".join(r"\s*".join(w) for w in sorted(FIELDS, key=len, reverse=True))
                    + r")\s*(?:[：〕]|\s*\|)")
+SPACED_NUMBER = re.compile(r"(?:^|\s)(?:发\s*文\s*字\s*号|文\s*号|文\s*件\s*编\s*号)\s+(\S{1,16}〔\d{4}〕\d{1,4}号)")
 NEXT_LABEL = re.compile(r"\S{1,6}\s*：")
 VALUE_END = re.compile(r"\s*\||\t|\s{2,}|\s+\S{2,6}：")
 
@@ -37,6 +38,8 @@ def fields(folded: str, shown: str) -> dict[str, str]:
         value = (shown if len(shown) == len(folded) else folded)[start:start + len(value)].strip()
         if value and not value.endswith("："):
             found.setdefault(FIELDS["".join(m.group(1).split())], value)
+    if "doc_number" not in found and (m := SPACED_NUMBER.search(folded)):  # "发布机构 X 文    号 蔡政办〔2023〕1号"
+        found["doc_number"] = (shown if len(shown) == len(folded) else folded)[m.start(1):m.end(1)]
     return found
 
 

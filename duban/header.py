@@ -203,7 +203,8 @@ def title_by_shape(doc: Document, shown: list[str], folded: list[str], at: int, 
             continue
         if markers.match(folded[i]) is not None or squeeze(folded[i]).endswith("："):  # the outline or the body began
             break
-        title = clean_title(squeeze(shown[i]), squeeze(folded[i]))
+        first = opening(folded, at, i)
+        title = clean_title("".join(map(squeeze, shown[first:i + 1])), "".join(map(squeeze, folded[first:i + 1])))
         if titled(title):
             doc.title = title
             return i + 1
@@ -211,6 +212,17 @@ def title_by_shape(doc: Document, shown: list[str], folded: list[str], at: int, 
         doc.title = None
         return at
     return end
+
+
+def opening(folded: list[str], at: int, i: int) -> int:
+    """The first line of a title broken before line i: "X人民政府关于" / "推动…发展" / "若干举措的通知"."""
+    for k in range(i - 1, max(at, i - TITLE_LINES) - 1, -1):
+        f = squeeze(folded[k])
+        if SENTENCE.search(f) or is_page_line(folded[k]) or f.endswith(GENRES):
+            break
+        if f.endswith("关于") or "关于" in f:
+            return k
+    return i
 
 
 def from_page(doc: Document, page: dict[str, str]) -> None:

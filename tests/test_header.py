@@ -58,6 +58,10 @@ def header(s: str) -> tuple:
     # the 文号 in brackets at the end of the title's own line
     ("癸省人民政府办公厅关于印发优化营商环境工作要点的通知(癸办发〔2020〕31号)\n来源:本网 发布时间:2020-12-29",
      ("癸省人民政府办公厅", "癸办发〔2020〕31号", "癸省人民政府办公厅关于印发优化营商环境工作要点的通知", None, "癸省")),
+    # a title broken after "关于" under a page's metadata lines; a colonless, spaced 文号 field mid-line
+    ("公文时效:  有效 发布机构:  市政府办公室\n子市人民政府办公室关于\n落实重点工作分工的意见\n"
+     "发布机构 区人民政府办公室 文    号 子政办发〔2025〕1号\n各区县人民政府:",
+     ("子市人民政府办公室", "子政办发〔2025〕1号", "子市人民政府办公室关于落实重点工作分工的意见", None, "子市")),
     # the State Council binds the whole country
     ("国务院办公厅关于印发量化指标任务分工的通知\n国办函〔2016〕38号",
      ("国务院办公厅", "国办函〔2016〕38号", "国务院办公厅关于印发量化指标任务分工的通知", None, "全国")),
