@@ -116,7 +116,7 @@ def expand(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
         return spans if unit_like(folded[head[0]:head[1]]) else None
     for pos, size in find_top(folded, start, end, JOINERS):
         left, right = trim(folded, start, pos), trim(folded, pos + size, end)
-        if whole_before_joiner(folded[left[0]:left[1]]):
+        if whole_before_joiner(folded[left[0]:left[1]]) and folded[right[0]:right[1]] not in SHARED:  # "部门和单位"
             rest = expand(folded, *right)
             if rest:
                 return [left] + rest

@@ -44,8 +44,8 @@ def fit(kind: str, group: list[str]) -> float:
         return {"text": -3.0, SPILL: 0.0}.get(kind, -0.3)
     if kind == SPILL:
         return -0.2 * len(filled)
-    if kind in ROLES:
-        return sum(2.0 if holds_units(g) else -2.0 for g in filled)
+    if kind in ROLES:  # a lead column most often names one unit: a tie with the next units column goes to it
+        return sum(2.0 if holds_units(g) else -2.0 for g in filled) - 0.1 * (kind == "lead_units") * (len(filled) - 1)
     if kind == "lead_leaders":  # one name a line, as many as lead
         return sum(2.0 if holds_person(g) else -2.0 for g in filled)
     extra = -0.4 * (len(filled) - 1)

@@ -24,6 +24,7 @@ CONTINUATION_MAX = 60  # after the last row, a longer line is the text after the
 CATEGORY_MAX = 16  # an unnumbered category cell is a short phrase
 PLACE_ENDS = tuple(PLACES)  # a units list ends with an organ, not a place
 PROSE = re.compile(r"[，。；：、]|\d")
+SUB_KINDS = ("num", "num_paren", "num_rparen", "circled", "paren_digit")  # a row's own items: "1." "（1）" "①"
 
 
 def bare_number(piece: Piece) -> int | None:
@@ -124,21 +125,22 @@ class Rows:
         return i
 
     def sub_item(self, piece: Piece) -> bool:
-        """"2.一般公共预算收入…" in a row whose task cell opened with "1.": the row's own numbered items,
-        each with its own cells after it."""
+        """"2.一般公共预算收入…" in a row whose task cell opened with "1." (or "（1）"): the row's own
+        numbered items, each with its own cells after it."""
         if not (self.vertical and isinstance(self.row, tuple)) or (m := markers.match(piece.folded)) is None \
-                or m.kind != "num" or m.value < 2:
+                or m.kind not in SUB_KINDS or m.value < 2:
             return False
         if self.sub == 0:
             firsts = [markers.match(c.folded) for c in self.row[2]]
-            self.sub = 1 if any(f is not None and f.kind == "num" and f.value == 1 for f in firsts) else -1
-        return m.value == self.sub + 1
+            self.sub_kind = next((f.kind for f in firsts if f is not None and f.kind in SUB_KINDS and f.value == 1), None)
+            self.sub = 1 if self.sub_kind else -1
+        return m.kind == self.sub_kind and m.value == self.sub + 1
 
     def split_row(self, piece: Piece) -> None:
         """The row becomes the heading of its items ("1、主要预期目标"), each item a row of its own."""
         before, number, after = self.row
         if self.sub == 1:
-            at = next(k for k, c in enumerate(after) if (m := markers.match(c.folded)) and m.kind == "num")
+            at = next(k for k, c in enumerate(after) if (m := markers.match(c.folded)) and m.kind == self.sub_kind)
             self.out.append(joined([number, *after[:at]], "、"))
             self.row = (before, *self.numbered(after[at], at))
             self.row[2].extend(after[at + 1:])
