@@ -10,7 +10,7 @@ from datetime import date
 
 from .. import outline
 from ..records import Deadline, Document, Mention, Task, Text
-from . import deadlines, prose, roles, tables, targets
+from . import deadlines, headings, prose, roles, tables, targets
 
 TITLE_MAX, TITLE_CUT = 40, 30
 CJK = r"\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’《》"
@@ -34,7 +34,7 @@ class Item:
         self.attributions = tables.attributions(text, node) if node.cells else self.written(text)
         self.duty = [] if self.attributions or node.cells else self.duty_units(text)
         heading_end = text.lines[node.line].end
-        self.lead = None if node.cells else roles.heading_lead(text.fold, self.start, heading_end)
+        self.lead = None if node.cells else headings.heading_lead(text.fold, self.start, heading_end)
         self.inherited: list[roles.Attribution] = []  # leads printed once on a heading above
 
     def written(self, text: Text) -> list[roles.Attribution]:
@@ -51,8 +51,8 @@ class Item:
         """Units named by the heading of a duty list item ("（二）环保局。负责……")."""
         parent = self.node.parent
         parent_title = text.fold[parent.body_start:text.lines[parent.line].end] if parent else ""
-        if roles.starts_duty(text.fold, self.start, self.end) or any(w in parent_title for w in roles.DUTY_PARENTS):
-            return roles.duty_units(text.fold, self.start, self.end)
+        if headings.starts_duty(text.fold, self.start, self.end) or any(w in parent_title for w in headings.DUTY_PARENTS):
+            return headings.duty_units(text.fold, self.start, self.end)
         return []
 
     def attributed(self) -> bool:
