@@ -15,6 +15,8 @@ from .normalize import is_closing
 from .records import Text
 
 MAX_DEPTH = 12
+HEAD_MAX = 20  # a heading over unnumbered items is a short title ("约束性指标")
+SENTENCE = re.compile(r"[，。；：]")
 ATTACHMENT = re.compile(r"^附\s*件\s*\d*$")  # "附件1" over an attached plan or table
 SIGNED = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")  # a notice's signature date: its plan follows
 
@@ -84,6 +86,23 @@ def build(text: Text, first: int, last: int, table=None) -> list[Node]:
             if current.cells:
                 current = None  # a table row is one line: a note under the table is not part of it
     return nodes
+
+
+def unnumbered(text: Text, nodes: list[Node], attributed) -> list[Node]:
+    """A short heading ("（一）约束性指标") over two or more lines that each end with their own
+    attribution and carry no number: each line is an item of its own, numbered in order.
+    `attributed(i)` says whether line i ends with one."""
+    parents = {id(n.parent) for n in nodes}
+    out: list[Node] = []
+    for node in nodes:
+        out.append(node)
+        body, head = node.lines[1:], text.fold[node.body_start:text.lines[node.line].end].strip()
+        if node.cells or id(node) in parents or len(body) < 2 or len(head) > HEAD_MAX or SENTENCE.search(head.rstrip("。")) \
+                or not all(attributed(i) for i in body):
+            continue
+        node.lines = node.lines[:1]
+        out += [Node("line", str(k), k, i, text.lines[i].start, node, [i]) for k, i in enumerate(body, 1)]
+    return out
 
 
 def lists(nodes: list[Node]) -> list[list[Node]]:

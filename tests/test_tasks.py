@@ -42,6 +42,16 @@ def test_sentence_attributions(item, lead, co, resp):
     assert (task.role("lead_units"), task.role("co_units"), task.role("resp_units")) == (lead, co, resp)
 
 
+def test_unnumbered_lines_each_with_its_attribution_under_a_short_heading_are_items():
+    """"（一）约束性指标" over lines that each end with their own bracket (长春); a heading with a sentence of its
+    own keeps its lines."""
+    assert rows("二、主要目标和任务分工安排\n（一）约束性指标\n耕地保有量保持在2000.9万亩。（市国土局牵头）\n"
+                "单位工业增加值用水量达到省要求标准。（市水利局、市工信局等部门按职责分工负责）") == [
+        ("1", ["二", "一"], ["市国土局"], []), ("2", ["二", "一"], [], ["市水利局", "市工信局"])]
+    assert [t.number for t in tasks_of("一、重点任务\n（一）推进产业升级，加快转型。\n实施技改。（县工信局负责）\n"
+                                       "培育企业。（县发改局负责）")] == ["1"]
+
+
 def test_an_attribution_after_sub_points_belongs_to_the_item_above():
     assert rows("一、重点任务\n（一）推进产业升级。\n1. 实施技改项目30个。\n2. 培育专精特新企业10家。\n"
                 "牵头单位：县工业和信息化局\n责任单位：各乡镇（街道）\n（二）扩大有效投资。\n1. 开工项目。\n2. 争取债券。\n"

@@ -214,8 +214,18 @@ def hoist_closing_attribution(text: Text, run: list[outline.Node], items: dict) 
         items[id(parent)].end = max(items[id(parent)].end, last.end)  # the item now reads through its sub-points
 
 
+def ends_attributed(text: Text, i: int) -> bool:
+    """Line i ends with an attribution of its own ("…2000.9万亩。（市国土局牵头）")."""
+    line = text.lines[i]
+    found = roles.find(text.fold, line.start, line.end) if text.fold[line.start:line.end].rstrip("。 ").endswith(
+        ("）", "〕")) else []
+    return bool(found) and any(m for a in found for m in a.mentions) and \
+        not text.fold[found[-1].end:line.end].strip("。 ")
+
+
 def extract_tasks(text: Text, doc: Document) -> list[Task]:
     nodes = outline.build(text, doc.body_line, doc.lines[1], table=tables.Table.detector())
+    nodes = outline.unnumbered(text, nodes, lambda i: ends_attributed(text, i))
     items = {id(n): Item(text, n) for n in nodes}
     bracket_leads(text, nodes, items)
     inherit_heading_leads(nodes, items)
