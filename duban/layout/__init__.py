@@ -1,7 +1,8 @@
 """Layout: how each region of a document is printed, between normalisation and task reading.
 
-A document that lost its line breaks gets them back (`runon`); tables are rebuilt from whatever
-flattening a page left them in (`tables`); the lines then go on to be rejoined as prose
+A document that lost its line breaks gets them back (`runon`); rows pasted as pipe-led cell lines are
+made rows, a pipe row opening with its chapter's headings has them set apart (`piped`); tables are
+rebuilt from whatever flattening a page left them in (`tables`); the lines then go on to be rejoined as prose
 (`normalize.rejoined`), and a run-on text is cut again (a PDF wraps it into short lines, which only
 rejoining makes one). Outline and prose are read by `outline` and `extract.roles`, which learn their
 numbering and labels from the document itself."""

@@ -7,8 +7,8 @@ rows once ended by a line holding only "|" (dropped as a rule by normalisation):
 
 A row is the lines before its first pipe (the first cell, broken into pieces where the column was
 narrow) and the pipe lines after them. Rows become one tab-separated line each (as `tables` writes
-them); a row one cell short lost its merged first cell and starts with an empty one. Only a run that opens with a header
-row of labels is read so."""
+them); a row one cell short lost its merged first cell and starts with an empty one. Only a run
+that opens with a header row of labels is read so."""
 
 from __future__ import annotations
 
