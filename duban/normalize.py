@@ -31,6 +31,7 @@ JUNK = re.compile(
     rf"|[(（](?=[a-zü]*[{TONES}])[a-zü{TONES}]{{1,7}}[)）]"  # pinyin a mirror site put after characters: "發(fā)"
 )
 TITLE = re.compile(r"^[^，。；：]{2,40}关于[^，。；：]{2,60}(?:" + "|".join(load("header")["genres"]) + ")$")
+NUMBER_CUT = re.compile(r"〔\d{4}〕\s*\d{1,4}\s*$")
 MAYBE_JUNK = re.compile(rf"[#>*_\\<$^}}{TONES}]|^[ \t\u3000]|[ \t\u3000]$")  # a character any JUNK match needs
 RULE = re.compile(r"^[-=_*~|:\s]+$")  # markdown rules and table separators
 PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?"
@@ -114,6 +115,8 @@ def should_join(prev: Piece, nxt: Piece, after: Piece | None) -> bool:
         return False  # tabs, columns, pipes: a layout row
     if (KEY_VALUE.match(nf) or FIELD_LABEL.match(pf) and SHORT_KEY.match(nf)) and depth(pf) <= 0:
         return False  # a field line ("责任单位：…") is not continued by another field, however short its key
+    if NUMBER_CUT.search(pf) and nf.lstrip().startswith("号"):
+        return True  # "…铜政办发〔2025〕1" / "号": a document number wrapped before its last character
     if TITLE.match(nf.strip()):
         return False  # "…关于…的意见" whole on its line: a title, even after a page's teaser cut mid-word
     marker = markers.match(pf)

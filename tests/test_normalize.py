@@ -32,6 +32,8 @@ def lines(s: str) -> list[str]:
     ("1. 推进产业链\n\n2. 培育创新", ["1. 推进产业链", "2. 培育创新"]),
     # a field line is not continued by the next field, however short its key
     ("责任单位:海东市、兰州市\n\n人:三市州发展改革部门主要负责同志", ["责任单位:海东市、兰州市", "人:三市州发展改革部门主要负责同志"]),
+    # a document number wrapped before its 号
+    ("发文文号: 铜政办发〔2025〕1\n号\n发文日期: 2025年02月27日", ["发文文号: 铜政办发〔2025〕1号", "发文日期: 2025年02月27日"]),
     # pinyin a mirror site put after characters
     ("縣經(jīng)濟開發(fā)區(qū)管委會", ["縣經濟開發區管委會"]),
     # markdown headings, bold, html and LaTeX junk
