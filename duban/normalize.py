@@ -49,7 +49,8 @@ KEY_VALUE = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff ]{1,6}：")  # "发布�
 SHORT_KEY = re.compile(r"^[\u4e00-\u9fff]{1,7}：")
 CLOSING = re.compile("|".join(f"(?:{p})" for p in load("header")["closing"]))
 FIELD_LABEL = re.compile("(?:" + "|".join(
-    w for key in ("labels", "containers", "stops", "deadline_labels") for w in load("roles")[key]) + r")\s*：")
+    w for key in ("labels", "paired", "tiered", "containers", "stops", "deadline_labels") for w in load("roles")[key])
+    + r")\s*：")
 
 
 @dataclass
