@@ -19,5 +19,5 @@ from .tables import rebuild
 def read(source: Source) -> Text:
     """The source's text, cleaned, a run-on repost cut at its markers, its tables rebuilt as one
     tab-separated line per row."""
-    pieces = rebuild(piped.headings_out(piped.rebuild(unflatten(lines(source)))))
+    pieces = rebuild(piped.headings_out(piped.rebuild(piped.wrapped_rows(unflatten(lines(source))))))
     return to_text(source, unflatten(rejoined(pieces)))

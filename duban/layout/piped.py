@@ -12,6 +12,8 @@ that opens with a header row of labels is read so."""
 
 from __future__ import annotations
 
+import re
+
 from .. import markers
 from ..normalize import Piece, cut, joined
 from .columns import column_kind
@@ -101,3 +103,29 @@ def headings_out(pieces: list[Piece]) -> list[Piece]:
 
 def heading(cell: Piece) -> bool:
     return markers.match(cell.folded.strip()) is not None
+
+
+WRAP_MAX = 8  # lines a wrapped row may run over
+ROW_START = re.compile(r"\s*\d{1,3}\s*\|")
+
+
+def wrapped_rows(pieces: list[Piece]) -> list[Piece]:
+    """A pipe table whose rows end with "|", wrapped into shorter lines (a PDF's text layer): each row
+    joined again, up to the line that ends it."""
+    if sum(1 for p in pieces if p.text.rstrip().endswith("|")) < 2 or not any(p.text.count("|") >= 3 for p in pieces):
+        return pieces
+    out, i = [], 0
+    while i < len(pieces):
+        text = pieces[i].text.strip()
+        end = next((j for j in range(i + 1, min(len(pieces), i + WRAP_MAX))
+                    if pieces[j].text.rstrip().endswith("|") or ROW_START.match(pieces[j].text)), None) \
+            if "|" in text[1:-1] and not text.endswith("|") and not text.startswith("|") else None
+        if end is not None and ROW_START.match(pieces[end].text):
+            end = None  # the next row begins: this one ended with a pipe line dropped as a rule
+        if end is None:
+            out.append(pieces[i])
+            i += 1
+        else:
+            out.append(joined(pieces[i:end + 1], ""))
+            i = end + 1
+    return out
