@@ -55,8 +55,7 @@ def read_header(text: Text, shown: list[str], folded: list[str], first: int, las
             doc.issuer = organs(shown[i], len(masthead.group(1)))
             title_at = i + 1
         elif (number := DOC_NUMBER.match(f, number_at(f))) and doc.doc_number is None:
-            doc.doc_number = (f"{printed[number.start(1):number.end(1)]}〔{number.group(2)}〕{number.group(3)}"
-                              f"{printed[number.end() - 1]}")
+            doc.doc_number = as_printed(printed, number)
             above = next((k for k in range(i - 1, start - 1, -1) if not is_page_line(folded[k])), None)
             before = squeeze(folded[above]) if above is not None else ""  # a page's timestamp between left out
             if doc.issuer is None and ISSUER_LINE.match(before):
@@ -85,14 +84,17 @@ def read_header(text: Text, shown: list[str], folded: list[str], first: int, las
     return doc
 
 
+def as_printed(printed: str, number: re.Match) -> str:
+    """A document number matched on the folded text, as printed, its brackets normalised to 〔〕."""
+    return f"{printed[number.start(1):number.end(1)]}〔{number.group(2)}〕{number.group(3)}{printed[number.end() - 1]}"
+
+
 def number_after_title(doc: Document) -> None:
     """"…的通知（川办发〔2020〕31号）" on one line: the number is the document's, not the title's."""
     f = fold(doc.title or "")
     if doc.doc_number is None and f.endswith("）") and (at := f.rfind("（")) > 0 \
             and (number := DOC_NUMBER.fullmatch(f, at + 1, len(f) - 1)):
-        printed = doc.title[at + 1:-1]
-        doc.doc_number = f"{printed[:number.end(1) - at - 1]}〔{number.group(2)}〕{number.group(3)}{printed[-1]}"
-        doc.title = doc.title[:at]
+        doc.doc_number, doc.title = as_printed(doc.title, number), doc.title[:at]
 
 
 def number_at(f: str) -> int:
@@ -227,9 +229,9 @@ def opening(folded: list[str], at: int, i: int) -> int:
 
 def from_page(doc: Document, page: dict[str, str]) -> None:
     """Fields the document does not print, from the page's metadata block."""
-    number = DOC_NUMBER.search(fold(page.get("doc_number", "")))
-    if doc.doc_number is None and number:
-        doc.doc_number = f"{number.group(1)}〔{number.group(2)}〕{number.group(3)}号"
+    printed = "".join(page.get("doc_number", "").split())
+    if doc.doc_number is None and (number := DOC_NUMBER.search(fold(printed))):
+        doc.doc_number = as_printed(printed, number)
     if doc.title is None and titled(page.get("title")):
         doc.title = page["title"]
     if doc.issuer is None and ISSUER_LINE.match(page.get("issuer", "")):

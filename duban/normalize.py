@@ -112,7 +112,8 @@ def starts_block(folded: str) -> bool:
 
 def should_join(prev: Piece, nxt: Piece, after: Piece | None) -> bool:
     pf, nf = prev.folded, nxt.folded
-    if starts_block(nf) or "\t" in pf or "   " in pf or pf.startswith("|") or pf.count("|") >= 2 <= nf.count("|"):
+    pipe_rows = pf.count("|") >= 2 and nf.count("|") >= 2
+    if starts_block(nf) or "\t" in pf or "   " in pf or pf.startswith("|") or pipe_rows:
         return False  # tabs, columns, pipes: a layout row
     if (KEY_VALUE.match(nf) or FIELD_LABEL.match(pf) and SHORT_KEY.match(nf)) and depth(pf) <= 0:
         return False  # a field line ("责任单位：…") is not continued by another field, however short its key

@@ -7,6 +7,7 @@ import re
 
 from .fold import fold
 from .lexicon import load
+from .names import PROSE  # words no unit, and no place name, holds
 
 GOVERNMENT = ("人民政府", "政府", "县委", "市委", "区委", "省委", "人大", "政协", "党委")
 NOT_PLACE = re.compile("委|办|政府|局|厅|部")  # "正定县委办公室正定县" is no place name
@@ -17,7 +18,6 @@ NOT_NAMES = tuple("全各本该我其此每两多经由报请在向对将按据�
 # words ending like a place that name no jurisdiction ("达标小区210个", "革命老区")
 NOT_JURISDICTIONS = ("开发区", "高新区", "园区", "小区", "社区", "景区", "校区", "片区", "街区", "辖区", "灾区", "老区",
                      "牧区", "库区")  # no district's name ends so (unlike 城区, 山区: 西城区, 兰山区)
-PROSE = re.compile("|".join(load("units")["not_in_units"]))  # words no place name holds
 PLACE_START = re.compile(r"(?:^|[^\u4e00-\u9fff]|[年月日的将对由])")
 
 

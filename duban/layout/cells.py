@@ -14,7 +14,7 @@ LIMIT = re.compile(r"\d{1,2}月|年底|年内|季度|月底|长期|持续|常态
 PERSON = re.compile(r"^[\u4e00-\u9fff·]{2,4}(?:[、，][\u4e00-\u9fff·]{2,4})*$")
 COUNT = re.compile(r"(?:^|(?<=[、，；]))\d{1,3}个")
 SPILL = "spill"  # cells after the last column (a row's extra notes): kept out of every role
-ROLES = ("lead_units", "co_units", "resp_units")
+UNITS = ("lead_units", "co_units", "resp_units")  # columns of units (a leaders column names people)
 
 
 @cache
@@ -44,7 +44,7 @@ def fit(kind: str, group: list[str]) -> float:
         return {"text": -3.0, SPILL: 0.0}.get(kind, -0.3)
     if kind == SPILL:
         return -0.2 * len(filled)
-    if kind in ROLES:  # a lead column most often names one unit: a tie with the next units column goes to it
+    if kind in UNITS:  # a lead column most often names one unit: a tie with the next units column goes to it
         return sum(2.0 if holds_units(g) else -2.0 for g in filled) - 0.1 * (kind == "lead_units") * (len(filled) - 1)
     if kind == "lead_leaders":  # one name a line, as many as lead
         return sum(2.0 if holds_person(g) else -2.0 for g in filled)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 
-from .. import markers
 from ..normalize import Piece, cut, joined
 from .columns import column_kind
 from .headers import split_cells
+from .tables import category
 
 MIN_ROWS = 2
 
@@ -92,17 +92,13 @@ def headings_out(pieces: list[Piece]) -> list[Piece]:
     out = []
     for piece in pieces:
         cells = split_cells(piece, spaces=False) if piece.text.count("|") >= 3 else []
-        k = next((k for k, c in enumerate(cells) if not heading(c)), 0)
+        k = next((k for k, c in enumerate(cells) if not category(c)), 0)
         if 0 < k < len(cells) - 2 and cells[k].text.strip().isdigit():
             out += cells[:k] + [cut(piece, cells[k].origin[0] - piece.origin[0], len(piece.text))] \
                 if cells[k].origin else [piece]
         else:
             out.append(piece)
     return out
-
-
-def heading(cell: Piece) -> bool:
-    return markers.match(cell.folded.strip()) is not None
 
 
 WRAP_MAX = 8  # lines a wrapped row may run over
@@ -116,16 +112,21 @@ def wrapped_rows(pieces: list[Piece]) -> list[Piece]:
         return pieces
     out, i = [], 0
     while i < len(pieces):
-        text = pieces[i].text.strip()
-        end = next((j for j in range(i + 1, min(len(pieces), i + WRAP_MAX))
-                    if pieces[j].text.rstrip().endswith("|") or ROW_START.match(pieces[j].text)), None) \
-            if "|" in text[1:-1] and not text.endswith("|") and not text.startswith("|") else None
-        if end is not None and ROW_START.match(pieces[end].text):
-            end = None  # the next row begins: this one ended with a pipe line dropped as a rule
-        if end is None:
-            out.append(pieces[i])
-            i += 1
-        else:
-            out.append(joined(pieces[i:end + 1], ""))
-            i = end + 1
+        end = row_end(pieces, i)
+        out.append(pieces[i] if end is None else joined(pieces[i:end + 1], ""))
+        i = i + 1 if end is None else end + 1
     return out
+
+
+def row_end(pieces: list[Piece], i: int) -> int | None:
+    """The line that ends the row wrapped from line i, or None: the next row begins first (this one
+    ended with a pipe line dropped as a rule), or line i is no row's opening."""
+    text = pieces[i].text.strip()
+    if "|" not in text[1:-1] or text.endswith("|") or text.startswith("|"):
+        return None
+    for j in range(i + 1, min(len(pieces), i + WRAP_MAX)):
+        if ROW_START.match(pieces[j].text):
+            return None
+        if pieces[j].text.rstrip().endswith("|"):
+            return j
+    return None

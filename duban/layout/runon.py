@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 
 from .. import markers
-from ..normalize import Piece, cut
+from ..normalize import DATE_LINE, Piece, cut
 
 RUN_ON = 400  # a line this long with several spaced markers is a whole document
 MIN_BREAKS = 3
 SPACE = re.compile(r"[ \u3000]+")
 NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d{1,4}号$")  # folded: "豫政〔2023〕5号"
-DATE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九○]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日")  # a signature
 COLUMN_GAP = re.compile(r"[ \u3000]{2,}")
 ROW_NUMBER = re.compile(r"(?<=[ \u3000]{2})(\d{1,3})(?=[ \u3000]{2})")
 
@@ -28,7 +27,7 @@ def breaks(piece: Piece) -> list[tuple[int, int]]:
         before = f[:m.start()].rsplit(" ", 1)[-1]
         after = f[m.end():].split(" ")[0]
         if markers.match(f[m.end():]) is not None or NUMBER.search(before) or NUMBER.match(after) \
-                or DATE.fullmatch(before) or DATE.fullmatch(after):
+                or DATE_LINE.match(before) or DATE_LINE.match(after):  # a signature date
             out.append((m.start(), m.end()))
     return out
 

@@ -16,7 +16,8 @@ from .. import markers
 from ..fold import fold
 from ..names import PLACES
 from ..normalize import Piece, cut, is_closing, joined
-from .cells import ROLES, assign, holds_person, holds_units
+from .cells import UNITS, assign, holds_person, holds_units
+from .columns import ROLES
 from .headers import Header, header_at, split_cells
 
 LOOKAHEAD = 40  # lines searched for the next row number before a table is taken to end
@@ -213,12 +214,12 @@ class Rows:
         for k, kind in enumerate(kinds):  # a merged category cell after 序号 (章节; 任务名称 beside 任务内容)
             if (kind == "other" or kind == "text" and k != texts[-1]) and groups[k] and category(groups[k][0]):
                 self.out.append(groups[k].pop(0))
-        notes = [k for k, kind in enumerate(kinds) if kind not in (*ROLES, "lead_leaders")]
+        notes = [k for k, kind in enumerate(kinds) if kind not in ROLES]
         if spill and notes:  # a row's extra notes join its last non-role cell
             groups[notes[-1]] += spill
         kept = before if len(before) == self.header.number_at else [Piece("", [])] * self.header.number_at
         row = kept + [number]
-        row += [joined(g, "、" if kind in (*ROLES, "lead_leaders") else "") if g else Piece("", []) for kind, g in zip(kinds, groups, strict=True)]
+        row += [joined(g, "、" if kind in ROLES else "") if g else Piece("", []) for kind, g in zip(kinds, groups, strict=True)]
         self.out.append(joined(row, "\t"))
 
 
@@ -226,7 +227,7 @@ def one_each(cells: list[Piece], kinds: list[str]) -> bool:
     """A cell per column, as printed, empty ones too: as many cells as columns, and each units or
     leaders cell holding what its column names (else a column printed in the header only shifts them)."""
     return len(cells) == len(kinds) and all(
-        not c.text or (holds_units(c.folded.rstrip("。；")) if k in ROLES else holds_person(c.folded) if k == "lead_leaders"
+        not c.text or (holds_units(c.folded.rstrip("。；")) if k in UNITS else holds_person(c.folded) if k == "lead_leaders"
                        else True)
         for c, k in zip(cells, kinds, strict=True))
 
@@ -245,7 +246,7 @@ def glued_cells(piece: Piece, start: int, kinds: list[str | None]) -> list[Piece
         rest = piece.text[pos:]
         if k == len(kinds) - 1:
             end = len(rest)
-        elif kind in ROLES or kind == "lead_leaders":
+        elif kind in ROLES:
             ends = [n for n in range(2, min(len(rest), 60) + 1) if holds_units(fold(rest[:n]))]
             organs = [n for n in ends if not rest[:n].endswith(PLACE_ENDS)]  # "区发改委|西城区地区生产总值…"
             end = max(organs or ends or [0])
