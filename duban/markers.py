@@ -47,8 +47,8 @@ def numeral_value(printed: str) -> int:
     for first, last in ("①⑳", "⑴⒇", "⒈⒛"):  # one-character numerals
         if len(printed) == 1 and first <= printed <= last:
             return ord(printed) - ord(first) + 1
-    if "." in printed:
-        return int(printed.replace(".", ""))
+    if "." in printed and (digits := printed.replace(".", "")).isascii() and digits.isdigit():
+        return int(digits)
     try:
         return int(cn2an.cn2an(printed.replace("〇", "零"), "smart"))
     except ValueError:

@@ -22,6 +22,8 @@ WORD = re.compile(r"[^ ]+")
 SECTOR = re.compile(r"[\u4e00-\u9fff]+")
 SHARED = ("部门", "单位", "机构")
 LONE_PLACES = tuple("县市区旗州盟乡镇")
+GROUP_PREFIXES = tuple(LEX["group_prefixes"])
+PLACE_GOVERNMENT = re.compile(r"[县市区旗州盟](?:人民)?政府$")
 NAMED_GROUPS = tuple(LEX["named_groups"])
 MARKS = "".join(LEX["lead_marks"])  # a lead unit's mark ("★县发改局"), read by extract.roles
 BRACKETS = re.compile(f"[{re.escape(OPEN + CLOSE)}]")
@@ -124,19 +126,30 @@ def expand(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
 
 
 def joined_places(folded: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A lone place character joins its neighbours: "各县、市、区政府", "各乡、镇人民政府" are one group
-    phrase each (every 乡 and every 镇 government), not "各乡" and a "镇人民政府"."""
+    """Place names that share one government are one group phrase, as printed: a lone place
+    character joins its neighbours ("各县、市、区政府", "相关市、县政府": every 县 and 市 government,
+    not "各县" and a "市政府"), and bare place names join the one that ends the phrase
+    ("甲、乙、丙市政府")."""
     out: list[tuple[int, int]] = []
-    glue = False
+    glue, bare = False, 0
     for s, e in parts:
         word = folded[s:e].strip()
-        lone = word in LONE_PLACES or (len(word) == 2 and word[0] == "各" and word[1] in LONE_PLACES)  # "各乡、镇…"
-        if out and (lone or glue):
+        opens = word[:-1] in GROUP_PREFIXES and word[-1:] in LONE_PLACES  # "各县", "相关市" open the phrase
+        lone = word in LONE_PLACES or opens
+        if out and (word in LONE_PLACES or glue):
             out[-1] = (out[-1][0], e)
+        elif bare and PLACE_GOVERNMENT.search(word):
+            out[-bare:] = [(out[-bare][0], e)]
         else:
             out.append((s, e))
         glue = lone
+        bare = bare + 1 if place_name(word) and not lone else 0
     return out
+
+
+def place_name(word: str) -> bool:
+    """A bare place name in a list ("黑河"): short, hanzi only, no unit suffix, no prose."""
+    return 2 <= len(word) <= 4 and bool(SECTOR.fullmatch(word)) and not unit_like(word) and not PROSE.search(word)
 
 
 def unit_spans(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:

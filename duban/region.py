@@ -14,7 +14,7 @@ NOT_PLACE = re.compile("委|办|政府|局|厅|部")  # "正定县委办公室�
 REGION = re.compile(r"(?:[\u4e00-\u9fff]{1,7}?(?:自治县|自治州|自治区|省|市|县|区|旗))")
 NATIONAL = tuple(load("header")["national"])
 # where a place name may begin inside a sentence: after punctuation, a year, 《, or a verb of publishing
-NOT_NAMES = tuple("全各本该我其此每两多经由报请在向对将按据为是年月日的度及和与相有根次近")  # "经市政府同意" names no place
+NOT_NAMES = tuple("全各本该我其此每两多经已由报请在向对将按据为是年月日的度及和与相有根次近")  # "经市政府同意", "已经省政府同意" name no place
 # words ending like a place that name no jurisdiction ("达标小区210个", "革命老区")
 NOT_JURISDICTIONS = ("开发区", "高新区", "园区", "小区", "社区", "景区", "校区", "片区", "街区", "辖区", "灾区", "老区",
                      "牧区", "库区")  # no district's name ends so (unlike 城区, 山区: 西城区, 兰山区)

@@ -32,11 +32,22 @@ def make_docx(path: Path, blocks: list) -> Path:
     return path
 
 
+def wrap(line: str, width: float, size: int) -> list[str]:
+    """A line broken where typesetting breaks it: at the measured width (a digit is narrower than a hanzi)."""
+    out, current = [], ""
+    for ch in line:
+        if current and pdfmetrics.stringWidth(current + ch, "STSong-Light", size) > width:
+            out.append(current)
+            current = ""
+        current += ch
+    return out + [current]
+
+
 def make_pdf(path: Path, lines: list[str], *, password: str | None = None, per_page: int = 40,
              width: int = 38) -> Path:
-    """A PDF with a text layer; long lines wrap at `width` characters as typeset text does."""
+    """A PDF with a text layer; long lines wrap at `width` hanzi as typeset text does."""
     pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=password)
-    wrapped = [ln[i:i + width] for ln in lines for i in range(0, max(len(ln), 1), width)]
+    wrapped = [part for ln in lines for part in wrap(ln, width * 11, 11)]
     for page_start in range(0, len(wrapped), per_page):
         pdf.setFont("STSong-Light", 11)
         y = 800

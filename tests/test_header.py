@@ -62,6 +62,8 @@ def header(s: str) -> tuple:
     ("公文时效:  有效 发布机构:  市政府办公室\n子市人民政府办公室关于\n落实重点工作分工的意见\n"
      "发布机构 区人民政府办公室 文    号 子政办发〔2025〕1号\n各区县人民政府:",
      ("子市人民政府办公室", "子政办发〔2025〕1号", "子市人民政府办公室关于落实重点工作分工的意见", None, "子市")),
+    # a page continued from the one before: the page-turn note is no title; "已经省政府同意" names no place
+    ("[接上页]\n《任务分工方案》已经省政府同意，现印发给你们。", (None, None, None, None, None)),
     # the State Council binds the whole country
     ("国务院办公厅关于印发量化指标任务分工的通知\n国办函〔2016〕38号",
      ("国务院办公厅", "国办函〔2016〕38号", "国务院办公厅关于印发量化指标任务分工的通知", None, "全国")),
@@ -71,6 +73,7 @@ def test_header_of_a_saved_web_page(page, expected):
 
 
 @pytest.mark.parametrize("line,furniture", [
+    ("[接上页]", True), ("续表", True), ("（下转第3页）", True), ("接上页工作任务", False),
     ("当前位置：首页 > 政务公开", True), ("政务动态 >媒体聚焦", True), ("浏览次数：1326", True), ("【字体：大 中 小】", True),
     ("640.webp.jpg", True), ("甲市人民政府关于印发方案的通知", False), ("1.推进园区建设。", False),
 ])

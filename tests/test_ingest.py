@@ -67,6 +67,25 @@ def test_pdf_text_layer_is_read_and_rejoined(tmp_path):
     assert first.role("resp_units") == ["县政府有关部门", "各乡镇（街道）", "县经济开发区"]
 
 
+LONG = "全面推进重点项目建设，" * 9 + "确保年底前完成。"  # three typeset lines on the page
+
+
+@pytest.mark.parametrize("lines,per_page,expected", [
+    # a paragraph the typesetting wrapped is one line again; a blank line between cells stays
+    (["一、重点任务", LONG, "", "县发改局"], 40, ["一、重点任务", LONG, "", "县发改局"]),
+    # a sentence ending at the margin by chance, then a numbered item: two paragraphs
+    (["任务一" + "全" * 33 + "。", "（二）强化保障"], 40, ["任务一" + "全" * 33 + "。", "（二）强化保障"]),
+    # a paragraph wrapped over a page break is joined again; a page that ends a paragraph is set apart
+    (["一、重点任务", LONG, "县发改局"], 3, ["一、重点任务", LONG, "县发改局"]),
+    (["一、重点任务", "县发改局"], 1, ["一、重点任务", "", "县发改局"]),
+    # runs of spaces between cells are kept as printed
+    (["1   推进园区建设   县发改局"], 40, ["1   推进园区建设   县发改局"]),
+])
+def test_pdf_lines_are_read_as_typeset(tmp_path, lines, per_page, expected):
+    text = read(make_pdf(tmp_path / "plan.pdf", lines, per_page=per_page)).text
+    assert text.split("\n") == expected
+
+
 def test_html_keeps_the_article_and_drops_navigation(write):
     page = ("<html><body><div class='nav'>" + "".join(f"<a href='/{i}'>栏目{i}</a>" for i in range(30))
             + "</div><div class='content'><p>一、重点任务</p><p>" + SAMPLE + "</p></div>"

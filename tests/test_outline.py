@@ -66,3 +66,9 @@ def test_closing_lines_end_an_item():
     t = text_of("1. 甲。（牵头单位：县财政局）\n抄送：县委办公室。\n2023年8月29日印发")
     [node] = build(t, 0, len(t.lines))
     assert node.lines == [0]
+
+
+@pytest.mark.parametrize("printed,value", [("12", 12), ("2.3", 23), ("十三", 13), ("1区教委组织召开会议。2联合", 0)])
+def test_numeral_value_of_anything_printed(printed, value):
+    """A number cell that holds text (a PDF row run together) is worth 0, never an error."""
+    assert markers.numeral_value(printed) == value

@@ -43,7 +43,8 @@ def as_docx(path: Path, out: Path) -> Path:
 
 
 def as_pdf(path: Path, out: Path) -> Path:
-    return make_pdf(out / f"{path.stem}.pdf", lines_of(path))
+    """Blank lines stay as the empty space they print as."""
+    return make_pdf(out / f"{path.stem}.pdf", [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()])
 
 
 RENDERINGS: dict[str, Callable[[Path, Path], Path]] = {
