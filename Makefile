@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install browser run demo test bench lint
+.PHONY: install browser run demo test bench lint lock
 
-$(VENV)/.installed: pyproject.toml
+# pyproject.toml gives version ranges; requirements.lock the exact versions every install takes
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -41,3 +42,10 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check duban tests bench
+
+# the newest versions the ranges allow, written to requirements.lock (then run the tests)
+lock:
+	rm -rf $(VENV).lock && $(PYTHON) -m venv $(VENV).lock
+	$(VENV).lock/bin/pip install -q -e '.[dev]'
+	{ head -2 requirements.lock; $(VENV).lock/bin/pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf $(VENV).lock
