@@ -7,6 +7,7 @@ A scan without text needs OCR first."""
 from __future__ import annotations
 
 import io
+import itertools
 from contextlib import closing
 
 import pdfplumber
@@ -60,7 +61,7 @@ def unwrapped(lines: list[dict], page_width: float) -> tuple[list[tuple[float, s
         return full(before) and line["x0"] - left < 0.5 * em and not opens_item(before["text"], line["text"])
 
     paragraphs = [(lines[0]["top"], lines[0]["text"])]
-    for before, line in zip(lines, lines[1:]):
+    for before, line in itertools.pairwise(lines):
         if line["top"] - before["top"] > 2.5 * height:
             paragraphs.append((line["top"] - 0.1, ""))
         elif wraps(before, line):

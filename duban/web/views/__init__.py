@@ -13,10 +13,11 @@ from . import (
     public,
     review_tools,
     rounds,
+    task_edits,
     tasks,
     unit,
     users,
 )
 
-routers = [m.router for m in (account, overview, ledger, tasks, documents, unit, leader, rounds, problems,
+routers = [m.router for m in (account, overview, ledger, tasks, documents, task_edits, unit, leader, rounds, problems,
                               assessment, bulletins, public, users, auditlog, review_tools)]

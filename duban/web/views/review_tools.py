@@ -18,8 +18,9 @@ from ...store import corrections
 from ...store.documents import series_of
 from ..access import Principal, allow
 from ..pages import action
-from .documents import restructure, review_url, reviewed, upload_of
+from .documents import review_url, reviewed, upload_of
 from .reading import KINDS
+from .task_edits import restructure
 
 router = APIRouter()
 def document_of(docs: list[Extracted], source: str, text: str) -> Extracted:
