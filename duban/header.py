@@ -252,7 +252,9 @@ def read_after_title(doc: Document, shown: list[str], folded: list[str], at: int
     signer = None
     for i in range(at, last):
         f = squeeze(folded[i])
-        if DOC_NUMBER.match(f) and i < at + 2:
+        if (number := DOC_NUMBER.match(f)) and i < at + 2:
+            if doc.date is None and is_date_line(f[number.end():]):  # a gazette prints 文号 and 成文日期 together
+                doc.date = parse_date(f[number.end():])
             continue
         if doc.recipients is None and i < at + 3 and f.endswith("：") and len(f) < 120:
             doc.recipients = shown[i].strip().rstrip(":：")

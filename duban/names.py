@@ -125,6 +125,18 @@ def expand(folded: str, start: int, end: int) -> list[tuple[int, int]] | None:
     return [(start, end)] if unit_like(folded[start:end]) else None
 
 
+ROLE_LEX = load("roles")
+TAIL_START = re.compile("|".join(map(re.escape, ROLE_LEX["tail_starts"])))
+TAIL_ENDS = tuple(ROLE_LEX["tail_ends"])
+MAX_TAIL = 30  # "按照职责分工分别牵头落实", "做好站房选址、用电等相关配合工作"
+
+
+def role_tails(folded: str, start: int, end: int, max_tail: int = MAX_TAIL) -> list[int]:
+    """Where a role tail may start after a list of units ("…、团市委配合落实"), nearest the list first."""
+    return [m.start() for m in TAIL_START.finditer(folded, max(start, end - max_tail), end)
+            if m.start() > start and folded[m.start():end].rstrip("。 ").endswith(TAIL_ENDS)]
+
+
 def joined_places(folded: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Place names that share one government are one group phrase, as printed: a lone place
     character joins its neighbours ("各县、市、区政府", "相关市、县政府": every 县 and 市 government,

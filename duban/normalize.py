@@ -123,13 +123,20 @@ def should_join(prev: Piece, nxt: Piece, after: Piece | None) -> bool:
         return False  # "…关于…的意见" whole on its line: a title, even after a page's teaser cut mid-word
     marker = markers.match(pf)
     if marker is not None:  # a heading line: 、 is common in headings, a comma is not
+        heading_only = depth(pf) <= 0 and (not HEADING_RUNNING.search(pf[marker.end:]) or shorter_than(pf, nf))
         pf = pf[marker.end:]
-        if not HEADING_RUNNING.search(pf) and depth(pf) <= 0:
+        if heading_only:
             return WORD_TAIL.match(nf) is not None and ends_open(pf) and not furniture(prev, nxt)  # "（二）…农" + "业。"
     if DATE_LINE.match(nf.replace(" ", "")) or (after and DATE_LINE.match(after.folded.replace(" ", ""))
                                                 and len(nf) <= 25 and not RUNNING.search(nf)):
         return False  # a signature block interleaved in the text stays on its own lines
     return is_running_text(pf) and ends_open(pf) and not furniture(prev, nxt)
+
+
+def shorter_than(line: str, nxt: str) -> bool:
+    """A numbered line a third as long as the next ended where it stands ("一、扩大内需，促进发展" over a
+    paragraph printed on one line): a line the page wrapped is about as long as the next, or longer."""
+    return 3 * len(line.strip()) < len(nxt.strip())
 
 
 def furniture(prev: Piece, nxt: Piece) -> bool:

@@ -16,7 +16,7 @@ from .records import Text
 
 MAX_DEPTH = 12
 HEAD_MAX = 20  # a heading over unnumbered items is a short title ("约束性指标")
-SENTENCE = re.compile(r"[，。；：]")
+SENTENCE = re.compile(r"[。；：]")
 ATTACHMENT = re.compile(r"^附\s*件\s*\d*$")  # "附件1" over an attached plan or table
 SIGNED = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")  # a notice's signature date: its plan follows
 
@@ -88,6 +88,11 @@ def build(text: Text, first: int, last: int, table=None) -> list[Node]:
     return nodes
 
 
+def is_sentence(head: str) -> bool:
+    """"推进产业升级，加快转型。" is a sentence; "约束性指标。" and "努力扩大内需，促进经济平稳较快发展" are titles."""
+    return SENTENCE.search(head.rstrip("。")) is not None or ("，" in head and head.endswith("。"))
+
+
 def unnumbered(text: Text, nodes: list[Node], attributed) -> list[Node]:
     """A short heading ("（一）约束性指标") over two or more lines that each end with their own
     attribution and carry no number: each line is an item of its own, numbered in order.
@@ -97,7 +102,7 @@ def unnumbered(text: Text, nodes: list[Node], attributed) -> list[Node]:
     for node in nodes:
         out.append(node)
         body, head = node.lines[1:], text.fold[node.body_start:text.lines[node.line].end].strip()
-        if node.cells or id(node) in parents or len(body) < 2 or len(head) > HEAD_MAX or SENTENCE.search(head.rstrip("。")) \
+        if node.cells or id(node) in parents or len(body) < 2 or len(head) > HEAD_MAX or is_sentence(head) \
                 or not all(attributed(i) for i in body):
             continue
         node.lines = node.lines[:1]

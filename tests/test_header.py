@@ -64,6 +64,9 @@ def header(s: str) -> tuple:
      ("子市人民政府办公室", "子政办发〔2025〕1号", "子市人民政府办公室关于落实重点工作分工的意见", None, "子市")),
     # a page continued from the one before: the page-turn note is no title; "已经省政府同意" names no place
     ("[接上页]\n《任务分工方案》已经省政府同意，现印发给你们。", (None, None, None, None, None)),
+    # a gazette prints the 文号 and the 成文日期 on one line under the title
+    ("丑省人民政府\n关于落实重点工作部门分工的意见\n丑府发〔2011〕8号 二○一一年三月十七日\n省政府各部门：",
+     ("丑省人民政府", "丑府发〔2011〕8号", "丑省人民政府关于落实重点工作部门分工的意见", "2011-03-17", "丑省")),
     # the State Council binds the whole country
     ("国务院办公厅关于印发量化指标任务分工的通知\n国办函〔2016〕38号",
      ("国务院办公厅", "国办函〔2016〕38号", "国务院办公厅关于印发量化指标任务分工的通知", None, "全国")),
@@ -73,7 +76,7 @@ def test_header_of_a_saved_web_page(page, expected):
 
 
 @pytest.mark.parametrize("line,furniture", [
-    ("[接上页]", True), ("续表", True), ("（下转第3页）", True), ("接上页工作任务", False),
+    ("[接上页]", True), ("续表", True), ("全文", True), ("政策全文", True), ("（下转第3页）", True), ("接上页工作任务", False),
     ("当前位置：首页 > 政务公开", True), ("政务动态 >媒体聚焦", True), ("浏览次数：1326", True), ("【字体：大 中 小】", True),
     ("640.webp.jpg", True), ("甲市人民政府关于印发方案的通知", False), ("1.推进园区建设。", False),
 ])

@@ -109,7 +109,7 @@ def test_run_together_labels_are_cut_at_known_words(squeezed, labels):
 
 @pytest.mark.parametrize("cell,units", [
     ("区投促局、", True), ("市民政局 伍泽国", True), ("13个街道、镇", True), ("建设公园。", False),
-    ("服务中心1处", False), ("与市保持同步", False),
+    ("服务中心1处", False), ("与市保持同步", False), ("市发改委、团市委配合落实", True), ("加快推进落实", False),
 ])
 def test_what_a_cell_holds(cell, units):
     assert holds_units(cell) is units

@@ -50,6 +50,10 @@ def test_unnumbered_lines_each_with_its_attribution_under_a_short_heading_are_it
         ("1", ["二", "一"], ["市国土局"], []), ("2", ["二", "一"], [], ["市水利局", "市工信局"])]
     assert [t.number for t in tasks_of("一、重点任务\n（一）推进产业升级，加快转型。\n实施技改。（县工信局负责）\n"
                                        "培育企业。（县发改局负责）")] == ["1"]
+    assert rows("一、努力扩大内需，促进经济平稳较快发展\n认真落实积极的财政政策。不断完善公共财政体系，加大对民生和社会事业"
+                "的投入。优化财政支出结构，集中财力办大事。强化政府性债务管理。（财政厅牵头）\n"
+                "加快发展服务业。（商务厅牵头，发展改革委配合）") == [
+        ("1", ["一"], ["财政厅"], []), ("2", ["一"], ["商务厅"], [])]
 
 
 def test_an_attribution_after_sub_points_belongs_to_the_item_above():

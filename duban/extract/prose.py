@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from ..names import TITLES, top_level
-from .roles import TAIL_ENDS, Attribution, parse_clause
+from ..names import TAIL_ENDS, TITLES, top_level
+from .roles import Attribution, parse_clause
 
 LEADER = re.compile(r"由?(?P<name>[\u4e00-\u9fff]{2,4}?)(?:" + "|".join(map(re.escape, TITLES))
                     + r")(?:同志)?(?:负责|牵头|分管|主抓|领衔)$")

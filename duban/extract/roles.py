@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..fold import CLOSE, OPEN
 from ..lexicon import load
-from ..names import MARKS, person_spans, top_level, trim, unit_spans
+from ..names import MARKS, MAX_TAIL, person_spans, role_tails, top_level, trim, unit_spans
 
 LEX = load("roles")
 TIERED = "tiered_units"  # a 主办单位: lead alone, responsible under a 牵头单位
@@ -24,8 +24,6 @@ LABEL_ROLES = {**LEX["labels"], **{t: TIERED for t in LEX["tiered"]}, **{p: PAIR
 LABEL = re.compile("(?=[" + "".join(sorted({w[0] for w in LABEL_ROLES})) + "])(" +  # fail fast where no label starts
                    "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(LABEL_ROLES, key=len, reverse=True))
                    + r")\s*：")  # OCR may space the characters out: "牵 头 单 位："
-TAIL_START = re.compile("|".join(map(re.escape, LEX["tail_starts"])))
-TAIL_ENDS = tuple(LEX["tail_ends"])
 TAIL_ROLES = [tuple(pair) for pair in LEX["tail_roles"]]
 NAMES_IN_BRACKETS = re.compile(r"（([\u4e00-\u9fff·、，]{2,40})）\s*$")
 UNIT_ROLES = ("lead_units", "co_units", "resp_units")
@@ -34,7 +32,6 @@ DECLARED_MAX = 12
 HEAD_NAME = re.compile(r"\s+[\u4e00-\u9fff]{2,4}$")
 SENTENCE_END = "。；！？：\n"
 BRACKET = re.compile(f"[{OPEN}{CLOSE}]")
-MAX_TAIL = 30  # "按照职责分工分别牵头落实", "做好站房选址、用电等相关配合工作"
 # how a unit named at the end of a heading begins ("（市国资委）", not "各乡镇（街道）" or "（试行）")
 JURISDICTIONS = tuple(LEX["jurisdictions"])
 
@@ -78,12 +75,10 @@ def parse_clause(folded: str, start: int, end: int, role: str | None, max_tail: 
     if role == "lead_leaders":
         inner = NAMES_IN_BRACKETS.search(folded, start, end)  # "按《市委工作要点》分工（蒋永根、俞福才）"
         return role, person_spans(folded, *(inner.span(1) if inner else (start, end))), False
-    for m in TAIL_START.finditer(folded, max(start, end - max_tail), end):
-        tail = folded[m.start():end].rstrip("。 ")
-        if m.start() > start and tail.endswith(TAIL_ENDS):
-            units = unit_spans(folded, start, m.start())
-            if units:
-                return tail_role(tail), units, True
+    for at in role_tails(folded, start, end, max_tail):
+        units = unit_spans(folded, start, at)
+        if units:
+            return tail_role(folded[at:end].rstrip("。 ")), units, True
     units = unit_spans(folded, start, end) or unit_spans(folded, start, end - head_name(folded, start, end))
     if units is None and role in (*UNIT_ROLES, PAIRED):
         units = declared_units(folded, start, end)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ..names import unit_spans
+from ..names import role_tails, unit_spans
 
 LIMIT = re.compile(r"\d{1,2}月|年底|年内|季度|月底|长期|持续|常态|每年|每月|前$|\d{4}年")
 PERSON = re.compile(r"^[\u4e00-\u9fff·]{2,4}(?:[、，][\u4e00-\u9fff·]{2,4})*$")
@@ -19,12 +19,12 @@ UNITS = ("lead_units", "co_units", "resp_units")  # columns of units (a leaders 
 
 @cache
 def holds_units(folded: str) -> bool:
-    """A units list ("区投促局、", "市民政局 伍泽国": a unit with its head's name)."""
+    """A units list ("区投促局、", "市民政局 伍泽国": a unit with its head's name, "A、B配合落实": with its role)."""
     f = COUNT.sub("", folded.strip(" |、，；"))  # "13个街道、镇": a count before a group
     if not f or re.search(r"\d|。", f):  # "服务中心1处" is a target, "建设公园。" a sentence
         return False
     head = f.split(" ")[0] if " " in f and not unit_spans(f, 0, len(f)) else f
-    return bool(unit_spans(head, 0, len(head)))
+    return bool(unit_spans(head, 0, len(head))) or any(unit_spans(f, 0, at) for at in role_tails(f, 0, len(f)))
 
 
 def holds_person(folded: str) -> bool:
