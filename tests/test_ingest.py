@@ -28,6 +28,35 @@ def test_text_encodings_are_detected(write, encoding, prefix):
     assert source.text.lstrip("\ufeff") == SAMPLE
 
 
+TRADITIONAL = ("黑龍江省人民政府關於印發促進經濟穩增長若干措施的通知\n一、推進重大基礎設施建設\n"
+               "1.加快國省幹道和農村公路建設，今明兩年投資270億元。（省發改委、交通運輸廳負責）\n")
+
+
+@pytest.mark.parametrize("name,data", [
+    # Big5: GB18030 alone takes most of its bytes and gives mojibake without a complaint
+    ("plan.txt", TRADITIONAL.encode("big5")),
+    # UTF-16 without a BOM, either byte order
+    ("plan.txt", TRADITIONAL.encode("utf-16-le")),
+    ("plan.txt", TRADITIONAL.encode("utf-16-be")),
+    # a page that declares its charset
+    ("page.html", ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=big5'></head><body>"
+                   + "".join(f"<p>{ln}</p>" for ln in TRADITIONAL.splitlines()) + "</body></html>").encode("big5")),
+])
+def test_chinese_encodings_read_right(write, name, data):
+    text = read(write(name, data)).text
+    assert [ln for ln in text.splitlines() if ln.strip()] == TRADITIONAL.splitlines()
+
+
+def test_gb18030_bytes_that_are_valid_utf8_are_read_as_gb18030(write):
+    assert read(write("toc.txt", "## 目 录\n".encode("gb18030"))).text == "## 目 录\n"
+
+
+def test_kangxi_radicals_from_a_pdf_exporter_are_ordinary_hanzi(write):
+    """"县⼯信局" (U+2F2F ⼯) is the 工 of 县工信局: the unit is found and printed as it should be."""
+    [doc] = extract(read(write("plan.txt", "一、重点任务\n1.推进园区建设。（牵头单位：县⼯信局）\n")))
+    assert doc.tasks[0].role("lead_units") == ["县工信局"]
+
+
 def test_gbk_file_named_md_is_read_the_same(write):
     assert read(write("plan.md", SAMPLE.encode("gbk"))).text == SAMPLE
 

@@ -6,6 +6,9 @@ really a Word file is still read as Word, and a misnamed PDF is not decoded as t
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from functools import cache
 from pathlib import Path
 
 from ..errors import BROKEN_FILE, ReadError
@@ -16,6 +19,27 @@ from . import docx, html, pdf, text
 READERS = {"txt": text.read, "md": text.read, "docx": docx.read, "pdf": pdf.read, "html": html.read}
 SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
             ".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html"}
+
+
+# Kangxi radicals, CJK radicals and compatibility ideographs some PDF exporters write for ordinary hanzi
+# ("县⼯信局"): each is one ordinary character under NFKC
+COMPATIBLE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
+@cache
+def ordinary() -> dict[int, str]:
+    pairs = {}
+    for start, end in ((0x2E80, 0x2FE0), (0xF900, 0xFB00), (0x2F800, 0x2FA20)):
+        for code in range(start, end):
+            plain = unicodedata.normalize("NFKC", chr(code))
+            if len(plain) == 1 and plain != chr(code):
+                pairs[code] = plain
+    return pairs
+
+
+def repaired(text: str) -> str:
+    """The text with look-alike radicals put back as the hanzi they stand for (same length)."""
+    return text.translate(ordinary()) if COMPATIBLE.search(text) else text
 
 
 def sniff(data: bytes, suffix: str) -> str:
@@ -48,6 +72,7 @@ def read(path: str | Path) -> Source:
     try:
         fmt = sniff(data, p.suffix.lower())
         source = READERS[fmt](data)
+        source.text = repaired(source.text)
         check_text(source.text)
     except ReadError as e:
         e.path = str(path)

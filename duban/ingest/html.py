@@ -3,6 +3,8 @@ few links), drop navigation, scripts and footers; table rows become tab-separate
 
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..records import Source
@@ -12,6 +14,15 @@ NOISE = ("script", "style", "nav", "header", "footer", "aside", "form", "select"
          "noscript", "button", "input")
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section",
           "article", "blockquote", "pre", "ul", "ol", "dd", "dt", "center"}
+
+
+CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its <meta> (charset= or http-equiv content)."""
+    m = CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii") if m else None
 
 
 def text_len(el: Tag) -> int:
@@ -53,7 +64,7 @@ def render(el: Tag, out: list[str]) -> None:
 
 
 def read(data: bytes) -> Source:
-    text, encoding = decode(data)
+    text, encoding = decode(data, declared_charset(data))
     soup = BeautifulSoup(text, "lxml")
     for el in soup.find_all(NOISE):
         el.decompose()
