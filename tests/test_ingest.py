@@ -9,7 +9,7 @@ from duban.errors import ReadError
 from duban.extract import extract
 from duban.ingest import read
 
-from .builders import make_docx, make_image_pdf, make_pdf, make_table_pdf
+from .builders import make_docx, make_image_pdf, make_pdf, make_styled_pdf, make_table_pdf
 from .conftest import SEEDS
 
 SAMPLE = "1. 加强实验室布局提升。（牵头单位：县工业和信息化局）"
@@ -113,6 +113,18 @@ LONG = "全面推进重点项目建设，" * 9 + "确保年底前完成。"  # t
 def test_pdf_lines_are_read_as_typeset(tmp_path, lines, per_page, expected):
     text = read(make_pdf(tmp_path / "plan.pdf", lines, per_page=per_page)).text
     assert text.split("\n") == expected
+
+
+def test_pdf_simulated_bold_and_letter_spacing_read_as_printed(tmp_path):
+    """A heading in simulated bold prints each character twice ("冠冠县县22002244…"), letter spacing sets
+    digits apart ("5 0 亿 元" would be a target of 0 元): both read as the words they print."""
+    path = make_styled_pdf(tmp_path / "plan.pdf", [
+        ("冠县2024年重点工作任务分解", "bold"), ("一、重点任务", "spaced"),
+        ("1.推进园区建设，完成投资50亿元。", "spaced"), ("（牵头单位：县发改局）", "")])
+    [doc] = extract(read(path))
+    assert (doc.title, doc.region) == ("冠县2024年重点工作任务分解", "冠县")
+    [task] = doc.tasks
+    assert (task.role("lead_units"), [t["value"] for t in task.targets]) == (["县发改局"], [5_000_000_000])
 
 
 def test_html_keeps_the_article_and_drops_navigation(write):

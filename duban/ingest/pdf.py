@@ -22,6 +22,8 @@ from ..fold import fold
 from ..limits import limit
 from ..records import Source
 
+LETTER_SPACING = 1.0  # a gap narrower than a character's own size is letter spacing, not a space
+
 
 def right_margin(lines: list[dict], em: float, page_width: float) -> float | None:
     """The right edge of the text block: two or more lines reach it (one long line is not a margin),
@@ -73,12 +75,16 @@ def unwrapped(lines: list[dict], page_width: float) -> tuple[list[tuple[float, s
 
 
 def page_text(page) -> tuple[str, bool]:
-    """The page's text, and whether its last line runs on to the next page."""
+    """The page's text, and whether its last line runs on to the next page. A character printed twice
+    (a heading in simulated bold: "冠冠县县") is read once; characters set apart by letter spacing ("5 0 亿
+    元") closer than their own width are one word."""
+    page = page.dedupe_chars()
     tables = page.find_tables()
     rest = page
     for table in tables:
         rest = rest.outside_bbox(table.bbox)
-    parts, runs_on = unwrapped(rest.extract_text_lines(keep_blank_chars=True), page.width)
+    parts, runs_on = unwrapped(rest.extract_text_lines(keep_blank_chars=True, x_tolerance_ratio=LETTER_SPACING),
+                               page.width)
     for table in tables:
         for row, cells in zip(table.rows, table.extract(), strict=False):
             text = "\t".join("".join((c or "").split()) for c in cells)
