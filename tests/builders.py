@@ -43,6 +43,42 @@ def wrap(line: str, width: float, size: int) -> list[str]:
     return out + [current]
 
 
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+CHINESE_LEVELS = (("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3."),
+                  ("decimal", "（%4）"), ("decimalEnclosedParen", "%5"))
+
+
+def make_numbered_docx(path: Path, paragraphs: list[tuple[int | None, str]], *,
+                       levels=CHINESE_LEVELS, start: int = 1) -> Path:
+    """Paragraphs numbered by Word itself (w:numPr -> numbering.xml), as offices type them: (level, text),
+    level None for a plain paragraph. A text "+X" adds X as a tracked insertion; "[X]" puts the paragraph
+    in a content control."""
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="{start if i == 0 else 1}"/><w:numFmt w:val="{fmt}"/>'
+                   f'<w:lvlText w:val="{text}"/></w:lvl>' for i, (fmt, text) in enumerate(levels))
+    numbering.insert(0, parse_xml(f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="90">{lvls}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num xmlns:w="{W_NS}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for level, text in paragraphs:
+        paragraph = document.add_paragraph(text.lstrip("+").strip("[]"))
+        if level is not None:
+            paragraph._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+        if text.startswith("+"):  # the run moved into a tracked insertion
+            run = paragraph._p.r_lst[0]
+            ins = parse_xml(f'<w:ins xmlns:w="{W_NS}" w:id="1" w:author="科员" w:date="2024-03-01T00:00:00Z"/>')
+            run.addprevious(ins)
+            ins.append(run)
+        if text.startswith("["):  # the paragraph moved into a block content control
+            sdt = parse_xml(f'<w:sdt xmlns:w="{W_NS}"><w:sdtPr/><w:sdtContent/></w:sdt>')
+            paragraph._p.addprevious(sdt)
+            sdt[1].append(paragraph._p)
+    document.save(path)
+    return path
+
+
 def make_pdf(path: Path, lines: list[str], *, password: str | None = None, per_page: int = 40,
              width: int = 38) -> Path:
     """A PDF with a text layer; long lines wrap at `width` hanzi as typeset text does."""

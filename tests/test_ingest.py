@@ -3,13 +3,14 @@ HTML article body; unreadable input is a clear error naming the file."""
 
 from __future__ import annotations
 
+import docx
 import pytest
 
 from duban.errors import ReadError
 from duban.extract import extract
 from duban.ingest import read
 
-from .builders import make_docx, make_image_pdf, make_pdf, make_styled_pdf, make_table_pdf
+from .builders import make_docx, make_image_pdf, make_numbered_docx, make_pdf, make_styled_pdf, make_table_pdf
 from .conftest import SEEDS
 
 SAMPLE = "1. 加强实验室布局提升。（牵头单位：县工业和信息化局）"
@@ -69,6 +70,42 @@ def test_docx_paragraphs_and_tables_in_document_order(tmp_path):
     ])
     text = read(path).text
     assert text.index("一、提升") < text.index("序号\t工作任务") < text.index("1\t深化") < text.index("二、保障")
+
+
+def test_docx_automatic_numbering_is_printed_as_word_prints_it(tmp_path):
+    """一、/（一）/1. typed by Word's numbering, not by hand: the items keep their markers, numbering restarts
+    under each heading, text in a tracked insertion and in a content control is read."""
+    path = make_numbered_docx(tmp_path / "plan.docx", [
+        (None, "冠县2024年重点工作任务"), (0, "重点任务"), (1, "科技创新"),
+        (2, "加强实验室布局。（牵头单位：县科技局）"), (2, "+培育创新平台。（牵头单位：县工信局）"),
+        (1, "产业升级"), (2, "[实施技改项目。（牵头单位：县发改局）]"), (4, "技改项目清单"), (0, "保障措施")])
+    text = read(path).text
+    assert [ln for ln in text.splitlines() if ln][1:] == [
+        "一、重点任务", "（一）科技创新", "1.加强实验室布局。（牵头单位：县科技局）", "2.培育创新平台。（牵头单位：县工信局）",
+        "（二）产业升级", "1.实施技改项目。（牵头单位：县发改局）", "⑴技改项目清单", "二、保障措施"]
+    [doc] = extract(read(path))
+    assert [(t.number, t.path, t.role("lead_units")) for t in doc.tasks] == [
+        ("1", ["一", "一"], ["县科技局"]), ("2", ["一", "一"], ["县工信局"]), ("1", ["一", "二"], ["县发改局"])]
+
+
+@pytest.mark.parametrize("levels,start,expected", [
+    ((("decimal", "%1."),), 3, ["3.甲", "4.乙"]),  # a list that starts at 3
+    ((("ideographTraditional", "%1、"),), 1, ["甲、甲", "乙、乙"]),
+    ((("decimalEnclosedCircle", "%1"),), 1, ["①甲", "②乙"]),
+    ((("chineseCounting", "第%1章"),), 11, ["第十一章甲", "第十二章乙"]),
+])
+def test_docx_numbering_formats(tmp_path, levels, start, expected):
+    path = make_numbered_docx(tmp_path / "list.docx", [(0, "甲"), (0, "乙")], levels=levels, start=start)
+    assert [ln for ln in read(path).text.splitlines() if ln] == expected
+
+
+def test_docx_numbering_through_a_paragraph_style(tmp_path):
+    """A style that numbers its paragraphs (Word's 编号列表 style) numbers them as a numPr of their own would."""
+    document = docx.Document()
+    for text, style in (("一项", "List Number"), ("二项", "List Number"), ("要点", "List Bullet")):
+        document.add_paragraph(text, style=style)
+    document.save(tmp_path / "styled.docx")
+    assert [ln for ln in read(tmp_path / "styled.docx").text.splitlines() if ln] == ["1.一项", "2.二项", "要点"]
 
 
 def test_docx_table_becomes_tasks(tmp_path):
