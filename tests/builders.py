@@ -15,8 +15,9 @@ pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 
 def make_docx(path: Path, blocks: list) -> Path:
     """blocks: strings become paragraphs, lists of rows become tables; a row given as a plain
-    string is one cell merged across the table (a chapter row)."""
+    string is one cell merged across the table (a chapter row); a cell "#" is numbered by Word ("%1.")."""
     document = docx.Document()
+    numbered = False
     for block in blocks:
         if isinstance(block, str):
             document.add_paragraph(block)
@@ -27,7 +28,10 @@ def make_docx(path: Path, blocks: list) -> Path:
                 table.cell(r, 0).merge(table.cell(r, len(block[0]) - 1)).text = row
                 continue
             for c, value in enumerate(row):
-                table.cell(r, c).text = value
+                table.cell(r, c).text = "" if value == "#" else value
+                if value == "#":
+                    numbered = numbered or add_numbering(document, 91, [("decimal", "%1.", 1)])
+                    number(table.cell(r, c).paragraphs[0], 91, 0)
     document.save(path)
     return path
 
@@ -48,6 +52,25 @@ CHINESE_LEVELS = (("chineseCounting", "%1、"), ("chineseCounting", "（%2）"),
                   ("decimal", "（%4）"), ("decimalEnclosedParen", "%5"))
 
 
+def add_numbering(document, num_id: int, levels: list[tuple[str, str, int]]) -> bool:
+    """A list definition in numbering.xml: (numFmt, lvlText, start) a level."""
+    from docx.oxml import parse_xml
+
+    numbering = document.part.numbering_part.element
+    lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
+                   f'<w:lvlText w:val="{text}"/></w:lvl>' for i, (fmt, text, start) in enumerate(levels))
+    numbering.insert(0, parse_xml(f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{num_id}">{lvls}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/></w:num>'))
+    return True
+
+
+def number(paragraph, num_id: int, level: int) -> None:
+    from docx.oxml import parse_xml
+
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
 def make_numbered_docx(path: Path, paragraphs: list[tuple[int | None, str]], *,
                        levels=CHINESE_LEVELS, start: int = 1) -> Path:
     """Paragraphs numbered by Word itself (w:numPr -> numbering.xml), as offices type them: (level, text),
@@ -56,16 +79,11 @@ def make_numbered_docx(path: Path, paragraphs: list[tuple[int | None, str]], *,
     from docx.oxml import parse_xml
 
     document = docx.Document()
-    numbering = document.part.numbering_part.element
-    lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="{start if i == 0 else 1}"/><w:numFmt w:val="{fmt}"/>'
-                   f'<w:lvlText w:val="{text}"/></w:lvl>' for i, (fmt, text) in enumerate(levels))
-    numbering.insert(0, parse_xml(f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="90">{lvls}</w:abstractNum>'))
-    numbering.append(parse_xml(f'<w:num xmlns:w="{W_NS}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    add_numbering(document, 90, [(fmt, text, start if i == 0 else 1) for i, (fmt, text) in enumerate(levels)])
     for level, text in paragraphs:
         paragraph = document.add_paragraph(text.lstrip("+").strip("[]"))
         if level is not None:
-            paragraph._p.get_or_add_pPr().append(parse_xml(
-                f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+            number(paragraph, 90, level)
         if text.startswith("+"):  # the run moved into a tracked insertion
             run = paragraph._p.r_lst[0]
             ins = parse_xml(f'<w:ins xmlns:w="{W_NS}" w:id="1" w:author="科员" w:date="2024-03-01T00:00:00Z"/>')

@@ -99,6 +99,14 @@ def test_docx_numbering_formats(tmp_path, levels, start, expected):
     assert [ln for ln in read(path).text.splitlines() if ln] == expected
 
 
+def test_docx_table_numbered_by_word(tmp_path):
+    """A 序号 column Word numbers itself (its cells hold no typed digit): the rows keep their numbers."""
+    path = make_docx(tmp_path / "table.docx", ["冠县2024年重点工作任务分解表", [
+        ["序号", "工作任务", "牵头单位"], ["#", "推进园区建设。", "县发改局"], ["#", "加强实验室布局。", "县科技局"]]])
+    [doc] = extract(read(path))
+    assert [(t.number, t.role("lead_units")) for t in doc.tasks] == [("1", ["县发改局"]), ("2", ["县科技局"])]
+
+
 def test_docx_numbering_through_a_paragraph_style(tmp_path):
     """A style that numbers its paragraphs (Word's 编号列表 style) numbers them as a numPr of their own would."""
     document = docx.Document()
