@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install browser run demo test bench lint lock
+.PHONY: install system run demo test bench lint lock
 
 # pyproject.toml gives version ranges; requirements.lock the exact versions every install takes
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -15,11 +15,14 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 install: $(VENV)/.installed
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser of its own)
-# (outside CI a machine that cannot install it skips those tests)
-browser:
-	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; } || [ "$$CI" != true ]
+# Debian packages the tests use: Chromium (Playwright drives it; it never downloads a browser of its own),
+# a Chinese font to print test scans with, LibreOffice to convert .doc/.wps/.et and render bulletins,
+# poppler's pdftotext (outside CI a machine that cannot install them skips those tests)
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	[ -z "$$missing" ] || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; } || [ "$$CI" != true ]
 
 # the web UI on the office's own ledger: nothing is loaded or reset; the very first start makes an
 # admin account and prints its password once
@@ -32,7 +35,7 @@ demo: install
 	$(BIN)/duban demo
 	$(BIN)/duban serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
 
-test: install browser
+test: install system
 	$(BIN)/pytest -q
 
 bench: install

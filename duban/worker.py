@@ -45,15 +45,17 @@ def child(conn, fn: Callable, args: tuple, memory: int, overrides: dict) -> None
         conn.close()
 
 
-def run(fn: Callable, *args, pickled: bool = False):
+def run(fn: Callable, *args, pickled: bool = False, scans: int = 0):
     """fn(*args) in a child process under the memory cap and the time limit (the answer as pickled bytes
     if `pickled`); its exceptions re-raised here (any exception but a DubanError becomes a ReadError
-    saying the file could not be parsed)."""
-    seconds = limit("parse_seconds")
+    saying the file could not be parsed). `scans`: pages OCR may read, each with its share of time, and
+    the OCR models' memory."""
+    seconds = limit("parse_seconds") + scans * limit("ocr_page_seconds")
+    memory = limit("ocr_memory_mb" if scans else "worker_memory_mb")
     overrides = {k: v for k, v in os.environ.items() if k.startswith("DUBAN_LIMIT_")}
     ctx = context()
     receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=child, args=(send, fn, args, limit("worker_memory_mb") * MB, overrides),
+    process = ctx.Process(target=child, args=(send, fn, args, memory * MB, overrides),
                           daemon=True)
     process.start()
     send.close()
@@ -62,7 +64,7 @@ def run(fn: Callable, *args, pickled: bool = False):
             raise ReadError(f"解析超过 {seconds} 秒仍未完成，已停止 (parsing took too long)")
         ok, value = receive.recv()
     except EOFError:
-        raise ReadError(f"解析文件所需内存超过上限 {limit('worker_memory_mb')} MB 或文件已损坏，解析已中止 "
+        raise ReadError(f"解析文件所需内存超过上限 {memory} MB 或文件已损坏，解析已中止 "
                         "(the parsing process died: out of memory or a damaged file)") from None
     finally:
         receive.close()

@@ -133,6 +133,43 @@ def make_styled_pdf(path: Path, lines: list[tuple[str, str]]) -> Path:
     return path
 
 
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # Debian's fonts-wqy-microhei (make test)
+
+
+def scan_of(lines: list[str], *, photo: bool = False, width: int = 1654, size: int = 33):
+    """A page as a scanner gives it at 200 dpi: black text on white, long lines wrapped at the margin;
+    `photo`: as a phone takes it (skewed 2°, slightly blurred, grey paper)."""
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    font = ImageFont.truetype(str(CJK_FONT), size)
+    margin, pitch = 150, int(size * 1.8)
+    wrapped = []
+    for line in lines:
+        current = ""
+        for ch in line:
+            if current and font.getlength(current + ch) > width - 2 * margin:
+                wrapped.append(current)
+                current = ""
+            current += ch
+        wrapped.append(current)
+    page = Image.new("RGB", (width, 2 * margin + pitch * len(wrapped)), "white")
+    draw = ImageDraw.Draw(page)
+    for k, line in enumerate(wrapped):
+        draw.text((margin, margin + k * pitch), line, font=font, fill="black")
+    if photo:
+        page = page.rotate(2, expand=True, fillcolor=(236, 232, 224), resample=Image.BICUBIC)
+        page = page.filter(ImageFilter.GaussianBlur(0.8))
+    return page
+
+
+def make_scan(path: Path, pages: list[list[str]], *, photo: bool = False) -> Path:
+    """Pages as pictures: a PDF of page images (no text layer), or a JPEG/PNG/TIFF by the suffix."""
+    images = [scan_of(lines, photo=photo) for lines in pages]
+    kwargs = {"quality": 80} if path.suffix in (".jpg", ".jpeg") else {}
+    images[0].save(path, save_all=len(images) > 1, append_images=images[1:], resolution=200, **kwargs)
+    return path
+
+
 def make_image_pdf(path: Path) -> Path:
     pdf = canvas.Canvas(str(path), pagesize=A4)
     pdf.rect(100, 100, 300, 300, fill=1)

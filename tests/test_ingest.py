@@ -183,7 +183,8 @@ def test_html_keeps_the_article_and_drops_navigation(write):
 @pytest.mark.parametrize("name,content,reason", [
     ("empty.txt", b"", "empty"),
     ("blank.txt", b"  \n\n ", "empty"),
-    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+    ("data.txt", b"\x00\x01\x02\x03" + bytes(range(256)) * 4, "binary"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "unreadable image"),
     ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, ".doc"),
     ("fake.docx", b"PK\x03\x04" + b"\x00" * 100, "zip"),
 ])
@@ -200,8 +201,8 @@ def test_encrypted_pdf(tmp_path):
         read(path)
 
 
-def test_image_only_pdf(tmp_path):
-    with pytest.raises(ReadError, match="image-only"):
+def test_a_picture_without_text(tmp_path):
+    with pytest.raises(ReadError, match="OCR found no text"):
         read(make_image_pdf(tmp_path / "scan.pdf"))
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .. import layout, worker
 from ..errors import DubanError
-from ..ingest import read
+from ..ingest import pages_to_scan, read
 from ..layout.columns import mapped
 from ..records import Document, Source
 from ..split import split
@@ -32,7 +32,7 @@ def extract_file(path: str | Path, pickled: bool = False, labels: dict[str, str]
     """(source, documents) of a file, read and extracted in a worker process under the limits (see
     `worker`): a file that would exhaust memory or time is refused with a ReadError naming it."""
     try:
-        return worker.run(read_and_extract, str(path), labels, pickled=pickled)
+        return worker.run(read_and_extract, str(path), labels, pickled=pickled, scans=pages_to_scan(path))
     except DubanError as e:
         e.path = e.path or str(path)
         raise

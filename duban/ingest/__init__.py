@@ -14,11 +14,13 @@ from pathlib import Path
 from ..errors import BROKEN_FILE, ReadError
 from ..limits import check_text
 from ..records import Source
-from . import docx, html, pdf, text
+from . import docx, html, image, pdf, text
 
-READERS = {"txt": text.read, "md": text.read, "docx": docx.read, "pdf": pdf.read, "html": html.read}
+READERS = {"txt": text.read, "md": text.read, "docx": docx.read, "pdf": pdf.read, "html": html.read,
+           "image": image.read}
 SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
-            ".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html"}
+            ".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html",
+            **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp"), "image")}
 
 
 # Kangxi radicals, CJK radicals and compatibility ideographs some PDF exporters write for ordinary hanzi
@@ -47,6 +49,8 @@ def sniff(data: bytes, suffix: str) -> str:
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
+    if image.is_image(data):
+        return "image"
     if data.startswith(b"PK\x03\x04"):
         if b"word/" in data[:65536] or suffix == ".docx":
             return "docx"
@@ -58,6 +62,18 @@ def sniff(data: bytes, suffix: str) -> str:
     if lower.startswith((b"<!doctype html", b"<html")) or b"<html" in lower:
         return "html"
     return SUFFIXES.get(suffix, "txt")
+
+
+def pages_to_scan(path: str | Path) -> int:
+    """How many pages of a file OCR may have to read (every page of a PDF, every frame of a picture), for
+    the time and memory its reading is given; 0 for a text, Word or web file. Unreadable files: 0 (their
+    reader says why)."""
+    try:
+        data = Path(path).read_bytes()
+        fmt = sniff(data, Path(path).suffix.lower())
+        return pdf.page_count(data) if fmt == "pdf" else image.frames(data) if fmt == "image" else 0
+    except (OSError, ReadError):
+        return 0
 
 
 def read(path: str | Path) -> Source:

@@ -1,0 +1,48 @@
+"""Photos and scans saved as pictures (JPEG, PNG, TIFF with one page a frame, BMP, WebP), read by OCR.
+A picture too large to be a page photo is refused before it is decoded."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from ..errors import ReadError
+from ..limits import limit
+from ..records import Source
+from . import ocr
+
+MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
+
+
+def is_image(data: bytes) -> bool:
+    return data.startswith(MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
+def frames(data: bytes) -> int:
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            return getattr(picture, "n_frames", 1)
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        return 1
+
+
+def pages(picture: Image.Image) -> list[Image.Image]:
+    """Each frame (a multi-page TIFF) as an upright RGB page (a phone's EXIF rotation applied)."""
+    return [ImageOps.exif_transpose(frame).convert("RGB") for frame in ImageSequence.Iterator(picture)]
+
+
+def read(data: bytes) -> Source:
+    Image.MAX_IMAGE_PIXELS = limit("image_megapixels") * 1_000_000
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            if getattr(picture, "n_frames", 1) > limit("pdf_pages"):
+                raise ReadError(f"图片有 {picture.n_frames} 页，超过上限 {limit('pdf_pages')} 页 (too many pages)")
+            texts = [ocr.page_text(page) for page in pages(picture)]
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise ReadError(f"图片像素过多，超过上限 {limit('image_megapixels')} 百万像素 (image too large)") from e
+    except (UnidentifiedImageError, OSError, SyntaxError) as e:
+        raise ReadError(f"图片文件已损坏或无法解析 (unreadable image: {e})") from e
+    if not any(t.strip() for t in texts):
+        raise ReadError("图片中没有识别出文字 (OCR found no text in the picture)")
+    return Source(path="", text="\n\n".join(texts), format="image")

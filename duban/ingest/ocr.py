@@ -1,0 +1,76 @@
+"""Scans and photos read by OCR: RapidOCR with the PP-OCRv4 Chinese detection and recognition models that
+ship inside its wheel (nothing is downloaded at run time), run by OpenVINO (3-4 times faster on a CPU
+than onnxruntime with the same models, measured: bench/ocr.py). The boxes it finds are put in reading order:
+rows by their vertical overlap, a row's boxes left to right, a wide gap between two boxes printed as a
+tab (a table's cells, what `layout` reads as a row); rows then go back into their paragraphs as a PDF's
+lines do (`typeset`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cache
+
+import numpy as np
+from PIL import Image
+
+from ..limits import limit
+from .typeset import unwrapped
+
+CELL_GAP = 2.0  # a gap wider than twice the text's height parts two cells
+WORD_GAP = 0.4  # a gap wider than this share of the height is a printed space
+
+
+@cache
+def engine():
+    from rapidocr_openvino import (
+        RapidOCR,  # imported on the first scan: the models' 1 GB the text files never need
+    )
+
+    return RapidOCR(inference_num_threads=limit("ocr_threads"))
+
+
+def boxes(image: Image.Image) -> list[dict]:
+    """What OCR reads on one page: text with its box (x0, x1, top, bottom, in pixels)."""
+    found, _ = engine()(np.asarray(image.convert("RGB"))[:, :, ::-1])
+    out = []
+    for points, text, _score in found or []:
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        out.append({"x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys), "text": text})
+    return out
+
+
+def rows(found: list[dict]) -> list[dict]:
+    """Boxes grouped into printed rows, each row's text joined left to right."""
+    grouped: list[list[dict]] = []
+    for box in sorted(found, key=lambda b: (b["top"] + b["bottom"]) / 2):
+        middle = (box["top"] + box["bottom"]) / 2
+        row = grouped[-1] if grouped else None
+        if row and min(b["top"] for b in row) <= middle <= max(b["bottom"] for b in row):
+            row.append(box)
+        else:
+            grouped.append([box])
+    return [joined(sorted(row, key=lambda b: b["x0"])) for row in grouped]
+
+
+def joined(row: list[dict]) -> dict:
+    height = sorted(b["bottom"] - b["top"] for b in row)[len(row) // 2]
+    text = row[0]["text"]
+    for before, box in zip(row, row[1:], strict=False):
+        gap = box["x0"] - before["x1"]
+        text += ("\t" if gap > CELL_GAP * height else " " if gap > WORD_GAP * height else "") + box["text"]
+    return {"x0": row[0]["x0"], "x1": row[-1]["x1"], "top": min(b["top"] for b in row),
+            "bottom": max(b["bottom"] for b in row), "text": text}
+
+
+def page_text(image: Image.Image) -> str:
+    return "\n".join(text for _, text in unwrapped(rows(boxes(image)), image.width)[0])
+
+
+def read_pages(images: Iterable[Image.Image], progress: Callable[[int], None] | None = None) -> list[str]:
+    """The text of each page image; `progress(n)` after each page (a long scan shows how far it got)."""
+    out = []
+    for n, image in enumerate(images, 1):
+        out.append(page_text(image))
+        if progress:
+            progress(n)
+    return out

@@ -1,0 +1,60 @@
+"""Printed lines back into the paragraphs typesetting wrapped, for any reader that has lines with their
+boxes (a PDF's text layer, OCR of a scan): a line that runs to the right margin goes on in the next one,
+unless that one is indented (a new paragraph), opens a numbered item after a sentence's end, or is a
+pasted table's cell; a blank line wherever the page leaves one."""
+
+from __future__ import annotations
+
+import itertools
+
+from .. import markers
+from ..fold import fold
+
+
+def right_margin(lines: list[dict], em: float, page_width: float) -> float | None:
+    """The right edge of the text block: two or more lines reach it (one long line is not a margin),
+    and it stands across most of the page (lines of one length in a column of short cells are not one)."""
+    left = min(ln["x0"] for ln in lines)
+    for edge in sorted((ln["x1"] for ln in lines), reverse=True):
+        if edge - left < 0.6 * page_width:
+            return None
+        if sum(abs(ln["x1"] - edge) < 1.5 * em for ln in lines) >= 2:
+            return edge
+    return None
+
+
+def opens_item(before: str, line: str) -> bool:
+    """A new paragraph after a line that ends at the margin by chance: a numbered item or heading
+    after a sentence's end, or a cell of a table pasted with its pipes."""
+    return line.lstrip().startswith("|") or (
+        before.rstrip().endswith(tuple("。：；！？:;")) and markers.match(fold(line.strip())) is not None)
+
+
+def unwrapped(lines: list[dict], page_width: float) -> tuple[list[tuple[float, str]], bool]:
+    """Typeset lines joined back into the paragraphs they wrap, and a blank line wherever the page
+    leaves one (cells of a table pasted one a line are told apart by it): (top, text) of each, and
+    whether the last line runs on to the next page."""
+    if not lines:
+        return [], False
+    widths = sorted((ln["x1"] - ln["x0"]) / len(ln["text"]) for ln in lines if ln["text"].strip())
+    em = widths[len(widths) // 2] if widths else 0
+    margin = right_margin(lines, em, page_width) if widths else None
+    left = min(ln["x0"] for ln in lines)
+    height = sorted(ln["bottom"] - ln["top"] for ln in lines)[len(lines) // 2]
+
+    def full(line: dict) -> bool:
+        return margin is not None and margin - line["x1"] < 1.5 * em
+
+    def wraps(before: dict, line: dict) -> bool:
+        return full(before) and line["x0"] - left < 0.5 * em and not opens_item(before["text"], line["text"])
+
+    paragraphs = [(lines[0]["top"], lines[0]["text"])]
+    for before, line in itertools.pairwise(lines):
+        if line["top"] - before["top"] > 2.5 * height:
+            paragraphs.append((line["top"] - 0.1, ""))
+        elif wraps(before, line):
+            top, text = paragraphs[-1]
+            paragraphs[-1] = (top, text + line["text"])
+            continue
+        paragraphs.append((line["top"], line["text"]))
+    return paragraphs, full(lines[-1])
