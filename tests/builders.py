@@ -189,3 +189,18 @@ def make_table_pdf(path: Path, title: str, rows: list[list[str]]) -> Path:
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph(title, style), table])
     return path
+
+
+def saved_as(path: Path, suffix: str) -> Path:
+    """The file saved by LibreOffice in another format, as WPS or old Office would have written it
+    (.doc Word 97, .rtf, .xls Excel 97, .ods); .wps and .et are those bytes under WPS's own names."""
+    import shutil
+    import subprocess
+
+    as_format = {".wps": ".doc", ".et": ".xls"}.get(suffix, suffix)
+    out = path.parent / f"{path.stem}-saved"
+    filters = {".doc": "doc:MS Word 97", ".xls": "xls:MS Excel 97"}
+    subprocess.run([shutil.which("soffice"), "--headless", f"-env:UserInstallation={(out / 'profile').as_uri()}",
+                    "--convert-to", filters.get(as_format, as_format[1:]), "--outdir", str(out), str(path)],
+                   capture_output=True, timeout=120, check=True)
+    return (out / f"{path.stem}{as_format}").rename(path.with_suffix(suffix))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import zipfile
 
 import pytest
@@ -20,6 +21,7 @@ from duban.store import transaction
 from duban.store.ledger import UNIT_ROLES, parse_task_key, task_key
 from duban.store.models import Task, TaskRole
 
+from .builders import saved_as
 from .conftest import SEEDS
 
 runner = CliRunner()
@@ -138,6 +140,19 @@ def test_a_file_that_is_not_a_returned_ledger_is_named_with_the_reason(tmp_path,
     with pytest.raises(DubanError, match=reason) as e:
         read_returns(path)
     assert str(path) in str(e.value)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="make test installs LibreOffice")
+@pytest.mark.parametrize("suffix", [".xls", ".et", ".ods"])
+def test_a_sheet_saved_by_old_excel_wps_or_libreoffice_reads_as_the_xlsx(ledger_db, tmp_path, suffix):
+    with transaction(ledger_db) as s:
+        key = task_key(s.scalars(select(Task).order_by(Task.id)).first().id)
+    invoke("report", key, "--progress", "已开工，完成投资30%", "--status", "序时推进")
+    out = tmp_path / "台账.xlsx"
+    invoke("export", "ledger", "--out", str(out))
+    rows = [(r.key, r.progress, r.status) for sheet in read_returns(out) for r in sheet.rows]
+    assert (key, "已开工，完成投资30%", "序时推进") in rows
+    assert [(r.key, r.progress, r.status) for sheet in read_returns(saved_as(out, suffix)) for r in sheet.rows] == rows
 
 
 def test_task_keys_catch_a_typed_or_altered_id():

@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 
 from .. import export, render
 from ..errors import DubanError
+from ..ingest import SUFFIXES
 from ..sheets.inert import csv_field
 from ..sheets.ledger import Sheet, heading_of, write_ledger
 from ..sheets.returns import read_returned
@@ -27,7 +28,6 @@ from ..store.models import AuditEntry, Document, ProgressReport, Task, TaskRole,
 from ..store.progress import import_progress
 from . import app, open_registry, out, user_errors
 
-SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 ROLE_NAMES = {k: v for k, v in render.ROLE_NAMES.items() if k != "unattributed_units"}  # the ledger's roles
 
 ANALYZE_AFTER = 1000  # tasks stored by one ingest after which the planner's statistics are refreshed

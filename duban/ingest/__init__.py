@@ -12,14 +12,15 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import BROKEN_FILE, ReadError
-from ..limits import check_text
+from ..limits import check_text, limit
 from ..records import Source
-from . import docx, html, image, pdf, text
+from . import docx, html, image, office, pdf, text, workbook
 
 READERS = {"txt": text.read, "md": text.read, "docx": docx.read, "pdf": pdf.read, "html": html.read,
-           "image": image.read}
+           "image": image.read, "xlsx": workbook.read, "doc": office.read_document, "xls": office.read_workbook}
 SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
-            ".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html",
+            ".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html", ".xlsx": "xlsx", ".xlsm": "xlsx",
+            **dict.fromkeys((".doc", ".wps", ".rtf"), "doc"), **dict.fromkeys((".xls", ".et"), "xls"),
             **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp"), "image")}
 
 
@@ -54,10 +55,13 @@ def sniff(data: bytes, suffix: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         if b"word/" in data[:65536] or suffix == ".docx":
             return "docx"
-        raise ReadError("是 ZIP 压缩包而不是 .docx 文件 (a zip archive, not a .docx)")
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError("是旧版 Word/Excel (.doc/.xls) 或加密的 Office 文件，请另存为 .docx 后再导入"
-                        " (legacy or encrypted Office file: save it as .docx)")
+        if b"xl/" in data[:65536] or suffix in (".xlsx", ".xlsm"):
+            return "xlsx"
+        raise ReadError("是 ZIP 压缩包而不是 .docx/.xlsx 文件 (a zip archive, not a .docx or .xlsx)")
+    if data.startswith((office.OLE, office.RTF)):
+        if (kind := office.kind(data, suffix)) == "encrypted":
+            raise ReadError("Office 文件已加密，需要密码：请去掉密码另存后再导入 (password-protected Office file)")
+        return kind
     lower = head[:512].lower()
     if lower.startswith((b"<!doctype html", b"<html")) or b"<html" in lower:
         return "html"
@@ -65,15 +69,16 @@ def sniff(data: bytes, suffix: str) -> str:
 
 
 def pages_to_scan(path: str | Path) -> int:
-    """How many pages of a file OCR may have to read (every page of a PDF, every frame of a picture), for
-    the time and memory its reading is given; 0 for a text, Word or web file. Unreadable files: 0 (their
-    reader says why)."""
+    """How many pages of a file OCR may have to read, for the time and memory its reading is given: a
+    PDF's pages up to the number of pictures it holds (a text PDF has none: 0), a picture's frames; 0 for
+    any other file, and for a file its reader will refuse anyway."""
     try:
         data = Path(path).read_bytes()
         fmt = sniff(data, Path(path).suffix.lower())
-        return pdf.page_count(data) if fmt == "pdf" else image.frames(data) if fmt == "image" else 0
+        pages = pdf.pictured_pages(data) if fmt == "pdf" else image.frames(data) if fmt == "image" else 0
     except (OSError, ReadError):
         return 0
+    return pages if pages <= limit("pdf_pages") else 0
 
 
 def read(path: str | Path) -> Source:

@@ -6,6 +6,7 @@ is rendered and read by OCR (`ocr`)."""
 from __future__ import annotations
 
 import io
+import re
 from contextlib import closing
 
 import pdfplumber
@@ -65,6 +66,14 @@ def page_count(data: bytes) -> int:
         if "password" in str(e).lower():
             raise ReadError("PDF 已加密，需要密码 (password-protected PDF)") from e
         raise ReadError(f"PDF 文件已损坏或无法解析 (unreadable PDF: {e})") from e
+
+
+PICTURE = re.compile(rb"/Subtype\s*/Image\b")  # an image's dictionary: never compressed (it heads a stream)
+
+
+def pictured_pages(data: bytes) -> int:
+    """Pages that may be scans: no more than the pictures the file holds."""
+    return min(page_count(data), len(PICTURE.findall(data)))
 
 
 def scanned(page) -> bool:

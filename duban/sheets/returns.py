@@ -5,6 +5,7 @@ sheet, row, column and reason; nothing here touches the database."""
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from .. import worker
 from ..errors import BROKEN_FILE, DubanError, ReadError
 from ..fold import fold
+from ..ingest import office
 from ..lexicon import load
 from ..limits import check_zip, limit
 from ..store.ledger import parse_task_key
@@ -22,6 +24,8 @@ from .ledger import UNIT_MARK
 
 LEX = load("ledger")
 HEADER_SCAN = 10  # the header is among a sheet's first rows
+CONVERTED = (".xls", ".et", ".ods")
+REFUSED = (".csv", ".wps", ".doc", ".docx")
 READ = ("progress", "status", "percent", "value", "problem", "note")
 
 
@@ -207,18 +211,21 @@ def read_sheet(ws) -> ReturnedSheet | None:
 
 
 def read_returns(path: Path) -> list[ReturnedSheet]:
-    """Every ledger sheet of a returned .xlsx; DubanError for a file that is not one."""
-    suffix = path.suffix.lower()
-    if suffix in (".xls", ".et", ".csv", ".ods", ".wps"):
-        raise DubanError(f"请上传导出的 .xlsx 台账，不是 {suffix} 文件；用 Excel/WPS 另存为 .xlsx 后再导入 "
-                         f"(an .xlsx ledger is needed, not {suffix})", path=str(path))
+    """Every ledger sheet of a returned .xlsx (or .xls/.et/.ods, converted by LibreOffice); DubanError for
+    a file that is not one."""
     if not path.is_file():
         raise DubanError("文件不存在 (no such file)", path=str(path))
     if path.stat().st_size == 0:
         raise DubanError("文件为空 (the file is empty)", path=str(path))
+    data, suffix = path.read_bytes(), path.suffix.lower()
+    if suffix in REFUSED or (suffix in CONVERTED and not data.startswith((office.OLE, b"PK\x03\x04"))):
+        raise DubanError(f"请上传导出的 .xlsx 台账，不是 {suffix} 文件；用 Excel/WPS 另存为 .xlsx 后再导入 "
+                         f"(an .xlsx ledger is needed, not {suffix})", path=str(path))
     try:
-        check_zip(path.read_bytes(), ".xlsx")
-        book = load_workbook(path, read_only=True, data_only=True)
+        if suffix in CONVERTED:  # saved by Excel 2003, WPS or LibreOffice in their own format
+            data = office.convert(data, suffix, "xlsx")
+        check_zip(data, ".xlsx")
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheets = [s for ws in book.worksheets if (s := read_sheet(ws)) is not None]
         finally:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from ... import answer_key, review
 from ...errors import DubanError, ReadError
 from ...extract import extract_file
+from ...ingest import SUFFIXES
 from ...limits import MB, limit
 from ...records import ROLES, Source
 from ...records import Document as Extracted
@@ -42,7 +43,7 @@ from . import reading
 from .common import download, safe_name
 
 router = APIRouter()
-ACCEPTED = (".txt", ".md", ".docx", ".pdf", ".html")
+ACCEPTED = tuple(SUFFIXES)
 COMPARATORS = {"=": "等于", ">=": "不低于", "<=": "不超过", "~": "约", "range": "区间"}
 FIELD_NAMES = {**ROLE_NAMES, "number": "序号", "title": "标题", "deadlines": "时限", "targets": "量化目标",
                "split": "拆分", "merge": "与下一项合并", "drop": "不是任务", "heading": "是标题不是任务",
