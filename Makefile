@@ -38,10 +38,11 @@ demo: install
 test: install system
 	$(BIN)/pytest -q
 
-bench: install
+bench: install system
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/ocr.py
 
 lint: install
 	$(BIN)/ruff check duban tests bench

@@ -80,3 +80,10 @@ def test_a_damaged_old_document_is_refused_by_name(tmp_path):
     broken.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + b"\x00" * 600)
     with pytest.raises(ReadError, match="could not convert"):
         read(broken)
+
+
+def test_a_text_saved_under_an_office_name_is_read_as_text(tmp_path):
+    """Sites serve web pages and plain text as .doc/.xls; the bytes decide, not the name."""
+    path = tmp_path / "方案.doc"
+    path.write_text("\n".join(line for line in PLAN if isinstance(line, str)), encoding="gb18030")
+    assert read(path).format == "txt" and tasks(read(path)) == EXPECTED[:1]

@@ -159,7 +159,7 @@ def test_a_missing_task_or_upload_is_404(office, uploaded):
 @pytest.mark.parametrize("name, content, error", [
     ("empty.txt", b"", "文件为空"),
     ("binary.txt", bytes(range(256)) * 20, "二进制"),
-    ("plan.doc", PLAN, "文件类型"),
+    ("plan.odt", PLAN, "文件类型"),
     ("plan.exe", b"MZ\x90\x00", "文件类型"),
 ])
 def test_a_bad_upload_is_refused_and_nothing_is_stored(site, office, data_dir, name, content, error):

@@ -65,7 +65,8 @@ def sniff(data: bytes, suffix: str) -> str:
     lower = head[:512].lower()
     if lower.startswith((b"<!doctype html", b"<html")) or b"<html" in lower:
         return "html"
-    return SUFFIXES.get(suffix, "txt")
+    fmt = SUFFIXES.get(suffix, "txt")
+    return "txt" if fmt in ("doc", "xls") else fmt  # not an Office file, whatever its name: a text saved as .doc
 
 
 def pages_to_scan(path: str | Path) -> int:
