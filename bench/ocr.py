@@ -8,6 +8,7 @@ each, and OCR pages a second on one core and on two. Prints, never asserts. Need
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,13 +28,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
 GOLD = ROOT / "tests" / "data" / "gold"
 TIMED_PAGES = 6
+MARKDOWN = re.compile(r"^#+ *", re.MULTILINE)
+
+
+def paper(seed: Path) -> str:
+    """The sample as it stood on paper: the marks its OCR export added (# headings, ** bold) were not."""
+    return MARKDOWN.sub("", seed.read_text(encoding="utf-8")).replace("**", "")
 
 
 def printed(seed: Path, folder: Path) -> list[Path]:
     """The sample printed on A4 by LibreOffice and scanned at 200 dpi: one PNG a page."""
+    text = folder / seed.name
+    text.write_text(paper(seed), encoding="utf-8")
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
                     "--infilter=Text (encoded):UTF8,LF,,,", "--convert-to", "pdf", "--outdir", str(folder),
-                    str(seed)], check=True, capture_output=True)
+                    str(text)], check=True, capture_output=True)
     subprocess.run(["pdftoppm", "-r", "200", "-png", str(folder / f"{seed.stem}.pdf"), str(folder / seed.stem)],
                    check=True)
     return sorted(folder.glob(f"{seed.stem}-*.png"))

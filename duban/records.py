@@ -15,14 +15,32 @@ class Span:
     end: int
 
 
+@dataclass(frozen=True)
+class Box:
+    """Where a line of text read by OCR stands on its page: text[start:end] on page `page` (from 0), the
+    box as shares of the page's width and height (any rendering of the page shows it)."""
+
+    start: int
+    end: int
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
 @dataclass
 class Source:
     """A decoded file: the text every span points into, and how it was read."""
 
     path: str
     text: str
-    format: str  # txt, md, docx, pdf, html
+    format: str  # txt, md, docx, pdf, pdf+ocr, image, html, xlsx, doc, xls
     encoding: str | None = None
+    boxes: list[Box] = field(default_factory=list)  # lines read by OCR, in text order
+
+    def boxes_of(self, span: Span) -> list[Box]:
+        return [b for b in self.boxes if b.start < span.end and span.start < b.end]
 
     @cached_property
     def newlines(self) -> list[int]:

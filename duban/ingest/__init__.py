@@ -6,6 +6,7 @@ really a Word file is still read as Word, and a misnamed PDF is not decoded as t
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from functools import cache
@@ -80,6 +81,22 @@ def pages_to_scan(path: str | Path) -> int:
     except (OSError, ReadError):
         return 0
     return pages if pages <= limit("pdf_pages") else 0
+
+
+def page_picture(path: str | Path, number: int, width: int = 1000) -> bytes:
+    """Page `number` (from 0) of a scanned PDF or a picture as a PNG `width` pixels wide, to show beside
+    the text OCR read from it."""
+    data = Path(path).read_bytes()
+    fmt = sniff(data, Path(path).suffix.lower())
+    if fmt == "pdf":
+        shown = pdf.picture(data, number, width)
+    elif fmt == "image":
+        shown = image.picture(data, number, width)
+    else:
+        raise ReadError("这个文件没有扫描页 (not a scan)", path=str(path))
+    out = io.BytesIO()
+    shown.save(out, "PNG", optimize=True)
+    return out.getvalue()
 
 
 def read(path: str | Path) -> Source:

@@ -11,6 +11,7 @@ from ..errors import ReadError
 from ..limits import limit
 from ..records import Source
 from . import ocr
+from .typeset import joined, located
 
 MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
 
@@ -38,11 +39,23 @@ def read(data: bytes) -> Source:
         with Image.open(io.BytesIO(data)) as picture:
             if getattr(picture, "n_frames", 1) > limit("pdf_pages"):
                 raise ReadError(f"图片有 {picture.n_frames} 页，超过上限 {limit('pdf_pages')} 页 (too many pages)")
-            texts = [ocr.page_text(page) for page in pages(picture)]
+            texts = [ocr.page(page) for page in pages(picture)]
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise ReadError(f"图片像素过多，超过上限 {limit('image_megapixels')} 百万像素 (image too large)") from e
     except (UnidentifiedImageError, OSError, SyntaxError) as e:
         raise ReadError(f"图片文件已损坏或无法解析 (unreadable image: {e})") from e
-    if not any(t.strip() for t in texts):
+    if not any(text.strip() for text, _, _ in texts):
         raise ReadError("图片中没有识别出文字 (OCR found no text in the picture)")
-    return Source(path="", text="\n\n".join(texts), format="image")
+    text = joined([(text, runs_on) for text, runs_on, _ in texts])
+    return Source(path="", text=text, format="image", boxes=located(text, [lines for _, _, lines in texts]))
+
+
+def picture(data: bytes, number: int, width: int) -> Image.Image:
+    """Frame `number` (from 0), upright, scaled down to `width` pixels wide."""
+    with Image.open(io.BytesIO(data)) as opened:
+        if not 0 <= number < getattr(opened, "n_frames", 1):
+            raise ReadError(f"图片没有第 {number + 1} 页 (no such page)")
+        opened.seek(number)
+        page = ImageOps.exif_transpose(opened).convert("RGB")
+    page.thumbnail((width, width * 4))
+    return page

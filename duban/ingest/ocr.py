@@ -1,13 +1,13 @@
 """Scans and photos read by OCR: RapidOCR with the PP-OCRv4 Chinese detection and recognition models that
-ship inside its wheel (nothing is downloaded at run time), run by OpenVINO (3-4 times faster on a CPU
-than onnxruntime with the same models, measured: bench/ocr.py). The boxes it finds are put in reading order:
+ship inside its wheel (nothing is downloaded at run time), run by OpenVINO (on these machines 3-4 times
+faster than onnxruntime with the same models; pages a second: bench/ocr.py). The boxes it finds are put in reading order:
 rows by their vertical overlap, a row's boxes left to right, a wide gap between two boxes printed as a
 tab (a table's cells, what `layout` reads as a row); rows then go back into their paragraphs as a PDF's
 lines do (`typeset`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
 from functools import cache
 
 import numpy as np
@@ -16,6 +16,9 @@ from PIL import Image
 from ..limits import limit
 from .typeset import unwrapped
 
+UNCLIP = 1.3  # how far a found line's box is grown: RapidOCR's 1.6 lets single-spaced lines merge, one lost
+# an item's number read with a comma or colon for its full stop ("10，实施…"): at a paragraph's start, a full stop
+MISREAD_MARKER = re.compile(r"^(\d{1,3})[，,：:](?=[^\d\s])", re.MULTILINE)
 CELL_GAP = 2.0  # a gap wider than twice the text's height parts two cells
 WORD_GAP = 0.4  # a gap wider than this share of the height is a printed space
 
@@ -26,7 +29,8 @@ def engine():
         RapidOCR,  # imported on the first scan: the models' 1 GB the text files never need
     )
 
-    return RapidOCR(inference_num_threads=limit("ocr_threads"))
+    # no angle classifier: a page's lines all stand one way, and it turned whole lines upside down (lost)
+    return RapidOCR(inference_num_threads=limit("ocr_threads"), det_unclip_ratio=UNCLIP, use_cls=False)
 
 
 def boxes(image: Image.Image) -> list[dict]:
@@ -62,15 +66,16 @@ def joined(row: list[dict]) -> dict:
             "bottom": max(b["bottom"] for b in row), "text": text}
 
 
+def page(image: Image.Image) -> tuple[str, bool, list[dict]]:
+    """The page's text, whether its last line runs on to the next page, and its lines with their boxes
+    as shares of the page's width and height."""
+    lines = rows(boxes(image))
+    paragraphs, runs_on = unwrapped(lines, image.width)
+    width, height = image.size
+    shares = [{"text": ln["text"], "x0": ln["x0"] / width, "x1": ln["x1"] / width, "top": ln["top"] / height,
+               "bottom": ln["bottom"] / height} for ln in lines]
+    return MISREAD_MARKER.sub(r"\1．", "\n".join(text for _, text in paragraphs)), runs_on, shares
+
+
 def page_text(image: Image.Image) -> str:
-    return "\n".join(text for _, text in unwrapped(rows(boxes(image)), image.width)[0])
-
-
-def read_pages(images: Iterable[Image.Image], progress: Callable[[int], None] | None = None) -> list[str]:
-    """The text of each page image; `progress(n)` after each page (a long scan shows how far it got)."""
-    out = []
-    for n, image in enumerate(images, 1):
-        out.append(page_text(image))
-        if progress:
-            progress(n)
-    return out
+    return page(image)[0]

@@ -20,7 +20,7 @@ from ..errors import ReadError
 from ..limits import limit
 from ..records import Source
 from . import ocr
-from .typeset import opens_item, unwrapped
+from .typeset import joined, located, unwrapped
 
 SCAN_DPI = 200
 SCAN_CHARS = 20  # fewer characters than this over a full-page image: a scan with a stamped page number
@@ -44,17 +44,6 @@ def page_text(page) -> tuple[str, bool]:
             parts.append((row.bbox[1], text))
     parts.sort(key=lambda p: p[0])
     return "\n".join(text for _, text in parts), runs_on and bool(parts) and not parts[-1][1].count("\t")
-
-
-def joined(pages: list[tuple[str, bool]]) -> str:
-    """Pages one after another: a paragraph wrapped over a page break joined again, and otherwise a
-    blank line between pages as an OCR export has (the break may hide one; normalize joins what it cut)."""
-    text, carried = "", False
-    for page, runs_on in pages:
-        first = page.split("\n", 1)[0]
-        text += ("" if not text or (carried and not opens_item(text.rsplit("\n", 1)[-1], first)) else "\n\n") + page
-        carried = runs_on
-    return text
 
 
 def page_count(data: bytes) -> int:
@@ -92,7 +81,7 @@ def read(data: bytes) -> Source:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf, closing(pypdfium2.PdfDocument(data)) as pictures:
             scans = [scanned(page) for page in pdf.pages]
-            pages = [(ocr.page_text(rendered(pictures[k])), False) if scan else page_text(page)
+            pages = [ocr.page(rendered(pictures[k])) if scan else (*page_text(page), [])
                      for k, (page, scan) in enumerate(zip(pdf.pages, scans, strict=True))]
     except (PDFPasswordIncorrect, PdfminerException, MalformedPDFException, PSException) as e:
         cause = e.args[0] if e.args else e
@@ -101,11 +90,22 @@ def read(data: bytes) -> Source:
         if isinstance(cause, PDFPasswordIncorrect) or "password" in repr(e).lower():
             raise ReadError("PDF 已加密，需要密码 (password-protected PDF)") from e
         raise ReadError(f"PDF 文件已损坏或无法解析 (unreadable PDF: {e})") from e
-    if not any(text.strip() for text, _ in pages):
+    if not any(text.strip() for text, _, _ in pages):
         raise ReadError("PDF 中没有文字，扫描页也未识别出文字 (no text layer, and OCR found no text on the pages)")
-    return Source(path="", text=joined(pages), format="pdf+ocr" if any(scans) else "pdf")
+    text = joined([(text, runs_on) for text, runs_on, _ in pages])
+    return Source(path="", text=text, format="pdf+ocr" if any(scans) else "pdf",
+                  boxes=located(text, [lines for _, _, lines in pages]))
 
 
 def rendered(page) -> Image.Image:
     """A scanned page as a picture at the resolution OCR reads best (200 dpi)."""
     return page.render(scale=SCAN_DPI / 72).to_pil()
+
+
+def picture(data: bytes, number: int, width: int) -> Image.Image:
+    """Page `number` (from 0) as a picture `width` pixels wide."""
+    with closing(pypdfium2.PdfDocument(data)) as pictures:
+        if not 0 <= number < len(pictures):
+            raise ReadError(f"PDF 没有第 {number + 1} 页 (no such page)")
+        page = pictures[number]
+        return page.render(scale=width / page.get_width()).to_pil()

@@ -9,6 +9,7 @@ import itertools
 
 from .. import markers
 from ..fold import fold
+from ..records import Box
 
 
 def right_margin(lines: list[dict], em: float, page_width: float) -> float | None:
@@ -58,3 +59,27 @@ def unwrapped(lines: list[dict], page_width: float) -> tuple[list[tuple[float, s
             continue
         paragraphs.append((line["top"], line["text"]))
     return paragraphs, full(lines[-1])
+
+
+def joined(pages: list[tuple[str, bool]]) -> str:
+    """Pages one after another: a paragraph wrapped over a page break joined again, and otherwise a
+    blank line between pages as an OCR export has (the break may hide one; normalize joins what it cut)."""
+    text, carried = "", False
+    for page, runs_on in pages:
+        first = page.split("\n", 1)[0]
+        text += ("" if not text or (carried and not opens_item(text.rsplit("\n", 1)[-1], first)) else "\n\n") + page
+        carried = runs_on
+    return text
+
+
+def located(text: str, pages: list[list[dict]]) -> list[Box]:
+    """The boxes of each page's lines (OCR's; none for a page read from its text layer), found in order in
+    the text they were joined into: where each piece of the text stands on its page."""
+    out, at = [], 0
+    for number, lines in enumerate(pages):
+        for line in lines:
+            start = text.find(line["text"], at) if line["text"] else -1
+            if start >= 0:
+                at = start + len(line["text"])
+                out.append(Box(start, at, number, line["x0"], line["top"], line["x1"], line["bottom"]))
+    return out

@@ -13,6 +13,7 @@ from . import (
     public,
     review_tools,
     rounds,
+    scans,
     task_edits,
     tasks,
     unit,
@@ -20,4 +21,5 @@ from . import (
 )
 
 routers = [m.router for m in (account, overview, ledger, tasks, documents, task_edits, unit, leader, rounds, problems,
-                              assessment, bulletins, public, users, auditlog, review_tools)]
+                              assessment, bulletins, public, users, auditlog, review_tools,
+                              scans)]

@@ -41,6 +41,7 @@ from ..access import Principal, allow
 from ..pages import action, json, page
 from . import reading
 from .common import download, safe_name
+from .scans import pages_of_tasks, scanned_pages
 
 router = APIRouter()
 ACCEPTED = tuple(SUFFIXES)
@@ -270,13 +271,16 @@ def review_page(request: Request, s: Session, upload_id: int, who: Principal = a
     r = reviewed(s, upload)
     index = {id(d): i for i, d in enumerate(r.docs)}
     series = [series_of(d) for d in r.docs]
+    tasks = [t for _, t in r.tasks]
     stored = s.scalars(select(Document).where(Document.file_hash == upload.file_hash).order_by(Document.id)).all()
     return {
         "upload": upload_line(upload),
         "documents": [{"index": i, "title": d.title, "doc_number": d.doc_number, "issuer": d.issuer, "date": d.date,
                        "region": d.region, "series": series[i], "tasks": len(d.tasks)} for i, d in enumerate(r.docs)],
-        "tasks": [task_view(n, index[id(d)], t) for n, (d, t) in enumerate(r.tasks)],
-        "source": highlights(r.source.text, [t for _, t in r.tasks]),
+        "tasks": [{**task_view(n, index[id(d)], t), "pages": pages}
+                  for n, ((d, t), pages) in enumerate(zip(r.tasks, pages_of_tasks(r.source, tasks), strict=True))],
+        "source": highlights(r.source.text, tasks),
+        "scans": scanned_pages(upload.id, r.source, tasks),
         "missed": [vars(e) for e in r.missed],
         "corrections": [{"id": c.id, "task_text": c.task_text, "field": c.field, "value": c.value,
                          "shown": shown(c.value), "by": c.by, "at": c.at} for c in corrections.rows_of(s, series)],

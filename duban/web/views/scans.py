@@ -1,0 +1,49 @@
+"""A scan beside the text OCR read from it: the review page shows each scanned page with the lines of
+every task framed where they stand, so the office checks a reading against the paper itself."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from fastapi import APIRouter, HTTPException, Request, Response
+
+from ... import worker
+from ...ingest import page_picture
+from ...records import Source
+from ...records import Task as ExtractedTask
+from ...store import transaction
+from ...store.models import Upload
+from ..access import Principal, allow
+
+router = APIRouter()
+PAGE_WIDTH = 1000  # pixels: a page shown in half a screen, its 5-point print still legible when zoomed
+
+
+def page_url(upload_id: int, number: int) -> str:
+    return f"/documents/uploads/{upload_id}/pages/{number}.png"
+
+
+def scanned_pages(upload_id: int, source: Source, tasks: list[ExtractedTask]) -> list[dict]:
+    """Each page OCR read, with the boxes of the task lines on it (n: the task's place in the review)."""
+    framed = [(b, n) for n, t in enumerate(tasks) for b in source.boxes_of(t.span)]
+    pages = sorted({b.page for b in source.boxes})
+    by_page = {p: list(group) for p, group in groupby(sorted(framed, key=lambda f: f[0].page), key=lambda f: f[0].page)}
+    return [{"number": p, "url": page_url(upload_id, p),
+             "boxes": [{"task": n, "left": b.x0 * 100, "top": b.top * 100, "width": (b.x1 - b.x0) * 100,
+                        "height": (b.bottom - b.top) * 100} for b, n in by_page.get(p, [])]} for p in pages]
+
+
+def pages_of_tasks(source: Source, tasks: list[ExtractedTask]) -> list[list[int]]:
+    """The scanned pages each task stands on (none when the file was not a scan)."""
+    return [sorted({b.page for b in source.boxes_of(t.span)}) for t in tasks]
+
+
+@router.get("/documents/uploads/{upload_id}/pages/{number}.png", summary="扫描件的一页 (a scanned page as PNG)")
+def scanned_page(request: Request, upload_id: int, number: int, who: Principal = allow("office")) -> Response:
+    with transaction(request.app.state.engine) as s:
+        upload = s.get(Upload, upload_id)
+        if upload is None:
+            raise HTTPException(404, "没有这份上传的文件 (no such upload)")
+        path = upload.path
+    # rendered in the worker: a picture is decoded under the same memory cap and deadline as its reading
+    return Response(worker.run(page_picture, path, number, PAGE_WIDTH, scans=1), media_type="image/png")
