@@ -3,16 +3,18 @@ tasks like any other file. The pictures are made here from text, as a scanner or
 
 from __future__ import annotations
 
+import io
+
 import pypdfium2
 import pytest
 from PIL import Image
 
 from duban.errors import ReadError
 from duban.extract import extract, extract_file
-from duban.ingest import read
+from duban.ingest import page_picture, read
 from duban.ingest.ocr import rows
 
-from .builders import CJK_FONT, make_pdf, make_scan
+from .builders import CJK_FONT, make_pdf, make_scan, scan_of
 
 pytestmark = pytest.mark.skipif(not CJK_FONT.exists(), reason="make test installs fonts-wqy-microhei")
 
@@ -61,7 +63,8 @@ def test_a_scan_is_read_in_the_worker_under_its_limits(tmp_path):
 
 
 def box(x0, x1, top, text, height=30):
-    return {"x0": x0, "x1": x1, "top": top, "bottom": top + height, "text": text}
+    return {"x0": x0, "x1": x1, "top": top, "bottom": top + height, "text": text,
+            "shown": (x0, top, x1, top + height)}
 
 
 def test_boxes_in_reading_order():
@@ -83,3 +86,37 @@ def test_a_damaged_picture_names_the_reason(tmp_path):
     (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 200)
     with pytest.raises(ReadError, match="unreadable image"):
         read(tmp_path / "broken.jpg")
+
+
+def test_each_line_keeps_its_page_and_box(tmp_path):
+    """A task's text leads back to where it stands on the scan: the first task's lines on page 1 (from 0:
+    0), their boxes where the picture drew them (scan_of: 150 px margin, lines 1.8 × 33 px apart)."""
+    source = read(make_scan(tmp_path / "fax.tiff", [PLAN[:3], PLAN[3:]]))
+    first, second = [t for d in extract(source) for t in d.tasks]
+    page = scan_of(PLAN[:3])
+    lines = source.boxes_of(first.span)
+    assert {b.page for b in lines} == {0} and {b.page for b in source.boxes_of(second.span)} == {1}
+    assert "加强实验室布局提升" in "".join(source.text[b.start:b.end] for b in lines)
+    assert abs(lines[0].x0 * page.width - 150) < 10
+    assert abs(lines[0].top * page.height - (150 + 2 * int(33 * 1.8))) < 15  # the third line drawn
+    assert all(0 <= b.x0 < b.x1 <= 1 and 0 <= b.top < b.bottom <= 1 for b in source.boxes)
+
+
+def test_an_item_number_read_with_a_comma_is_an_item(tmp_path):
+    """OCR often reads the stop after an item's number as a comma; at a paragraph's start it is a stop."""
+    plan = [PLAN[0], PLAN[1], PLAN[2].replace("1.", "1，"), PLAN[3].replace("2.", "2："), "年产值2，3倍于去年"]
+    source = read(make_scan(tmp_path / "scan.png", [plan]))
+    assert tasks(source) == EXPECTED and "年产值2，3" in source.text  # mid-sentence, left alone
+
+
+def test_a_page_of_a_scan_is_shown_as_a_picture(tmp_path):
+    pdf_scan = make_scan(tmp_path / "scan.pdf", [PLAN[:3], PLAN[3:]])
+    tiff_scan = make_scan(tmp_path / "fax.tiff", [PLAN[:3], PLAN[3:]])
+    for path in (pdf_scan, tiff_scan):
+        shown = Image.open(io.BytesIO(page_picture(path, 1, width=500)))
+        assert shown.format == "PNG" and abs(shown.width - 500) <= 1 and shown.height > 100
+        with pytest.raises(ReadError, match="no such page"):
+            page_picture(path, 2)
+    (tmp_path / "plan.txt").write_text("\n".join(PLAN), encoding="utf-8")
+    with pytest.raises(ReadError, match="not a scan"):
+        page_picture(tmp_path / "plan.txt", 0)

@@ -17,6 +17,8 @@ from duban.review import Edit, apply
 from duban.store import transaction
 from duban.store.models import AuditEntry, Correction, Document, Task, Upload
 
+from .builders import CJK_FONT, make_scan
+from .test_ocr import PLAN as SCAN_PLAN
 from .test_review import FIRST, PLAN, SECOND
 from .web import csrf
 
@@ -210,3 +212,25 @@ def test_a_file_over_the_limit_is_refused(site, office, monkeypatch):
     monkeypatch.setenv("DUBAN_LIMIT_UPLOAD_MB", "1")
     r = upload(office, "plan.txt", "一、任务\n".encode() * 200_000)
     assert r.status_code == 400 and "plan.txt" in r.json()["error"] and rows(site, Upload) == 0
+
+
+@pytest.mark.skipif(not CJK_FONT.exists(), reason="make test installs fonts-wqy-microhei")
+def test_a_scan_is_reviewed_beside_its_pages(site, office, tmp_path):
+    """An uploaded photo is read by OCR; the review page shows the page with each task's lines framed, each
+    frame leading to its task, each task to its page; the page itself is a PNG for the office only."""
+    scan = make_scan(tmp_path / "photo.jpg", [SCAN_PLAN], photo=True)
+    r = upload(office, "照片.jpg", scan.read_bytes())
+    assert r.status_code == 200, r.text
+    at = f"/documents/uploads/{r.json()['upload_id']}"
+    page = office.get(at).text
+    assert f'src="{at}/pages/0.png"' in page and page.count('class="box"') >= 2
+    assert 'href="#task-0-heading"' in page and 'href="#task-1-heading"' in page and 'href="#scan-0"' in page
+    picture = office.get(f"{at}/pages/0.png")
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+    assert office.get(f"{at}/pages/5.png").status_code == 400
+    assert office.get("/documents/uploads/9999/pages/0.png").status_code == 404
+    assert site.client("unit").get(f"{at}/pages/0.png").status_code == 403
+
+
+def test_a_text_upload_shows_no_pages(office, uploaded):
+    assert 'class="scan"' not in office.get(f"/documents/uploads/{uploaded}").text

@@ -93,7 +93,7 @@ def page_picture(path: str | Path, number: int, width: int = 1000) -> bytes:
     elif fmt == "image":
         shown = image.picture(data, number, width)
     else:
-        raise ReadError("这个文件没有扫描页 (not a scan)", path=str(path))
+        raise ReadError("这个文件不是 PDF 或图片，没有页面图像 (not a scan: no page to show)", path=str(path))
     out = io.BytesIO()
     shown.save(out, "PNG", optimize=True)
     return out.getvalue()

@@ -7,6 +7,7 @@ lines do (`typeset`)."""
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 
@@ -34,13 +35,27 @@ def engine():
 
 
 def boxes(image: Image.Image) -> list[dict]:
-    """What OCR reads on one page: text with its box (x0, x1, top, bottom, in pixels)."""
+    """What OCR reads on one page: text with its box (x0, x1, top, bottom, in pixels) as if the page lay
+    straight, and the box where it stands on the picture (`shown`: x0, top, x1, bottom)."""
     found, _ = engine()(np.asarray(image.convert("RGB"))[:, :, ::-1])
+    turn = -skew([points for points, _, _ in found or []])
+    cos, sin = math.cos(turn), math.sin(turn)
     out = []
     for points, text, _score in found or []:
         xs, ys = [p[0] for p in points], [p[1] for p in points]
-        out.append({"x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys), "text": text})
+        straight_x = [x * cos - y * sin for x, y in points]
+        straight_y = [x * sin + y * cos for x, y in points]
+        out.append({"x0": min(straight_x), "x1": max(straight_x), "top": min(straight_y), "bottom": max(straight_y),
+                    "text": text, "shown": (min(xs), min(ys), max(xs), max(ys))})
     return out
+
+
+def skew(quads: list) -> float:
+    """The angle a photographed page is turned by (radians), from its long lines' top edges: on a page
+    turned 2°, a line's box would otherwise span the next line's and the two be read as one row."""
+    angles = sorted(math.atan2(q[1][1] - q[0][1], q[1][0] - q[0][0]) for q in quads
+                    if q[1][0] - q[0][0] > 4 * abs(q[3][1] - q[0][1]))
+    return angles[len(angles) // 2] if angles else 0.0
 
 
 def rows(found: list[dict]) -> list[dict]:
@@ -63,7 +78,8 @@ def joined(row: list[dict]) -> dict:
         gap = box["x0"] - before["x1"]
         text += ("\t" if gap > CELL_GAP * height else " " if gap > WORD_GAP * height else "") + box["text"]
     return {"x0": row[0]["x0"], "x1": row[-1]["x1"], "top": min(b["top"] for b in row),
-            "bottom": max(b["bottom"] for b in row), "text": text}
+            "bottom": max(b["bottom"] for b in row), "text": text,
+            "shown": tuple(f(b["shown"][k] for b in row) for k, f in enumerate((min, min, max, max)))}
 
 
 def page(image: Image.Image) -> tuple[str, bool, list[dict]]:
@@ -72,8 +88,8 @@ def page(image: Image.Image) -> tuple[str, bool, list[dict]]:
     lines = rows(boxes(image))
     paragraphs, runs_on = unwrapped(lines, image.width)
     width, height = image.size
-    shares = [{"text": ln["text"], "x0": ln["x0"] / width, "x1": ln["x1"] / width, "top": ln["top"] / height,
-               "bottom": ln["bottom"] / height} for ln in lines]
+    shares = [{"text": ln["text"], "x0": ln["shown"][0] / width, "top": ln["shown"][1] / height,
+               "x1": ln["shown"][2] / width, "bottom": ln["shown"][3] / height} for ln in lines]
     return MISREAD_MARKER.sub(r"\1．", "\n".join(text for _, text in paragraphs)), runs_on, shares
 
 
