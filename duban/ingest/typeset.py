@@ -26,9 +26,16 @@ def right_margin(lines: list[dict], em: float, page_width: float) -> float | Non
 
 def opens_item(before: str, line: str) -> bool:
     """A new paragraph after a line that ends at the margin by chance: a numbered item or heading
-    after a sentence's end, or a cell of a table pasted with its pipes."""
+    after a sentence's end or an attribution's closing bracket, or a cell of a table pasted with its pipes."""
     return line.lstrip().startswith("|") or (
-        before.rstrip().endswith(tuple("。：；！？:;")) and markers.match(fold(line.strip())) is not None)
+        before.rstrip().endswith(tuple("。：；！？:;）)")) and markers.match(fold(line.strip())) is not None)
+
+
+def pitch(lines: list[dict], height: float) -> float:
+    """The distance from one line to the next within a paragraph: the shorter steps (a blank line between
+    paragraphs doubles the step; single spacing puts it under 2.5 times the text's height)."""
+    steps = sorted(b["top"] - a["top"] for a, b in itertools.pairwise(lines) if b["top"] - a["top"] > 0.8 * height)
+    return steps[len(steps) // 4] if steps else float("inf")
 
 
 def unwrapped(lines: list[dict], page_width: float) -> tuple[list[tuple[float, str]], bool]:
@@ -42,6 +49,7 @@ def unwrapped(lines: list[dict], page_width: float) -> tuple[list[tuple[float, s
     margin = right_margin(lines, em, page_width) if widths else None
     left = min(ln["x0"] for ln in lines)
     height = sorted(ln["bottom"] - ln["top"] for ln in lines)[len(lines) // 2]
+    blank = min(2.5 * height, 1.6 * pitch(lines, height))
 
     def full(line: dict) -> bool:
         return margin is not None and margin - line["x1"] < 1.5 * em
@@ -51,7 +59,7 @@ def unwrapped(lines: list[dict], page_width: float) -> tuple[list[tuple[float, s
 
     paragraphs = [(lines[0]["top"], lines[0]["text"])]
     for before, line in itertools.pairwise(lines):
-        if line["top"] - before["top"] > 2.5 * height:
+        if line["top"] - before["top"] > blank:
             paragraphs.append((line["top"] - 0.1, ""))
         elif wraps(before, line):
             top, text = paragraphs[-1]
