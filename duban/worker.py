@@ -9,12 +9,15 @@ import multiprocessing
 import os
 import pickle
 import resource
+import time
 from collections.abc import Callable
 from functools import cache
 
+from . import progress
 from .errors import DubanError, ReadError
 from .limits import MB, limit
 
+PROGRESS = "progress"  # a message before the answer: (PROGRESS, pages done, pages in all)
 PRELOAD = ["__main__", "duban.extract", "duban.ingest", "duban.sheets.returns"]
 
 
@@ -29,7 +32,8 @@ def child(conn, fn: Callable, args: tuple, memory: int, overrides: dict) -> None
     os.environ.update(overrides)  # the limits set in the parent's environment after the server started
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
-        answer = (True, pickle.dumps(fn(*args)))
+        with progress.listening(lambda done, total: conn.send((PROGRESS, done, total))):
+            answer = (True, pickle.dumps(fn(*args)))
     except MemoryError:
         answer = (False, ReadError(f"文件过大或结构异常，解析所需内存超过上限 {memory // MB} MB "
                                    "(parsing needs more memory than allowed)"))
@@ -59,10 +63,16 @@ def run(fn: Callable, *args, pickled: bool = False, scans: int = 0):
                           daemon=True)
     process.start()
     send.close()
+    deadline = time.monotonic() + seconds
     try:
-        if not receive.poll(seconds):
-            raise ReadError(f"解析超过 {seconds} 秒仍未完成，已停止 (parsing took too long)")
-        ok, value = receive.recv()
+        while True:
+            if not receive.poll(max(0.0, deadline - time.monotonic())):
+                raise ReadError(f"解析超过 {seconds} 秒仍未完成，已停止 (parsing took too long)")
+            message = receive.recv()
+            if message[0] != PROGRESS:
+                break
+            progress.report(*message[1:])  # passed on to whoever listens here
+        ok, value = message
     except EOFError:
         raise ReadError(f"解析文件所需内存超过上限 {memory} MB 或文件已损坏，解析已中止 "
                         "(the parsing process died: out of memory or a damaged file)") from None

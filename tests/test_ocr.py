@@ -8,7 +8,10 @@ import io
 import pypdfium2
 import pytest
 from PIL import Image
+from typer.testing import CliRunner
 
+from duban import progress
+from duban.cli import app
 from duban.errors import ReadError
 from duban.extract import extract, extract_file
 from duban.ingest import page_picture, read
@@ -120,3 +123,19 @@ def test_a_page_of_a_scan_is_shown_as_a_picture(tmp_path):
     (tmp_path / "plan.txt").write_text("\n".join(PLAN), encoding="utf-8")
     with pytest.raises(ReadError, match="not a scan"):
         page_picture(tmp_path / "plan.txt", 0)
+
+
+def test_a_long_scan_tells_how_far_it_got(tmp_path):
+    """Each page read is told to whoever listens, from the worker process to the one that started it."""
+    heard = []
+    with progress.listening(lambda done, total: heard.append((done, total))):
+        _, docs = extract_file(make_scan(tmp_path / "fax.tiff", [PLAN[:2], PLAN[2:3], PLAN[3:]]))
+    assert heard == [(1, 3), (2, 3), (3, 3)] and len([t for d in docs for t in d.tasks]) == 2
+    with progress.listening(lambda done, total: heard.append((done, total))):
+        extract_file(make_pdf(tmp_path / "typed.pdf", PLAN))
+    assert len(heard) == 3  # a text PDF has no page to scan
+
+
+def test_the_command_line_reads_a_scan(tmp_path):
+    result = CliRunner().invoke(app, ["extract", str(make_scan(tmp_path / "scan.png", [PLAN])), "--format", "summary"])
+    assert result.exit_code == 0 and "2" in result.output, result.output

@@ -20,6 +20,8 @@ from sqlalchemy import select
 from duban.store import transaction
 from duban.store.models import AuditEntry, Document, ProgressReport, Task
 
+from .builders import CJK_FONT, make_scan
+from .test_ocr import PLAN as SCAN_PLAN
 from .web import PASSWORD, ROLE_LOGINS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -109,6 +111,33 @@ def test_office_uploads_corrects_one_unit_and_confirms(chromium, server, site, t
         task = s.scalars(select(Task).join(Document).where(Document.title.contains("某县"), Task.position == 0)).one()
         assert [r.printed for r in task.roles if r.role == "lead_units"] == ["县财政局"]
         assert s.scalars(select(AuditEntry.actor).where(AuditEntry.action == "ingest")).all()[-1] == "staff"
+
+
+@pytest.mark.skipif(not CJK_FONT.exists(), reason="make test installs fonts-wqy-microhei")
+def test_office_uploads_a_scan_watches_its_pages_read_and_checks_a_task_on_the_page(chromium, server, tmp_path):
+    """A four-page fax: while it is read the upload page counts the pages OCR has read; the review page
+    shows the pages, and a task's frame on a page leads to that task."""
+    scan = make_scan(tmp_path / "传真.tiff", [SCAN_PLAN[:2], SCAN_PLAN[2:3], ["（此页无正文）"], SCAN_PLAN[3:]])
+    page = signed_in(chromium, server, "office_staff")
+    page.goto(f"{server}/documents")
+    page.locator("#upload-file").set_input_files(scan)
+    told = []
+
+    def heard(route) -> None:  # what the server told the page each time it asked
+        response = route.fetch()
+        told.append(response.json())
+        route.fulfill(response=response)
+
+    page.route("**/api/documents/upload-progress/*", heard)
+    page.get_by_role("button", name="上传并复核").click()
+    page.wait_for_url(f"{server}/documents/uploads/*", timeout=120_000)
+    assert any(t["total"] == 4 and 1 <= t["done"] <= 4 for t in told), told
+    pictures = page.locator("figure.scan img")
+    assert pictures.count() == 4
+    pictures.last.scroll_into_view_if_needed()
+    page.wait_for_function("() => [...document.querySelectorAll('figure.scan img')].every(i => i.naturalWidth > 0)")
+    page.locator("#scan-3 a.box").first.click()
+    assert page.url.endswith("#task-1-heading")
 
 
 UNREAD = """某县2025年为民办实事安排

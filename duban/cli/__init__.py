@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
-from .. import export, render, units
+from .. import export, progress, render, units
 from ..errors import DubanError
 from ..evaluate import SCORED_ROLES, VALUES, Counts, Score, load_gold, score_file
 from ..extract import extract_file
@@ -43,12 +44,32 @@ def user_errors():
         raise typer.Exit(2) from None
 
 
+@contextmanager
+def pages_shown(path: Path, bar: Progress | None = None):
+    """A bar while OCR reads a scan's pages, drawn at the first page and gone when the file is read: on
+    `bar` (a command's own progress), or on stderr."""
+    with (Progress(console=Console(stderr=True), transient=True) if bar is None else nullcontext(bar)) as shown:
+        task = None
+
+        def hear(done: int, total: int) -> None:
+            nonlocal task
+            if task is None:
+                task = shown.add_task(f"识别扫描页 (OCR) {path.name}", total=total)
+            shown.update(task, completed=done)
+
+        with progress.listening(hear):
+            yield
+        if task is not None:
+            shown.remove_task(task)
+
+
 def read_all(paths: list[Path]):
     """(path, documents) for every readable file; unreadable ones are reported and skipped."""
     ok, failed = [], 0
     for path in paths:
         try:
-            ok.append((path, extract_file(path)[1]))
+            with pages_shown(path):
+                ok.append((path, extract_file(path)[1]))
         except DubanError as e:
             typer.echo(f"错误 (error): {e}", err=True)
             failed += 1
@@ -57,7 +78,7 @@ def read_all(paths: list[Path]):
 
 @app.command("extract")
 def extract_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="文件：.txt .md .docx .pdf .html")],
+    paths: Annotated[list[Path], typer.Argument(help="文件：.txt .md .docx .pdf .html .xlsx、扫描件和照片、.doc .wps .et")],
     format: Annotated[str, typer.Option("--format", "-f", help="json | table | summary")] = "json",
     resolve: Annotated[bool, typer.Option("--resolve", help="JSON 中附上单位登记簿条目 (add the registry entries)")] = False,
     successor: Annotated[bool, typer.Option("--successor", help="单位换成公文日期时的继任机构 (map to the body valid then)")] = False,
@@ -90,7 +111,7 @@ def extract_cmd(
 
 @app.command("targets")
 def targets_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="文件：.txt .md .docx .pdf .html")],
+    paths: Annotated[list[Path], typer.Argument(help="文件：.txt .md .docx .pdf .html .xlsx、扫描件和照片、.doc .wps .et")],
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="写出到 .csv 或 .xlsx (write to a file)")] = None,
 ) -> None:
     """列出每一项量化目标，供核对 (every quantitative target as a flat table)."""

@@ -26,7 +26,7 @@ from ..store import analyze, audit, connect, ledger, transaction
 from ..store.documents import ingest
 from ..store.models import AuditEntry, Document, ProgressReport, Task, TaskRole, Unit
 from ..store.progress import import_progress
-from . import app, open_registry, out, user_errors
+from . import app, open_registry, out, pages_shown, user_errors
 
 ROLE_NAMES = {k: v for k, v in render.ROLE_NAMES.items() if k != "unattributed_units"}  # the ledger's roles
 
@@ -64,7 +64,8 @@ def ingest_cmd(
         bar = progress.add_task("导入 (ingesting)", total=len(files))
         for path in files:
             try:
-                results.append(ingest(db, path, registry, actor, first_leads))
+                with pages_shown(path, progress):
+                    results.append(ingest(db, path, registry, actor, first_leads))
             except (DubanError, OSError) as e:
                 failed.append(f"{path}: {e}" if not isinstance(e, DubanError) or not e.path else str(e))
             progress.advance(bar)

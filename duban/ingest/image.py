@@ -39,7 +39,8 @@ def read(data: bytes) -> Source:
         with Image.open(io.BytesIO(data)) as picture:
             if getattr(picture, "n_frames", 1) > limit("pdf_pages"):
                 raise ReadError(f"图片有 {picture.n_frames} 页，超过上限 {limit('pdf_pages')} 页 (too many pages)")
-            texts = [ocr.page(page) for page in pages(picture)]
+            shown = pages(picture)
+            texts = [ocr.page(page, k, len(shown)) for k, page in enumerate(shown)]
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise ReadError(f"图片像素过多，超过上限 {limit('image_megapixels')} 百万像素 (image too large)") from e
     except (UnidentifiedImageError, OSError, SyntaxError) as e:

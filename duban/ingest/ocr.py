@@ -14,6 +14,7 @@ from functools import cache
 import numpy as np
 from PIL import Image
 
+from .. import progress
 from ..limits import limit
 from .typeset import unwrapped
 
@@ -82,10 +83,12 @@ def joined(row: list[dict]) -> dict:
             "shown": tuple(f(b["shown"][k] for b in row) for k, f in enumerate((min, min, max, max)))}
 
 
-def page(image: Image.Image) -> tuple[str, bool, list[dict]]:
+def page(image: Image.Image, before: int = 0, total: int = 1) -> tuple[str, bool, list[dict]]:
     """The page's text, whether its last line runs on to the next page, and its lines with their boxes
-    as shares of the page's width and height."""
+    as shares of the page's width and height; `before` pages of `total` to read were read already (told
+    to whoever shows the progress)."""
     lines = rows(boxes(image))
+    progress.report(before + 1, total)
     paragraphs, runs_on = unwrapped(lines, image.width)
     width, height = image.size
     shares = [{"text": ln["text"], "x0": ln["shown"][0] / width, "top": ln["shown"][1] / height,

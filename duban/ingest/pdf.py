@@ -81,7 +81,7 @@ def read(data: bytes) -> Source:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf, closing(pypdfium2.PdfDocument(data)) as pictures:
             scans = [scanned(page) for page in pdf.pages]
-            pages = [ocr.page(rendered(pictures[k])) if scan else (*page_text(page), [])
+            pages = [ocr.page(rendered(pictures[k]), sum(scans[:k]), sum(scans)) if scan else (*page_text(page), [])
                      for k, (page, scan) in enumerate(zip(pdf.pages, scans, strict=True))]
     except (PDFPasswordIncorrect, PdfminerException, MalformedPDFException, PSException) as e:
         cause = e.args[0] if e.args else e

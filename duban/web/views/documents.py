@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -41,7 +41,7 @@ from ..access import Principal, allow
 from ..pages import action, json, page
 from . import reading
 from .common import download, safe_name
-from .scans import pages_of_tasks, scanned_pages
+from .scans import pages_heard, pages_of_tasks, scanned_pages
 
 router = APIRouter()
 ACCEPTED = tuple(SUFFIXES)
@@ -164,7 +164,8 @@ def keep(data: bytes, name: str, digest: str) -> Path:
 
 @action(router, "/documents/upload")
 def upload(request: Request, s: Session,
-           file: Annotated[UploadFile, File(description="文件：.txt .md .docx .pdf .html，不超过 20 MB")],
+           file: Annotated[UploadFile, File(description="文件：.txt .md .docx .pdf .html .xlsx、扫描件和照片，不超过 20 MB")],
+           ticket: Annotated[str, Form(max_length=64, description="页面自选的进度编号 (where the page asks how far OCR got)")] = "",
            who: Principal = allow("office")) -> dict:
     """上传文件待复核 (upload a document for review)."""
     name = safe_name(file.filename or "", "upload")
@@ -176,7 +177,8 @@ def upload(request: Request, s: Session,
     digest = sha256(data)
     if known := s.scalars(select(Upload).where(Upload.file_hash == digest).order_by(Upload.id)).first():
         return {"upload_id": known.id, "next": review_url(known.id), "message": f"「{name}」已上传过，继续复核"}
-    found = read_checked(data, name, digest)
+    with pages_heard(ticket):
+        found = read_checked(data, name, digest)
     row = Upload(filename=name, path=str(keep(data, name, digest)), file_hash=digest, uploaded_by=who.actor,
                  uploaded_at=datetime.now())
     s.add(row)

@@ -1,13 +1,17 @@
-"""A scan beside the text OCR read from it: the review page shows each scanned page with the lines of
-every task framed where they stand, so the office checks a reading against the paper itself."""
+"""Scans in the browser: while an upload is read, how many of its pages OCR has read (the upload page
+asks every second and shows a bar); then the review page shows each scanned page with the lines of every
+task framed where they stand, so the office checks a reading against the paper itself."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from itertools import groupby
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from ... import worker
+from ... import progress, worker
 from ...ingest import page_picture
 from ...records import Source
 from ...records import Task as ExtractedTask
@@ -16,6 +20,8 @@ from ...store.models import Upload
 from ..access import Principal, allow
 
 router = APIRouter()
+HEARD: dict[str, tuple[int, int]] = {}  # an upload's ticket -> (pages read, pages in all), while it is read
+heard_lock = threading.Lock()
 PAGE_WIDTH = 1000  # pixels: a page shown in half a screen, its 5-point print still legible when zoomed
 
 
@@ -47,3 +53,25 @@ def scanned_page(request: Request, upload_id: int, number: int, who: Principal =
         path = upload.path
     # rendered in the worker: a picture is decoded under the same memory cap and deadline as its reading
     return Response(worker.run(page_picture, path, number, PAGE_WIDTH, scans=1), media_type="image/png")
+
+
+@contextmanager
+def pages_heard(ticket: str) -> Iterator[None]:
+    """While an upload is read, its pages read so far kept under the ticket its page chose."""
+    def hear(done: int, total: int) -> None:
+        with heard_lock:
+            HEARD[ticket] = (done, total)
+
+    with progress.listening(hear) if ticket else nullcontext():
+        try:
+            yield
+        finally:
+            with heard_lock:
+                HEARD.pop(ticket, None)
+
+
+@router.get("/api/documents/upload-progress/{ticket}", summary="上传文件的识别进度 (pages of an upload read so far)")
+def upload_progress(ticket: str, who: Principal = allow("office")) -> dict:
+    with heard_lock:
+        done, total = HEARD.get(ticket, (0, 0))
+    return {"done": done, "total": total}
