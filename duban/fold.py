@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
-import opencc
+from .lexicon import HERE
 
 PUNCT = {"(": "（", ")": "）", ":": "：", ",": "，", ";": "；", "﹙": "（", "﹚": "）",
          "[": "〔", "]": "〕", "［": "〔", "］": "〕", "【": "〔", "】": "〕", "〖": "〔", "〗": "〕", "﹝": "〔", "﹞": "〕",
@@ -18,15 +17,9 @@ SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉", "0123456789", strict=Tru
 
 
 def traditional_pairs() -> dict[str, str]:
-    """OpenCC's character table, keeping one-to-one entries only."""
-    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    pairs = {}
-    for row in table.read_text(encoding="utf-8").splitlines():
-        t, _, s = row.partition("\t")
-        s = s.split(" ")[0]
-        if len(t) == 1 and len(s) == 1 and t != s:
-            pairs[t] = s
-    return pairs
+    """Traditional -> simplified, one character to one (lexicon/traditional.tsv, from OpenCC's data)."""
+    rows = (HERE / "traditional.tsv").read_text(encoding="utf-8").splitlines()
+    return dict(row.split("\t") for row in rows if row and not row.startswith("#"))
 
 
 @cache

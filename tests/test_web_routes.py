@@ -18,6 +18,7 @@ from duban.store.models import Person, Round, TaskRole, Unit, User
 from duban.supervise import extensions, problems
 from duban.web.views import routers
 
+from .builders import make_pdf
 from .conftest import CASES
 from .web import copy_site, csrf
 
@@ -48,6 +49,8 @@ TABLE = {
     ("POST", "/documents/uploads/{upload_id}/columns"): OFFICE,
     ("POST", "/documents/uploads/{upload_id}/confirm"): OFFICE,
     ("GET", "/documents/uploads/{upload_id}/answer-key"): OFFICE,
+    ("GET", "/documents/uploads/{upload_id}/pages/{number}.png"): OFFICE,
+    ("GET", "/api/documents/upload-progress/{ticket}"): OFFICE,
     ("GET", "/unit"): REPORT, ("GET", "/units/{unit_id}"): REPORT,
     ("POST", "/units/{unit_id}/tasks/{task_id}/report"): REPORT,
     ("POST", "/units/{unit_id}/tasks/{task_id}/problem"): REPORT,
@@ -92,19 +95,25 @@ def world(web_template, tmp_path_factory):
     admin = site.client("office_admin")
     upload = admin.post("/api/documents/upload", headers={"X-CSRF-Token": csrf(admin)},
                         files={"file": ("plan.txt", (CASES / "b4_zhengding_ledger.txt").read_bytes())}).json()
+    printed = make_pdf(tmp_path_factory.mktemp("printed") / "plan.pdf", ["县2025年重点工作任务", "1.推进园区建设。（牵头单位：县发展和改革局）"])
+    pdf = admin.post("/api/documents/upload", headers={"X-CSRF-Token": csrf(admin)},
+                     files={"file": ("plan.pdf", printed.read_bytes())}).json()
     with transaction(site.engine) as s:
         problem = problems.raise_problem(s, ids.own_task, "资金未到位", "tests", unit=ids.unit)
         extension = extensions.request(s, ids.own_task, date(2027, 6, 30), "工期顺延", "tests", unit=ids.unit)
         values = {"task_id": ids.own_task, "unit_id": ids.unit, "person_id": ids.person, "document_id": ids.plan,
                   "upload_id": upload["upload_id"], "n": 0, "problem_id": problem.id, "extension_id": extension.id,
                   "round_id": s.scalars(select(Round.id).where(Round.document_id == ids.plan)).first(),
-                  "user_id": s.scalar(select(User.id).where(User.login == "staff"))}
+                  "user_id": s.scalar(select(User.id).where(User.login == "staff")),
+                  "number": 0, "ticket": "a1b2c3", "paged_upload_id": pdf["upload_id"]}
     clients = {role: site.client(role) for role in ROLES}
     yield site, values, clients
     site.engine.dispose()
 
 
 def call(client, method: str, path: str, values: dict):
+    if path.endswith(".png"):  # a page to show needs an upload with pages
+        values = {**values, "upload_id": values["paged_upload_id"]}
     url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
     if method == "GET":
         return client.get(url, follow_redirects=False)
@@ -169,7 +178,7 @@ def test_foreign_records_are_refused(world, method, path, role):
 # how an id may be written, and the id FastAPI turns it into
 DISGUISES = {"{}.0": int, "+{}": int, " {}": int, "{}.00": int, "{}_0": lambda v: v * 10}
 NUMBERED = [(m, p) for m, p in routes() if re.search(r"\{(task_id|document_id|round_id|problem_id|extension_id|"
-                                                     r"upload_id|user_id|n)\}", p)]
+                                                     r"upload_id|user_id|n|number)\}", p)]
 
 
 def disguised(values: dict, form: str) -> tuple[dict, dict]:

@@ -311,7 +311,7 @@ def explicit_regions(name: str, region: Region | None) -> list[str]:
         near.append(r.short)
         r = regions.parent(r)
     known = regions.table()
-    found = next((name[:k] for k in range(len(name) - 1, 1, -1) if name[:k] in known or name[:k] in near), None)
+    found = next((name[:k] for k in range(len(name) - 1, 1, -1) if fold(name[:k]) in known or name[:k] in near), None)
     return [found] if found else []
 
 
