@@ -3,14 +3,27 @@ HTML article body; unreadable input is a clear error naming the file."""
 
 from __future__ import annotations
 
+import shutil
+
 import docx
 import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
 from duban.errors import ReadError
 from duban.extract import extract
 from duban.ingest import read
 
-from .builders import make_docx, make_image_pdf, make_numbered_docx, make_pdf, make_styled_pdf, make_table_pdf
+from .builders import (
+    CJK_FONT,
+    make_docx,
+    make_image_pdf,
+    make_numbered_docx,
+    make_pdf,
+    make_styled_pdf,
+    make_table_pdf,
+    saved_as,
+)
 from .conftest import SEEDS
 
 SAMPLE = "1. 加强实验室布局提升。（牵头单位：县工业和信息化局）"
@@ -167,6 +180,26 @@ def test_pdf_simulated_bold_and_letter_spacing_read_as_printed(tmp_path):
         ("冠县2024年重点工作任务分解", "bold"), ("一、重点任务", "spaced"),
         ("1.推进园区建设，完成投资50亿元。", "spaced"), ("（牵头单位：县发改局）", "")])
     [doc] = extract(read(path))
+    assert (doc.title, doc.region) == ("冠县2024年重点工作任务分解", "冠县")
+    [task] = doc.tasks
+    assert (task.role("lead_units"), [t["value"] for t in task.targets]) == (["县发改局"], [5_000_000_000])
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or not CJK_FONT.exists(), reason="make test installs LibreOffice")
+def test_a_pdf_libreoffice_printed_in_bold_and_letter_spacing_reads_as_printed(tmp_path):
+    """The same, printed by LibreOffice from Word: a bold face the font lacks (made up by the printer) and
+    characters set 10 points apart."""
+    document = docx.Document()
+    lines = [("冠县2024年重点工作任务分解", True, 0), ("1.推进园区建设，完成投资50亿元。（牵头单位：县发改局）", False, 200)]
+    for text, bold, spacing in lines:
+        run = document.add_paragraph().add_run(text)
+        run.bold, run.font.name = bold, "WenQuanYi Micro Hei"
+        run._element.rPr.rFonts.set(qn("w:eastAsia"), "WenQuanYi Micro Hei")
+        if spacing:
+            run._element.rPr.append(OxmlElement("w:spacing"))
+            run._element.rPr[-1].set(qn("w:val"), str(spacing))
+    document.save(tmp_path / "plan.docx")
+    [doc] = extract(read(saved_as(tmp_path / "plan.docx", ".pdf")))
     assert (doc.title, doc.region) == ("冠县2024年重点工作任务分解", "冠县")
     [task] = doc.tasks
     assert (task.role("lead_units"), [t["value"] for t in task.targets]) == (["县发改局"], [5_000_000_000])
