@@ -148,8 +148,8 @@ def test_problems_move_one_step_at_a_time_and_are_flagged_when_overdue(plan):
 def test_extensions_need_a_later_date_and_one_decision_and_keep_their_history(plan):
     engine, _, found = plan
     task, unit = one_lead(found)
-    with pytest.raises(DubanError, match="应晚于"), transaction(engine) as s:
-        extensions.request(s, task, date(2024, 6, 30), "资金未到位", "liaison", unit)
+    with pytest.raises(DubanError, match="应晚于现时限"), transaction(engine) as s:
+        extensions.request(s, task, date(2024, 6, 30), "资金未到位", "liaison", unit, at=datetime(2024, 5, 1))
     with transaction(engine) as s:
         first = extensions.request(s, task, date(2025, 3, 31), "资金未到位", "liaison", unit, at=datetime(2024, 11, 1))
         with pytest.raises(DubanError, match="待审批"):
@@ -165,6 +165,16 @@ def test_extensions_need_a_later_date_and_one_decision_and_keep_their_history(pl
     status = {d: next(e.status for e in b if e.facts.id == task) for d, b in (("before", before), ("after", after))}
     assert status["before"].due == date(2024, 12, 31) and status["after"].due == date(2025, 3, 31)
     assert status["after"].status == "已延期"
+
+
+def test_an_overdue_task_cannot_be_extended_to_a_day_already_past(plan):
+    """Due 2024-12-31 and asked on 2025-02-01: 2025-01-15 is later than the limit, but already gone."""
+    engine, _, found = plan
+    task, unit = one_lead(found)
+    with pytest.raises(DubanError, match="应晚于今天 2025-02-01"), transaction(engine) as s:
+        extensions.request(s, task, date(2025, 1, 15), "资金未到位", "liaison", unit, at=datetime(2025, 2, 1))
+    with transaction(engine) as s:
+        assert extensions.request(s, task, date(2025, 3, 31), "资金未到位", "liaison", unit, at=datetime(2025, 2, 1))
 
 
 def test_override_and_instruction_are_kept_with_who_and_why(plan):

@@ -4,6 +4,7 @@ assessment and the bulletin as .docx (read back) and Markdown; bad input exits n
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 from docx import Document as Word
@@ -59,7 +60,8 @@ def test_problem_extension_override_and_instruction_commands(keys):
     invoke("problem", "move", "1", "销号", code=2)
     invoke("problem", "move", "1", "协调", "--assignee", "冠县自然资源和规划局")
     assert "协调" in invoke("problem", "list").output
-    invoke("extension", "request", keys[0], "--to", "2025-06-30", "--reason", "汛期停工")
+    later = (date.today() + timedelta(days=365)).isoformat()  # an extension reaches past today
+    invoke("extension", "request", keys[0], "--to", later, "--reason", "汛期停工")
     invoke("extension", "approve", "1")
     assert "已批准" in invoke("extension", "list").output
     invoke("override", keys[1], "序时推进", code=2)  # no reason

@@ -16,16 +16,19 @@ from . import facts
 
 def request(session: Session, task_id: int, new_due: date, reason: str, actor: str, unit: str | None = None,
             at: datetime | None = None) -> Extension:
-    f = facts.of_tasks(session, (at or datetime.now()).date(), tasks=[task_id]).get(task_id)
+    today = (at or datetime.now()).date()
+    f = facts.of_tasks(session, today, tasks=[task_id]).get(task_id)
     if f is None:
         raise DubanError(f"台账中没有现行任务 {task_id} (no such current task)")
     if not reason.strip():
         raise DubanError("延期申请须说明理由 (a reason is needed)")
+    if session.scalar(select(Extension.id).where(Extension.task_id == task_id, Extension.state == "待审批")):
+        raise DubanError(f"任务 {f.key} 已有待审批的延期申请 (a request is already pending)")
+    if new_due <= today:
+        raise DubanError(f"新时限 {new_due} 应晚于今天 {today} (the new limit must be after today)")
     old = f.extended_to or f.due
     if old and new_due <= old:
         raise DubanError(f"新时限 {new_due} 应晚于现时限 {old} (the new limit must be later)")
-    if session.scalar(select(Extension.id).where(Extension.task_id == task_id, Extension.state == "待审批")):
-        raise DubanError(f"任务 {f.key} 已有待审批的延期申请 (a request is already pending)")
     e = Extension(task_id=task_id, unit_id=unit, reason=reason.strip(), old_due=old, new_due=new_due,
                   requested_by=actor, requested_at=at or datetime.now())
     session.add(e)
