@@ -64,7 +64,7 @@ def amount(x: float) -> str:
 def target_label(t: dict) -> str:
     """"高新技术企业 ≥10家", "地区生产总值 增长≥6%", "地方标准 1–2项", "总投资 ≥700亿元"."""
     value = amount(t["value"]) + (f"–{amount(t['value_max'])}" if t["value_max"] is not None else "")
-    growth = "增长" if t["kind"] == "growth_pct" else ""
+    growth = {"growth_pct": "增长", "decline_pct": "下降"}.get(t["kind"], "")
     return f"{t['metric']} {growth}{COMPARATOR[t['comparator']]}{value}{t['unit'] or ''}".strip()
 
 

@@ -18,4 +18,5 @@ def test_a_target_label_shows_comparator_growth_and_range():
     base = {"metric": "总投资", "value": 7e10, "value_max": None, "unit": "元", "comparator": ">=", "kind": "amount"}
     assert target_label(base) == "总投资 ≥700亿元"
     assert target_label({**base, "metric": "地区生产总值", "value": 6, "unit": "%", "kind": "growth_pct"}) == "地区生产总值 增长≥6%"
+    assert target_label({**base, "metric": "涉企检查频次", "value": 20, "unit": "%", "kind": "decline_pct"}) == "涉企检查频次 下降≥20%"
     assert target_label({**base, "metric": "地方标准", "value": 1, "value_max": 2, "unit": "项", "comparator": "range"}) == "地方标准 1–2项"

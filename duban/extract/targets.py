@@ -86,13 +86,15 @@ def trim(f: str, a: int, b: int) -> tuple[int, int]:
 
 
 def kind_of(lead: str, pct: bool, unit: str | None) -> str:
-    """A percentage right after a growth word ("增长6%", "优良率提升2%") is a growth rate; one after
+    """A percentage right after a growth word ("增长6%", "优良率提升2%") is a growth rate, after a word of
+    decline ("检查频次下降20%") a rate of decline (its direction kept: a fall of 20%, not a rise); one after
     "达到", "占", "稳定在" … a share or rate."""
     if pct:
         tail = lead.strip()[-6:]
         if tail.endswith(tuple(LEX["growth_words"])) or \
                 any(w in tail for w in LEX["growth_words"]) and not any(w in tail for w in LEX["ratio_words"]):
-            return "growth_pct"
+            last = max(LEX["growth_words"], key=lambda w: tail.rfind(w))
+            return "decline_pct" if last in LEX["decline_words"] else "growth_pct"
         return "ratio_pct"
     return UNIT_KIND.get(unit or "", "other")
 
@@ -205,8 +207,8 @@ def target_at(r: Reading, m: re.Match, before: list[dict], year: int | None) -> 
     if cmp is None and not lead.strip() and f[:begin].rstrip().endswith(("、", "，")) and before \
             and not re.search(r"[。；\n]", f[before[-1]["span"][1]:begin]):
         cmp = before[-1]["comparator"]  # "至少创建1家…，2家…": a quantity with no verb of its own shares one
-    if cmp is None and kind == "growth_pct":
-        cmp = ">="  # a growth rate is a floor: "增长6%" is met by 7%
+    if cmp is None and kind in ("growth_pct", "decline_pct"):
+        cmp = ">="  # a growth rate is a floor: "增长6%" is met by 7%, "下降20%" by a fall of 25%
     if cmp is None and kind == "ratio_pct":
         cmp = ">=" if lead.rstrip().endswith(RAISED) else "<=" if lead.rstrip().endswith(LOWERED) else None
     metric, noun = r.metric(begin, start), r.words(*following_noun(f, m.end()))

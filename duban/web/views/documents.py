@@ -49,7 +49,8 @@ COMPARATORS = {"=": "等于", ">=": "不低于", "<=": "不超过", "~": "约", 
 FIELD_NAMES = {**ROLE_NAMES, "number": "序号", "title": "标题", "deadlines": "时限", "targets": "量化目标",
                "split": "拆分", "merge": "与下一项合并", "drop": "不是任务", "heading": "是标题不是任务",
                "add": "添加任务", "columns": "表格各列"}
-TARGET_KINDS = ("count", "amount", "area", "length", "volume", "money", "growth_pct", "ratio_pct", "other")
+TARGET_KINDS = ("count", "amount", "area", "length", "volume", "money", "growth_pct", "decline_pct", "ratio_pct",
+                "other")
 
 
 def uploads_dir() -> Path:
