@@ -233,6 +233,28 @@ def test_scores_start_from_the_base_and_explain_each_point(plan):
     assert [r.rank for r in units] == sorted(r.rank for r in units)
 
 
+LIMITS = """冠县2026年重点工作任务
+一、重点任务
+1.保障建设用地。全年供应建设用地3000亩以上，2026年11月底前完成。（牵头单位：县自然资源和规划局）
+2.深化审批改革。推行“一网通办”，长期坚持。（牵头单位：县行政审批服务局）
+3.持续推进园区建设。（牵头单位：县发展和改革局）
+"""
+
+
+def test_an_explicit_date_rules_over_a_period_word_and_an_item_may_say_it_has_no_end(db, tmp_path):
+    """全年 (the year's end) and 11月底前 in one task: due at the end of November, overdue on 3 December;
+    "长期坚持" at the end of an item (no 完成时限 field): standing, not due at the plan's end."""
+    (tmp_path / "plan.txt").write_text(LIMITS, encoding="utf-8")
+    ingest(db, tmp_path / "plan.txt", Registry(None), "tester", True)
+    with transaction(db) as s:
+        found = {f.number: f for f in facts.of_tasks(s, date(2026, 12, 3)).values()}
+        board = {e.facts.number: e.status for e in warnings.board(s, date(2026, 12, 3), None)}
+    assert (found["1"].due, found["1"].standing) == (date(2026, 11, 30), False)
+    assert board["1"].overdue > 0
+    assert (found["2"].due, found["2"].standing, board["2"].status) == (None, True, "长期坚持")
+    assert (found["3"].due, found["3"].standing) == (date(2026, 12, 31), False)  # 持续推进 opening the task: a verb
+
+
 def test_facts_read_in_batches_are_the_facts_read_at_once(plan, monkeypatch):
     """A 100,000-task ledger is read a batch at a time (PostgreSQL takes 65,535 parameters at most)."""
     db, _, _ = plan

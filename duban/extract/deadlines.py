@@ -165,6 +165,20 @@ def standing(display: str, folded: str, start: int, end: int, to_span) -> Deadli
     return Deadline(display[m.start():m.end()], to_span(m.start(), m.end()), kind="standing") if m else None
 
 
+CLAUSE_EDGE = "，。；、：（）,;:()\n "
+
+
+def standing_clause(display: str, folded: str, start: int, end: int, to_span) -> Deadline | None:
+    """Words saying the task has no end that stand as a clause of their own ("…，长期坚持。", "（常态化推进）"),
+    not the verb a task opens with ("持续推进技改升级")."""
+    for m in STANDING.finditer(folded, start, end):
+        before = folded[m.start() - 1] if m.start() > start else "\n"
+        after = folded[m.end()] if m.end() < end else "\n"
+        if before in CLAUSE_EDGE and after in CLAUSE_EDGE:
+            return Deadline(display[m.start():m.end()], to_span(m.start(), m.end()), kind="standing")
+    return None
+
+
 def field_value(printed: str, folded: str, span: Span, at: Anchor) -> Deadline:
     """A 完成时限 value the running-text patterns do not read: a bare month ("2024年12月") or 年中,
     which only a field makes a limit; else kept as printed ("视情况", "即时办理")."""

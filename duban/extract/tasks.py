@@ -5,7 +5,7 @@ tasks. Each task keeps its number, heading path, title, text and the units of ev
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .. import outline
@@ -144,8 +144,9 @@ class Plan:
 
 
 def task_deadlines(text: Text, item: Item, plan: Plan) -> list[Deadline]:
-    """Limits stated in the item and in its 完成时限 field or column; else the plan's end. A field no
-    pattern reads ("视情况") is kept as printed; a standing one ("全年持续推进") as standing."""
+    """Limits stated in the item and in its 完成时限 field or column; else, where the item says it has no
+    end ("长期坚持", "常态化"), standing; else the plan's end. A field no pattern reads ("视情况") is kept
+    as printed; a standing one ("全年持续推进") as standing."""
     def scan(start: int, end: int) -> list[Deadline]:
         return deadlines.find(text.display, text.fold, start, end, text.span, plan.anchor)
 
@@ -159,7 +160,10 @@ def task_deadlines(text: Text, item: Item, plan: Plan) -> list[Deadline]:
                 found = [d for d in found if not standing.span.start <= d.span.start < standing.span.end] + [standing]
             elif not inside and e > s:
                 found.append(deadlines.field_value(text.display[s:e], text.fold[s:e], span, plan.anchor))
-    if not found and (guess := deadlines.inferred(plan.title, text.span(item.line_start, item.line_start))):
+    if not found and (standing := deadlines.standing_clause(text.display, text.fold, item.line_start, item.end,
+                                                            text.span)):
+        found.append(replace(standing, inferred=True))  # "…，长期坚持。" in the item: no end, though no field says so
+    elif not found and (guess := deadlines.inferred(plan.title, text.span(item.line_start, item.line_start))):
         found.append(guess)
     return found
 

@@ -98,13 +98,21 @@ def add_roles(session: Session, facts: dict[int, Facts], ids: list[int]) -> None
             facts[task_id].leaders.append(person or printed)
 
 
+PERIOD_WORDS = ("year_end", "year")  # 全年, 年内, 年底前, "2024年": the plan's period, not a date of the task's own
+
+
 def add_limits(session: Session, facts: dict[int, Facts], ids: list[int]) -> None:
+    """A task's limit: the latest date printed for it, an explicit date ruling over a period word in the
+    same task ("全年供应…，11月底前完成" is due at the end of November, not of the year)."""
+    dated: dict[int, list[Deadline]] = {}
     for d in session.scalars(select(Deadline).where(Deadline.task_id.in_(ids))):
-        f = facts[d.task_id]
         if d.kind == "standing":
-            f.standing = True
-        elif d.recurrence is None and d.due is not None and (f.due is None or d.due > f.due):
-            f.due = d.due
+            facts[d.task_id].standing = True
+        elif d.recurrence is None and d.due is not None:
+            dated.setdefault(d.task_id, []).append(d)
+    for task_id, limits in dated.items():
+        ruling = [d for d in limits if d.kind not in PERIOD_WORDS] or limits
+        facts[task_id].due = max(d.due for d in ruling)
     for task_id in ids:
         facts[task_id].standing = facts[task_id].standing or facts[task_id].due is None
     for t in session.scalars(select(Target).where(Target.task_id.in_(ids)).order_by(Target.id)):
