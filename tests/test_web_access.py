@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from duban.store import transaction, users
 from duban.store.models import AuditEntry, Document, LoginFailure, Person, User, WebSession
+from duban.supervise.warnings import board
 
 from .web import PASSWORD, csrf
 
@@ -98,6 +99,22 @@ def test_public_pages_show_progress_without_personal_data(site):
         name = s.get(Person, leader.person_id).name
     assert name not in page and name not in str(plan)  # the 牵头领导 is a person: not published
     assert "leaders" not in plan["tasks"][0] and "progress" not in plan["tasks"][0]
+
+
+def test_the_public_page_says_who_has_not_reported_and_explains_its_words(site):
+    """A task no unit has reported on is 未报送 in public, never 滞后; the page explains every status word."""
+    c = site.client()
+    plan = c.get(f"/api/public/documents/{site.ids.plan}").json()
+    with transaction(site.engine) as s:
+        entries = {e.facts.number: e for e in board(s, date.fromisoformat(plan["as_of"]), [site.ids.plan])}
+    for t in plan["tasks"]:
+        e = entries[t["number"]]
+        if not e.facts.reports:
+            assert t["status"] != "滞后"
+            assert t["status"] == "未报送" or e.status.status != "滞后"
+    assert any(not e.facts.reports and e.status.status == "滞后" for e in entries.values())  # the case is there
+    page = c.get(f"/public/documents/{site.ids.plan}").text
+    assert 'aria-label="状态说明"' in page and "牵头单位尚未报送进展" in page and "低于序时进度" in page
 
 
 def test_office_unpublishes_a_document(site):

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from sqlalchemy.orm import Session
 
+from ...lexicon import load
 from ...store import audit
 from ...store.models import Document
 from ...supervise.records import STATUSES
@@ -21,6 +22,8 @@ from ..pages import action, page
 from .common import day, documents
 
 router = APIRouter()
+NOT_REPORTED, BEHIND = "未报送", "滞后"  # a task no unit has reported on: said as such, not judged 滞后 in public
+MEANINGS = load("supervise")["status_meanings"]
 
 
 @dataclass
@@ -36,12 +39,16 @@ class PublicTask:
 
 def counts(tasks: list[PublicTask]) -> dict[str, int]:
     found = Counter(t.status for t in tasks)
-    return {k: found.get(k, 0) for k in STATUSES}
+    return {k: found.get(k, 0) for k in (*STATUSES, NOT_REPORTED)}
+
+
+def shown_status(e) -> str:
+    return NOT_REPORTED if e.status.status == BEHIND and not e.facts.reports else e.status.status
 
 
 def public_tasks(s: Session, document_id: int, as_of: date) -> list[PublicTask]:
     return [PublicTask(e.facts.number, e.facts.title, e.facts.chapter, list(e.facts.lead_units.values()),
-                       e.status.due, e.status.status, e.status.percent) for e in board(s, as_of, [document_id])]
+                       e.status.due, shown_status(e), e.status.percent) for e in board(s, as_of, [document_id])]
 
 
 @page(router, "/public", "public.html")
@@ -53,7 +60,7 @@ def public(request: Request, s: Session, who: Principal = allow("public"),
     for d in documents(s, public_only=True):
         tasks = public_tasks(s, d.id, when)
         shown.append({"id": d.id, "title": d.title, "tasks": len(tasks), "statuses": counts(tasks)})
-    return {"as_of": when, "documents": shown, "statuses": list(STATUSES)}
+    return {"as_of": when, "documents": shown, "statuses": [*STATUSES, NOT_REPORTED], "meanings": MEANINGS}
 
 
 @page(router, "/public/documents/{document_id}", "public_document.html")
@@ -67,7 +74,7 @@ def public_document(request: Request, s: Session, document_id: int, who: Princip
     tasks = public_tasks(s, document_id, when)
     return {"as_of": when, "document": {"id": doc.id, "title": doc.title, "issuer": doc.issuer,
                                         "doc_number": doc.doc_number, "date": doc.date},
-            "statuses": counts(tasks), "tasks": tasks}
+            "statuses": counts(tasks), "tasks": tasks, "meanings": MEANINGS}
 
 
 @action(router, "/documents/{document_id}/public")
