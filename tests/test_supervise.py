@@ -14,7 +14,18 @@ from duban.sheets.reminders import write_reminders
 from duban.store import transaction
 from duban.store.documents import ingest
 from duban.store.models import AuditEntry, ProgressReport
-from duban.supervise import extensions, facts, notes, problems, remind, reports, rounds, scoring, warnings
+from duban.supervise import (
+    bulletin,
+    extensions,
+    facts,
+    notes,
+    problems,
+    remind,
+    reports,
+    rounds,
+    scoring,
+    warnings,
+)
 from duban.units.registry import Registry
 
 from .conftest import SEEDS
@@ -54,6 +65,25 @@ def test_a_monthly_cycle_makes_contiguous_rounds_due_on_working_days(plan):
     assert by["2024年9月"].closes == date(2024, 9, 27)  # 25 + 2 working days
     assert all(b.opens == a.closes + timedelta(days=1) for a, b in zip(made, made[1:], strict=False))
     assert audited(engine, "plan_cycle") == 1
+
+
+def test_a_round_is_not_open_then_open_then_in_its_grace_days_then_over(plan):
+    engine, doc_id, _ = plan
+    with transaction(engine) as s:
+        r = next(r for r in rounds.rounds_of(s, [doc_id]) if r.name == "2024年3月")
+        days = [r.opens - timedelta(days=1), r.opens, r.due, r.due + timedelta(days=1), r.closes]
+        assert [rounds.state(r, d) for d in days] == ["未开始", "进行中", "进行中", "补报期", "已结束"]
+
+
+def test_a_bulletin_is_dated_its_issue_day_and_none_is_made_before_the_round_opens(plan):
+    engine, doc_id, _ = plan
+    with transaction(engine) as s:
+        r = next(r for r in rounds.rounds_of(s, [doc_id]) if r.name == "2024年3月")
+        with pytest.raises(DubanError, match="还没有通报"):
+            bulletin.bulletin(s, r, r.opens - timedelta(days=1))
+        midway = bulletin.bulletin(s, r, r.due)  # issued on the due day, in the round
+        late = bulletin.bulletin(s, r, r.closes + timedelta(days=30))  # after it shut: as of the day it shut
+        assert (midway.as_of, late.as_of) == (r.due, r.closes)
 
 
 def test_a_report_answers_the_open_round_on_time_or_late_and_counts_once(plan):

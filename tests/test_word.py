@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import date
 
 import docx
@@ -94,6 +95,13 @@ def test_title_and_signature(tmp_path):
     assert title.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.CENTER and title.runs[0].font.size.pt == 22
     assert texts(document).count("2024年6月30日") == 1
     assert "现将截至2024年6月30日的有关情况通报如下：" in texts(document)[texts(document).index(title.text) + 2]
+
+
+def test_a_title_holding_its_own_marks_is_quoted_with_single_ones(tmp_path):
+    """《关于印发《X》的通知》 nests one mark in another: the inner pair becomes 〈〉."""
+    b = replace(sample(), documents=["冠县人民政府办公室关于印发《冠县2024年重点工作任务》的通知"])
+    opening = next(t for t in texts(written(b, tmp_path)) if t.startswith("为推动"))
+    assert "《冠县人民政府办公室关于印发〈冠县2024年重点工作任务〉的通知》" in opening
 
 
 def test_totals_sentence_carries_the_figures(tmp_path):

@@ -1,4 +1,4 @@
-"""The figures of a round's bulletin (通报), taken on the day the round shut (or an earlier as-of day):
+"""The figures of a round's bulletin (通报), taken on its issue day (at the latest the day the round shut):
 statuses and warnings overall and per chapter, who reported on time, late or not at all, the tasks
 behind schedule, and the ranking from the first round of the plan to this one."""
 
@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from ..errors import DubanError
 from ..store.models import Document, Round
 from . import rounds, scoring, warnings
 from .records import COLOURS, STATUSES, BehindTask, Bulletin, ChapterFigures, MissingUnit
@@ -47,9 +48,13 @@ def office_of(doc: Document) -> str:
 
 
 def bulletin(session: Session, r: Round, as_of: date | None = None, issuer: str | None = None) -> Bulletin:
-    day = min(as_of or r.closes, r.closes)
+    """The round's bulletin as of its issue day (today, or `as_of`), and never later than the day the round
+    shut: overdue days are counted to that day. A round that has not opened has none."""
+    day = min(as_of or date.today(), r.closes)
     if r.locked_at is not None:
         day = min(day, r.locked_at.date())
+    if day < r.opens:
+        raise DubanError(f"调度“{r.name}”{r.opens} 才开始，{day} 还没有通报 (the round has not opened)")
     entries = warnings.board(session, day, [r.document_id])
     t = rounds.tally(session, r, day)
     first = min(x.opens for x in rounds.rounds_of(session, [r.document_id]))

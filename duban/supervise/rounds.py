@@ -106,6 +106,16 @@ def shut(r: Round, as_of: date) -> bool:
     return as_of >= r.closes or (r.locked_at is not None and r.locked_at.date() <= as_of)
 
 
+def state(r: Round, as_of: date) -> str:
+    """未开始 before it opens, 进行中 to its due day, 补报期 in its grace days (late reports still count),
+    then 已结束 (or when the office locks it)."""
+    if shut(r, as_of):
+        return "已结束"
+    if as_of < r.opens:
+        return "未开始"
+    return "进行中" if as_of <= r.due else "补报期"
+
+
 def rounds_of(session: Session, document_ids: list[int] | None = None) -> list[Round]:
     q = select(Round).order_by(Round.due, Round.id)
     return list(session.scalars(q.where(Round.document_id.in_(document_ids)) if document_ids else q))

@@ -60,8 +60,13 @@ def width(s: str) -> float:
 # --- the content, built once -------------------------------------------------------------------
 
 
+def quoted(title: str) -> str:
+    """A title to put inside 《》: the marks it holds itself become 〈〉, as a quotation within a quotation."""
+    return title.replace("《", "〈").replace("》", "〉")
+
+
 def opening(b: Bulletin) -> str:
-    plans = "".join(f"《{t}》" for t in b.documents) + ("确定的" if b.documents else "")
+    plans = "".join(f"《{quoted(t)}》" for t in b.documents) + ("确定的" if b.documents else "")
     return (f"为推动{plans}各项重点任务落地落实，{b.issuer}对{b.round_name}重点工作任务推进情况进行了调度。"
             f"现将截至{cn_date(b.as_of)}的有关情况通报如下：")
 

@@ -22,7 +22,7 @@ from .rounds import round_line, round_or_404
 
 router = APIRouter()
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-AsOf = Annotated[date | None, Query(description="截至日期，默认为本轮结束（锁定）之日 (as of)")]
+AsOf = Annotated[date | None, Query(description="截至日期，默认今天，不晚于本轮结束（锁定）之日 (as of)")]
 
 
 @page(router, "/bulletins", "bulletins.html")

@@ -39,6 +39,7 @@ class RoundLine:
     closes: date
     locked_at: datetime | None
     shut: bool
+    state: str  # 未开始, 进行中, 补报期, 已结束
     expected: int
     on_time: int
     late: int
@@ -102,7 +103,8 @@ def round_line(s: Session, r: Round, when: date, t: rounds.Tally | None = None) 
     if t is None:
         t = rounds.tally(s, r, when)
     return RoundLine(r.id, r.document_id, r.document.title or r.document.path, r.name, r.cycle_id is None, r.opens,
-                     r.due, r.closes, r.locked_at, rounds.shut(r, when), t.expected, len(t.on_time), len(t.late),
+                     r.due, r.closes, r.locked_at, rounds.shut(r, when), rounds.state(r, when), t.expected,
+                     len(t.on_time), len(t.late),
                      len(t.missed), len(t.pending))
 
 
