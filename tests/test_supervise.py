@@ -285,6 +285,25 @@ def test_an_explicit_date_rules_over_a_period_word_and_an_item_may_say_it_has_no
     assert (found["3"].due, found["3"].standing) == (date(2026, 12, 31), False)  # 持续推进 opening the task: a verb
 
 
+def test_an_assessment_ranks_only_the_units_the_period_asks_for(plan):
+    """The 2018 gazette's plans are stored beside the 2024 plan: a body whose only tasks were due in 2018
+    (some since abolished) is not ranked in 2024, at the base score or at all. (A 2018 task with no end
+    still asks for its units until the plan is closed.)"""
+    engine, _, _ = plan
+    ingest(engine, SEEDS[4], Registry(None), "tester", True)
+    with transaction(engine) as s:
+        board = warnings.board(s, date(2024, 12, 31))
+        units, _ = scoring.assess(s, date(2024, 1, 1), date(2024, 12, 31))
+
+    def leading(keep) -> set[str]:
+        return {u for e in board if keep(e) for u in e.facts.lead_units.values()}
+
+    gone = leading(lambda e: e.status.due is not None and e.status.due.year == 2018) - leading(
+        lambda e: e.status.due is None or e.status.due.year >= 2024)
+    ranked = {r.name for r in units}
+    assert gone and not ranked & gone and ranked == leading(lambda e: e.status.due is None or e.status.due.year >= 2024)
+
+
 def test_facts_read_in_batches_are_the_facts_read_at_once(plan, monkeypatch):
     """A 100,000-task ledger is read a batch at a time (PostgreSQL takes 65,535 parameters at most)."""
     db, _, _ = plan

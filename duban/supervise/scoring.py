@@ -1,4 +1,4 @@
-"""Assessment (考核) for a period: every lead unit starts from the base score and gains or loses the
+"""Assessment (考核) for a period: every lead unit of a task the period asks for starts from the base score and gains or loses the
 points the rules file gives each event (on-time completion, lateness, missed rounds, problems left
 open), one explained line per event; leaders are scored on the events of the tasks they lead or
 whose lead units they oversee (分管). Ties share a rank (1, 2, 2, 4)."""
@@ -43,9 +43,17 @@ def task_lines(e: warnings.Entry, start: date, end: date) -> list[tuple[str, str
     return [("behind", f"{what}{s.reasons[-1]}")] if s.behind else []
 
 
+def in_period(e: warnings.Entry, start: date, end: date) -> bool:
+    """A task the period asks for: issued by its end, and due in it or after it (or standing), or completed
+    in it. One due and left before the period (a finished plan's, an abolished body's) is not scored in it."""
+    f, s = e.facts, e.status
+    issued = f.starts is None or f.starts <= end
+    return issued and (s.due is None or s.due >= start or (s.completed_on is not None and s.completed_on >= start))
+
+
 def events(session: Session, start: date, end: date, documents: list[int] | None = None) -> tuple[list[Line], dict]:
-    """Every scored event of the period , and the board of `end`."""
-    board = warnings.board(session, end, documents)
+    """Every scored event of the period, and the board of `end` (the tasks the period asks for)."""
+    board = [e for e in warnings.board(session, end, documents) if in_period(e, start, end)]
     by_task = {e.facts.id: e for e in board}
     found = []
     for e in board:
