@@ -18,6 +18,14 @@ def test_overview_counts_every_current_task(site, role):
     assert page.status_code == 200 and "总览" in page.text and "<svg" in page.text
 
 
+def test_due_soon_lists_every_open_task_near_its_limit_whatever_its_colour(site):
+    """Ten working days before the year's end: the tasks due then are listed, the yellow and red ones too."""
+    data = site.client("office_staff").get("/api/overview?as_of=2024-12-17").json()
+    soon = data["due_soon"]
+    assert soon and all(x["status"] != "已完成" and not x["overdue"] and x["due"] <= "2024-12-31" for x in soon)
+    assert {x["colour"] for x in soon} - {"blue"}  # a task behind schedule is due soon too
+
+
 def test_overview_of_one_document(site):
     data = site.client("office_staff").get(f"/api/overview?doc={site.ids.other}").json()
     assert 0 < data["total"] < site.client("office_staff").get("/api/overview").json()["total"]

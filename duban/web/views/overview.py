@@ -10,7 +10,9 @@ from datetime import date
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
+from ...supervise import calendar
 from ...supervise.records import COLOURS, STATUSES
+from ...supervise.status import DONE, RULES
 from ...supervise.warnings import board
 from ..access import Principal, allow
 from ..pages import page
@@ -36,6 +38,13 @@ class Group:
             self.colours[colour] += 1
 
 
+def due_soon(x, when: date) -> bool:
+    """Not done, not yet overdue, its limit a few working days away: whatever colour a worse reason gave it
+    (a red or yellow task due next week is due soon too)."""
+    return x.status != DONE and x.due is not None and not x.overdue and \
+        calendar.workdays_between(when, x.due) <= RULES["warnings"]["blue_workdays"]
+
+
 @page(router, "/overview", "overview.html")
 def overview(request: Request, s: Session, who: Principal = allow("office"),
              doc: Asked(int, "只看这份文件 (document id)") = None,
@@ -59,5 +68,5 @@ def overview(request: Request, s: Session, who: Principal = allow("office"),
         "chapters": list(chapters.values()),
         "units": sorted(units.values(), key=lambda g: (-g.colours["red"], -g.colours["yellow"], -g.total, g.name)),
         "overdue": sorted((x for x in lines if x.overdue), key=lambda x: -x.overdue),
-        "due_soon": sorted((x for x in lines if x.colour == "blue"), key=lambda x: x.due or when),
+        "due_soon": sorted((x for x in lines if due_soon(x, when)), key=lambda x: x.due or when),
     }
