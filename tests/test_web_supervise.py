@@ -122,6 +122,14 @@ def test_open_an_ad_hoc_round_then_lock_it(site, role):
     assert "锁定本轮调度" not in c.get(f"/rounds/{made.id}").text
 
 
+def test_a_cycle_planned_without_a_start_has_no_round_in_the_past(site):
+    """Planned today with no start date: no round already shut (units would have missed it before it existed)."""
+    c = site.client("office_admin")
+    end = date.today() + timedelta(days=120)
+    made = post_api(c, f"/documents/{site.ids.other}/cycle", every="month", day="25", end=end.isoformat()).json()
+    assert made["ok"] and made["rounds"] and all(date.fromisoformat(r["opens"]) >= date.today() for r in made["rounds"])
+
+
 def test_plan_a_cycle_for_a_document_once(site):
     c = site.client("office_admin")
     answer = post_api(c, f"/documents/{site.ids.other}/cycle", every="quarter", day="10", grace="3",
@@ -133,7 +141,8 @@ def test_plan_a_cycle_for_a_document_once(site):
     assert plan["cycles"][0]["every"] == "quarter" and plan["cycles"][0]["grace"] == 3
     assert [x["name"] for x in plan["rounds"]] == [x["name"] for x in made["rounds"]]
     assert [x.actor for x in audited(site, "plan_cycle")] == ["tests", "admin"]  # the seed's, then this one
-    again = post_api(c, f"/documents/{site.ids.other}/cycle", every="quarter", day="10")
+    again = post_api(c, f"/documents/{site.ids.other}/cycle", every="quarter", day="10", start="2023-01-01",
+                     end="2023-12-31")
     assert again.status_code == 400 and again.json()["ok"] is False and "已有调度轮次" in again.json()["error"]
     with transaction(site.engine) as s:  # the refused write left nothing behind
         assert s.scalar(select(func.count()).select_from(Cycle).where(Cycle.document_id == site.ids.other)) == 1

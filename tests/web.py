@@ -43,7 +43,7 @@ def build(engine: Engine, seeds: list[Path]) -> Ids:
     with transaction(engine) as s:
         docs = {Path(d.path).name[:3]: d for d in s.scalars(select(Document))}
         plan, other = docs["003"], docs["000"]
-        plan_cycle(s, plan.id, "month", 5, "tests")
+        plan_cycle(s, plan.id, "month", 5, "tests", start=plan.date)  # the plan's year, past rounds and all
         first = s.scalars(select(Task).where(Task.document_id == plan.id).order_by(Task.position)).first()
         roles = {r.role: r for r in reversed(first.roles)}
         unit, person = roles["lead_units"].unit_id, roles["lead_leaders"].person_id

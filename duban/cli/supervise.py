@@ -60,7 +60,7 @@ def round_plan(doc: Doc = None,
                every: Annotated[str, typer.Option(help="month | quarter")] = "month",
                day_of: Annotated[int, typer.Option("--day", help="每月（季末月）几日前报送 (due day)")] = 25,
                grace: Annotated[int | None, typer.Option(help="截止后仍可补报的工作日数 (grace working days)")] = None,
-               start: Annotated[str | None, typer.Option("--from", help="起始日期 (default: the document's date)")] = None,
+               start: Annotated[str | None, typer.Option("--from", help="起始日期 (default: today; an earlier one creates the past rounds too)")] = None,
                end: Annotated[str | None, typer.Option("--to", help="结束日期 (default: 31 December)")] = None) -> None:
     """为公文设定报送周期并生成各轮调度 (give a plan its reporting cycle)."""
     with user_errors(), transaction(engine()) as s:

@@ -43,12 +43,12 @@ def due_days(every: str, day: int, start: date, end: date) -> list[tuple[str, da
 def plan_cycle(session: Session, document_id: int, every: str, day: int, actor: str, grace: int | None = None,
                start: date | None = None, end: date | None = None) -> list[Round]:
     """Give a document its reporting cycle and create the cycle's rounds (contiguous: each opens the day
-    after the previous one closes)."""
+    after the previous one closes), from today unless the office gives an earlier or later start."""
     doc = document(session, document_id)
     if every not in EVERY or not 1 <= day <= 31:
         raise DubanError(f"报送周期应为 month 或 quarter，日期 1–31 (bad cycle {every!r} day {day})")
     grace = status.RULES["rounds"]["grace"] if grace is None else grace
-    start = start or doc.date or date.today()
+    start = start or date.today()  # rounds already past only when the office asks for them (a start date)
     end = end or date(start.year, 12, 31)
     cycle = Cycle(document_id=doc.id, every=every, day=day, grace=grace, start=start, end=end, created_by=actor,
                   created_at=datetime.now())

@@ -130,7 +130,7 @@ def plan_cycle(request: Request, s: Session, document_id: int, who: Principal = 
                every: Annotated[Literal["month", "quarter"], Form(description="month 每月 | quarter 每季度")] = "month",
                due_day: Annotated[int, Form(alias="day", description="每月（季末月）几日前报送 (due day)")] = 25,
                grace: Annotated[int | None, Form(description="截止后仍可补报的工作日数，默认按设置 (grace)")] = None,
-               start: Annotated[date | None, Form(description="起始日期，默认文件日期 (from)")] = None,
+               start: Annotated[date | None, Form(description="起始日期，默认今天；更早则补建以往各轮 (from)")] = None,
                end: Annotated[date | None, Form(description="结束日期，默认当年12月31日 (to)")] = None) -> dict:
     """设定报送周期并生成各轮调度 (give a document its reporting cycle)."""
     made = rounds.plan_cycle(s, document_id, every, due_day, who.actor, grace, start, end)
