@@ -1,9 +1,9 @@
 """Scans and photos read by OCR: RapidOCR with the PP-OCRv4 Chinese detection and recognition models that
 ship inside its wheel (nothing is downloaded at run time), run by OpenVINO (on these machines 3-4 times
-faster than onnxruntime with the same models; pages a second: bench/ocr.py). The boxes it finds are put in reading order:
-rows by their vertical overlap, a row's boxes left to right, a wide gap between two boxes printed as a
-tab (a table's cells, what `layout` reads as a row); rows then go back into their paragraphs as a PDF's
-lines do (`typeset`)."""
+faster than onnxruntime with the same models; pages a second: bench/ocr.py). The boxes it finds are put
+in reading order: rows by their vertical overlap once the page's skew is taken out, a row's boxes left to
+right, a wide gap between two boxes printed as a tab (a table's cells, what `layout` reads as a row); rows
+then go back into their paragraphs as a PDF's lines do (`typeset`)."""
 
 from __future__ import annotations
 
