@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 
 from .. import export, render
 from ..errors import DubanError
-from ..ingest import SUFFIXES
+from ..ingest import ACCEPTED
 from ..sheets.inert import csv_field
 from ..sheets.ledger import Sheet, heading_of, write_ledger
 from ..sheets.returns import read_returned
@@ -43,7 +43,7 @@ def files_of(paths: list[Path], folder: Path | None) -> list[Path]:
     if folder is not None:
         if not folder.is_dir():
             raise typer.BadParameter(f"目录不存在 (no such directory): {folder}")
-        found += sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES)
+        found += sorted(p for p in folder.rglob("*") if p.suffix.lower() in ACCEPTED)
     if not found:
         raise typer.BadParameter("请给出文件或 --dir 目录 (give files or --dir)")
     return found

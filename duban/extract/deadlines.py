@@ -159,22 +159,17 @@ def find(display: str, folded: str, start: int, end: int, to_span, at: Anchor) -
     return out
 
 
-def standing(display: str, folded: str, start: int, end: int, to_span) -> Deadline | None:
-    """The words of a 完成时限 value saying the task has no end ("长期坚持", "全年持续推进")."""
-    m = STANDING.search(folded, start, end)
-    return Deadline(display[m.start():m.end()], to_span(m.start(), m.end()), kind="standing") if m else None
-
-
 CLAUSE_EDGE = "，。；、：（）,;:()\n "
 
 
-def standing_clause(display: str, folded: str, start: int, end: int, to_span) -> Deadline | None:
-    """Words saying the task has no end that stand as a clause of their own ("…，长期坚持。", "（常态化推进）"),
-    not the verb a task opens with ("持续推进技改升级")."""
+def standing(display: str, folded: str, start: int, end: int, to_span, clause: bool = False) -> Deadline | None:
+    """The words saying the task has no end ("长期坚持", "全年持续推进"): in a 完成时限 value anywhere; in
+    an item's own text (`clause`) only standing as a clause of their own ("…，长期坚持。"), not the verb a
+    task opens with ("持续推进技改升级")."""
     for m in STANDING.finditer(folded, start, end):
         before = folded[m.start() - 1] if m.start() > start else "\n"
         after = folded[m.end()] if m.end() < end else "\n"
-        if before in CLAUSE_EDGE and after in CLAUSE_EDGE:
+        if not clause or before in CLAUSE_EDGE and after in CLAUSE_EDGE:
             return Deadline(display[m.start():m.end()], to_span(m.start(), m.end()), kind="standing")
     return None
 

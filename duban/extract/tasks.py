@@ -160,8 +160,8 @@ def task_deadlines(text: Text, item: Item, plan: Plan) -> list[Deadline]:
                 found = [d for d in found if not standing.span.start <= d.span.start < standing.span.end] + [standing]
             elif not inside and e > s:
                 found.append(deadlines.field_value(text.display[s:e], text.fold[s:e], span, plan.anchor))
-    if not found and (standing := deadlines.standing_clause(text.display, text.fold, item.line_start, item.end,
-                                                            text.span)):
+    if not found and (standing := deadlines.standing(text.display, text.fold, item.line_start, item.end, text.span,
+                                                     clause=True)):
         found.append(replace(standing, inferred=True))  # "…，长期坚持。" in the item: no end, though no field says so
     elif not found and (guess := deadlines.inferred(plan.title, text.span(item.line_start, item.line_start))):
         found.append(guess)

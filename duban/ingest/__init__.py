@@ -21,8 +21,10 @@ READERS = {"txt": text.read, "md": text.read, "docx": docx.read, "pdf": pdf.read
            "image": image.read, "xlsx": workbook.read, "doc": office.read_document, "xls": office.read_workbook}
 SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
             ".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html", ".xlsx": "xlsx", ".xlsm": "xlsx",
-            **dict.fromkeys((".doc", ".wps", ".rtf"), "doc"), **dict.fromkeys((".xls", ".et"), "xls"),
             **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp"), "image")}
+# what uploads and ingest take: those, and old Office/WPS files, known by their bytes (a text saved as .doc
+# is read as the text it is)
+ACCEPTED = (*SUFFIXES, ".doc", ".wps", ".rtf", ".xls", ".et")
 
 
 # Kangxi radicals, CJK radicals and compatibility ideographs some PDF exporters write for ordinary hanzi
@@ -66,8 +68,7 @@ def sniff(data: bytes, suffix: str) -> str:
     lower = head[:512].lower()
     if lower.startswith((b"<!doctype html", b"<html")) or b"<html" in lower:
         return "html"
-    fmt = SUFFIXES.get(suffix, "txt")
-    return "txt" if fmt in ("doc", "xls") else fmt  # not an Office file, whatever its name: a text saved as .doc
+    return SUFFIXES.get(suffix, "txt")
 
 
 def pages_to_scan(path: str | Path) -> int:
@@ -77,7 +78,7 @@ def pages_to_scan(path: str | Path) -> int:
     try:
         data = Path(path).read_bytes()
         fmt = sniff(data, Path(path).suffix.lower())
-        pages = pdf.pictured_pages(data) if fmt == "pdf" else image.frames(data) if fmt == "image" else 0
+        pages = pdf.pictured_pages(data) if fmt == "pdf" else image.frame_count(data) if fmt == "image" else 0
     except (OSError, ReadError):
         return 0
     return pages if pages <= limit("pdf_pages") else 0

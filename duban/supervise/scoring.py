@@ -1,7 +1,7 @@
-"""Assessment (考核) for a period: every lead unit of a task the period asks for starts from the base score and gains or loses the
-points the rules file gives each event (on-time completion, lateness, missed rounds, problems left
-open), one explained line per event; leaders are scored on the events of the tasks they lead or
-whose lead units they oversee (分管). Ties share a rank (1, 2, 2, 4)."""
+"""Assessment (考核) for a period: every lead unit of a task the period asks for starts from the base score
+and gains or loses the points the rules file gives each event (on-time completion, lateness, missed rounds,
+problems left open), one explained line per event; leaders are scored on the events of the tasks they lead
+or whose lead units they oversee (分管). Ties share a rank (1, 2, 2, 4)."""
 
 from __future__ import annotations
 

@@ -49,10 +49,18 @@ def warn(f: Facts, s: Status, as_of: date, missed: dict[str, str], rules: dict =
         w.raise_to("yellow", s.reasons[-1])
     if s.status == "未启动" and (s.expected or 0) >= rules["warnings"]["not_started_yellow"]:
         w.raise_to("yellow", f"尚未启动，序时进度已达{status.pct(s.expected)}")
-    if s.status != status.DONE and s.due and not s.overdue and (
-            left := calendar.workdays_between(as_of, s.due)) <= rules["warnings"]["blue_workdays"]:
+    if (left := days_left(s, as_of, rules)) is not None:
         w.raise_to("blue", f"距时限{ymd(s.due)}还有{left}个工作日")
     return w
+
+
+def days_left(s: Status, as_of: date, rules: dict = RULES) -> int | None:
+    """Working days to the limit of an open task due soon (临期), whatever colour a worse reason gives it;
+    None when it is done, overdue, without a limit or not yet near it."""
+    if s.status == status.DONE or not s.due or s.overdue:
+        return None
+    left = calendar.workdays_between(as_of, s.due)
+    return left if left <= rules["warnings"]["blue_workdays"] else None
 
 
 def last_missed(session: Session, as_of: date, documents: list[int],

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from ... import answer_key, review
 from ...errors import DubanError, ReadError
 from ...extract import extract_file
-from ...ingest import SUFFIXES
+from ...ingest import ACCEPTED
 from ...limits import MB, limit
 from ...records import ROLES, Source
 from ...records import Document as Extracted
@@ -41,10 +41,9 @@ from ..access import Principal, allow
 from ..pages import action, json, page
 from . import reading
 from .common import download, safe_name
-from .scans import pages_heard, pages_of_tasks, scanned_pages
+from .scans import pages_heard, scanned_pages
 
 router = APIRouter()
-ACCEPTED = tuple(SUFFIXES)
 COMPARATORS = {"=": "等于", ">=": "不低于", "<=": "不超过", "~": "约", "range": "区间"}
 FIELD_NAMES = {**ROLE_NAMES, "number": "序号", "title": "标题", "deadlines": "时限", "targets": "量化目标",
                "split": "拆分", "merge": "与下一项合并", "drop": "不是任务", "heading": "是标题不是任务",
@@ -275,15 +274,16 @@ def review_page(request: Request, s: Session, upload_id: int, who: Principal = a
     index = {id(d): i for i, d in enumerate(r.docs)}
     series = [series_of(d) for d in r.docs]
     tasks = [t for _, t in r.tasks]
+    lines = [r.source.boxes_of(t.span) for t in tasks]  # where each task stands on a scan (none elsewhere)
     stored = s.scalars(select(Document).where(Document.file_hash == upload.file_hash).order_by(Document.id)).all()
     return {
         "upload": upload_line(upload),
         "documents": [{"index": i, "title": d.title, "doc_number": d.doc_number, "issuer": d.issuer, "date": d.date,
                        "region": d.region, "series": series[i], "tasks": len(d.tasks)} for i, d in enumerate(r.docs)],
-        "tasks": [{**task_view(n, index[id(d)], t), "pages": pages}
-                  for n, ((d, t), pages) in enumerate(zip(r.tasks, pages_of_tasks(r.source, tasks), strict=True))],
+        "tasks": [{**task_view(n, index[id(d)], t), "pages": sorted({b.page for b in boxes})}
+                  for n, ((d, t), boxes) in enumerate(zip(r.tasks, lines, strict=True))],
         "source": highlights(r.source.text, tasks),
-        "scans": scanned_pages(upload.id, r.source, tasks),
+        "scans": scanned_pages(upload.id, r.source, lines),
         "missed": [vars(e) for e in r.missed],
         "corrections": [{"id": c.id, "task_text": c.task_text, "field": c.field, "value": c.value,
                          "shown": shown(c.value), "by": c.by, "at": c.at} for c in corrections.rows_of(s, series)],

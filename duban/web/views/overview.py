@@ -10,10 +10,8 @@ from datetime import date
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from ...supervise import calendar
 from ...supervise.records import COLOURS, STATUSES
-from ...supervise.status import DONE, RULES
-from ...supervise.warnings import board
+from ...supervise.warnings import board, days_left
 from ..access import Principal, allow
 from ..pages import page
 from .common import Asked, board_line, day, documents
@@ -38,20 +36,14 @@ class Group:
             self.colours[colour] += 1
 
 
-def due_soon(x, when: date) -> bool:
-    """Not done, not yet overdue, its limit a few working days away: whatever colour a worse reason gave it
-    (a red or yellow task due next week is due soon too)."""
-    return x.status != DONE and x.due is not None and not x.overdue and \
-        calendar.workdays_between(when, x.due) <= RULES["warnings"]["blue_workdays"]
-
-
 @page(router, "/overview", "overview.html")
 def overview(request: Request, s: Session, who: Principal = allow("office"),
              doc: Asked(int, "只看这份文件 (document id)") = None,
              as_of: Asked(date, "截至日期，默认今天 (as of)") = None) -> dict:
     """总览：按状态、预警颜色、章节、牵头单位统计，逾期与临期任务 (overview)."""
     when = day(as_of)
-    lines = [board_line(e) for e in board(s, when, [doc] if doc else None)]
+    entries = board(s, when, [doc] if doc else None)
+    lines = [board_line(e) for e in entries]
     chapters: dict[tuple, Group] = {}
     units: dict[str, Group] = defaultdict(lambda: Group(""))
     for x in lines:
@@ -68,5 +60,6 @@ def overview(request: Request, s: Session, who: Principal = allow("office"),
         "chapters": list(chapters.values()),
         "units": sorted(units.values(), key=lambda g: (-g.colours["red"], -g.colours["yellow"], -g.total, g.name)),
         "overdue": sorted((x for x in lines if x.overdue), key=lambda x: -x.overdue),
-        "due_soon": sorted((x for x in lines if due_soon(x, when)), key=lambda x: x.due or when),
+        "due_soon": sorted((x for x, e in zip(lines, entries, strict=True) if days_left(e.status, when) is not None),
+                           key=lambda x: x.due or when),
     }

@@ -7,14 +7,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from itertools import groupby
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from ... import progress, worker
 from ...ingest import page_picture
-from ...records import Source
-from ...records import Task as ExtractedTask
+from ...records import Box, Source
 from ...store import transaction
 from ...store.models import Upload
 from ..access import Principal, allow
@@ -29,19 +27,14 @@ def page_url(upload_id: int, number: int) -> str:
     return f"/documents/uploads/{upload_id}/pages/{number}.png"
 
 
-def scanned_pages(upload_id: int, source: Source, tasks: list[ExtractedTask]) -> list[dict]:
-    """Each page OCR read, with the boxes of the task lines on it (n: the task's place in the review)."""
-    framed = [(b, n) for n, t in enumerate(tasks) for b in source.boxes_of(t.span)]
-    pages = sorted({b.page for b in source.boxes})
-    by_page = {p: list(group) for p, group in groupby(sorted(framed, key=lambda f: f[0].page), key=lambda f: f[0].page)}
-    return [{"number": p, "url": page_url(upload_id, p),
-             "boxes": [{"task": n, "left": b.x0 * 100, "top": b.top * 100, "width": (b.x1 - b.x0) * 100,
-                        "height": (b.bottom - b.top) * 100} for b, n in by_page.get(p, [])]} for p in pages]
-
-
-def pages_of_tasks(source: Source, tasks: list[ExtractedTask]) -> list[list[int]]:
-    """The scanned pages each task stands on (none when the file was not a scan)."""
-    return [sorted({b.page for b in source.boxes_of(t.span)}) for t in tasks]
+def scanned_pages(upload_id: int, source: Source, lines: list[list[Box]]) -> list[dict]:
+    """Each page OCR read, with the boxes of the task lines on it (`lines`: each task's, in review order)."""
+    framed: dict[int, list[dict]] = {b.page: [] for b in source.boxes}
+    for n, boxes in enumerate(lines):
+        for b in boxes:
+            framed[b.page].append({"task": n, "left": b.x0 * 100, "top": b.top * 100, "width": (b.x1 - b.x0) * 100,
+                                   "height": (b.bottom - b.top) * 100})
+    return [{"number": p, "url": page_url(upload_id, p), "boxes": framed[p]} for p in sorted(framed)]
 
 
 @router.get("/documents/uploads/{upload_id}/pages/{number}.png", summary="扫描件的一页 (a scanned page as PNG)")
