@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: install system run demo test bench lint lock
+.PHONY: install system run serve test bench lint lock
 
 # pyproject.toml gives version ranges; requirements.lock the exact versions every install takes
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -24,15 +24,18 @@ system:
 	[ -z "$$missing" ] || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; } || [ "$$CI" != true ]
 
-# the web UI on the office's own ledger: nothing is loaded or reset; the very first start makes an
-# admin account and prints its password once
+# the demo office: the sample plans lived up to DEMO_DAY (rebuilt at every start, in data/demo, never in
+# DUBAN_DATABASE_URL), served as of that day with a banner saying so; demo accounts with fresh passwords
+DEMO_DAY ?= 2024-12-18
+DEMO := env -u DUBAN_DATABASE_URL DUBAN_DATA_DIR=data/demo DUBAN_TODAY=$(DEMO_DAY)
 run: install
-	$(BIN)/duban serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
+	rm -f data/demo/duban.sqlite3 data/demo/duban.sqlite3-wal data/demo/duban.sqlite3-shm
+	$(DEMO) $(BIN)/duban demo examples/seeds/*.txt
+	$(DEMO) $(BIN)/duban serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
 
-# to try it out: the sample ledger (ingesting again changes nothing), demo accounts with fresh passwords
-demo: install
-	$(BIN)/duban ingest examples/seeds/*.txt
-	$(BIN)/duban demo
+# the web UI on the office's own ledger ($$DUBAN_DATA_DIR or DUBAN_DATABASE_URL): nothing is loaded or
+# reset; the very first start makes an admin account and prints its password once
+serve: install
 	$(BIN)/duban serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
 
 test: install system

@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from duban.clock import set_to as living_on
 from duban.errors import DubanError
 from duban.store import connect, transaction
 from duban.store.documents import ingest
@@ -349,11 +350,12 @@ def run(request, tmp_path_factory):
         engine = connect(url)
         try:
             started = clock.perf_counter()
-            ingest(engine, PLAN, Registry(None), OFFICE)
-            with transaction(engine) as s:
-                doc = s.scalar(select(Document.id).where(Document.current))
-                rounds.plan_cycle(s, doc, every="month", day=25, actor=OFFICE, grace=2, start=START, end=END)
-                tasks = read_tasks(s, doc)
+            with living_on(START):  # the office stores the plan and plans its cycle on the year's first day
+                ingest(engine, PLAN, Registry(None), OFFICE)
+                with transaction(engine) as s:
+                    doc = s.scalar(select(Document.id).where(Document.current))
+                    rounds.plan_cycle(s, doc, every="month", day=25, actor=OFFICE, grace=2, end=END)
+                    tasks = read_tasks(s, doc)
             script = write_year(tasks)
             june = play(engine, doc, script.year)
             yield Run(engine, doc, script, Rules(script.year), june, clock.perf_counter() - started)

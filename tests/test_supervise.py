@@ -9,11 +9,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from duban import clock
 from duban.errors import DubanError
 from duban.sheets.reminders import write_reminders
 from duban.store import transaction
 from duban.store.documents import ingest
-from duban.store.models import AuditEntry, ProgressReport
+from duban.store.models import AuditEntry, Document, ProgressReport
 from duban.supervise import (
     bulletin,
     extensions,
@@ -35,12 +36,14 @@ PLAN = SEEDS[3]  # the 2024 county plan: 121 tasks, dated 2024-01-31
 
 @pytest.fixture
 def plan(db):
-    """The plan stored with a monthly cycle (day 25, 2 working days' grace) from 1 January; (engine, doc id, facts)."""
-    ingest(db, PLAN, Registry(None), "tester", True)
-    with transaction(db) as s:
-        found = facts.of_tasks(s, date(2024, 1, 1))
-        doc_id = next(iter(found.values())).document_id
-        rounds.plan_cycle(s, doc_id, "month", 25, "督查室", grace=2, start=date(2024, 1, 1), end=date(2024, 12, 31))
+    """The plan stored and given a monthly cycle (day 25, 2 working days' grace) on 1 January 2024, as an
+    office would have then; (engine, doc id, facts)."""
+    with clock.set_to(date(2024, 1, 1)):
+        ingest(db, PLAN, Registry(None), "tester", True)
+        with transaction(db) as s:
+            found = facts.of_tasks(s, date(2024, 1, 1))
+            doc_id = next(iter(found.values())).document_id
+            rounds.plan_cycle(s, doc_id, "month", 25, "督查室", grace=2, end=date(2024, 12, 31))
     return db, doc_id, found
 
 
@@ -312,3 +315,37 @@ def test_facts_read_in_batches_are_the_facts_read_at_once(plan, monkeypatch):
         monkeypatch.setattr(facts, "BATCH", 7)
         batched = facts.of_tasks(s, date(2024, 6, 30))
     assert len(at_once) > 7 and batched == at_once
+
+
+@pytest.mark.parametrize("planned, ingested", [
+    (date(2024, 6, 3), date(2024, 1, 1)),  # the office starts its cycle in June from 1 January
+    (date(2024, 6, 3), date(2024, 6, 3)),  # the plan reached the ledger in June
+])
+def test_rounds_made_after_they_opened_are_never_missed(db, planned, ingested):
+    """Backfilled rounds keep the reports they get, but nobody was asked in time: no red, no lost points."""
+    with clock.set_to(ingested):
+        ingest(db, PLAN, Registry(None), "tester", True)
+    with clock.set_to(planned), transaction(db) as s:
+        doc = s.scalar(select(Document.id))
+        made = rounds.plan_cycle(s, doc, "month", 25, "督查室", grace=2, start=date(2024, 1, 1))
+    task, unit = one_lead(facts_of(db))
+    with transaction(db) as s:
+        reports.report(s, task, unit, "liaison", percent=20, at=datetime(2024, 7, 4, 9))
+    august = date(2024, 8, 1)
+    with transaction(db) as s:
+        backfilled = [r.name for r in made if rounds.backfilled(s.get(type(r), r.id))]
+        assert backfilled == [f"2024年{m}月" for m in range(1, 7)]  # June's opened on 30 May: before planning
+        june = rounds.tally(s, rounds.find_round(s, "2024年6月"), august)
+        assert not june.missed and june.unasked
+        july = rounds.tally(s, rounds.find_round(s, "2024年7月"), august)
+        assert (task, unit) in july.on_time and july.missed  # asked in time: not reporting counts
+        board = warnings.board(s, date(2024, 7, 20))
+        assert not [e for e in board if any("未报送" in r for r in e.warning.reasons)]
+        lost = [x for x in scoring.events(s, date(2024, 1, 1), date(2024, 7, 20))[0] if x.rule == "missed_report"]
+        assert not lost
+        assert [x for x in scoring.events(s, date(2024, 1, 1), august)[0] if x.rule == "missed_report"]
+
+
+def facts_of(engine):
+    with transaction(engine) as s:
+        return facts.of_tasks(s, date(2024, 6, 3))

@@ -66,6 +66,7 @@ TABLE = {
     ("GET", "/rounds/{round_id}/bulletin.docx"): OFFICE,
     ("GET", "/public"): ALL, ("GET", "/public/documents/{document_id}"): ALL,
     ("POST", "/documents/{document_id}/public"): OFFICE,
+    ("POST", "/documents/{document_id}/finish"): OFFICE, ("POST", "/documents/{document_id}/reopen"): OFFICE,
     ("GET", "/audit"): OFFICE,
     ("GET", "/users"): ADMIN, ("POST", "/users"): ADMIN, ("POST", "/users/{user_id}/password"): ADMIN,
 }

@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from duban import clock
 from duban.store import connect, transaction, users
 from duban.store.documents import ingest
 from duban.store.ledger import UNIT_ROLES
@@ -21,6 +22,7 @@ from duban.units.registry import Registry, default_path
 from duban.web import create_app
 
 PASSWORD = "secret-pass-1"
+START = date(2024, 1, 2)
 ROLE_LOGINS = {"office_admin": "admin", "office_staff": "staff", "unit": "liaison", "leader": "leader"}
 
 
@@ -38,12 +40,14 @@ class Ids:
 
 def build(engine: Engine, seeds: list[Path]) -> Ids:
     registry = Registry(default_path())
-    for path in seeds:
-        ingest(engine, path, registry, "tests")
+    with clock.set_to(START):  # an office that has used duban since the start of the plan's year
+        for path in seeds:
+            ingest(engine, path, registry, "tests")
     with transaction(engine) as s:
         docs = {Path(d.path).name[:3]: d for d in s.scalars(select(Document))}
         plan, other = docs["003"], docs["000"]
-        plan_cycle(s, plan.id, "month", 5, "tests", start=plan.date)  # the plan's year, past rounds and all
+        with clock.set_to(plan.date):  # its cycle planned the day the plan was issued
+            plan_cycle(s, plan.id, "month", 5, "tests")
         first = s.scalars(select(Task).where(Task.document_id == plan.id).order_by(Task.position)).first()
         roles = {r.role: r for r in reversed(first.roles)}
         unit, person = roles["lead_units"].unit_id, roles["lead_leaders"].person_id

@@ -325,6 +325,7 @@ from . import (  # noqa: E402,F401  (registers the supervision commands)
     auditlog,
     followup,
     ledger,  # noqa: E402,F401  (registers the ledger commands)
+    plans,
     supervise,
     web,
 )

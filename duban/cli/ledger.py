@@ -6,7 +6,6 @@ import csv
 import json
 import sys
 from collections import Counter
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy import func, or_, select
 
-from .. import export, render
+from .. import clock, export, render
 from ..errors import DubanError
 from ..ingest import ACCEPTED
 from ..sheets.inert import csv_field
@@ -113,12 +112,13 @@ def summary_cmd() -> None:
 
 
 def documents_named(s, names: list[str]) -> list[int]:
-    """Current documents by id, 文号 or part of the title; BadParameter if one matches nothing."""
+    """Current documents by id (a number names that document alone), 文号 or part of the title;
+    BadParameter if one matches nothing."""
     ids = []
     for name in names:
-        q = select(Document.id).where(Document.current, or_(Document.doc_number == name, Document.title.contains(name),
-                                                             Document.id == (int(name) if name.isdigit() else -1)))
-        found = list(s.scalars(q))
+        by_id = select(Document.id).where(Document.current, Document.id == (int(name) if name.isdigit() else -1))
+        q = select(Document.id).where(Document.current, or_(Document.doc_number == name, Document.title.contains(name)))
+        found = list(s.scalars(by_id)) or list(s.scalars(q))
         if not found:
             raise typer.BadParameter(f"台账中没有这份公文 (no such document): {name}")
         ids += found
@@ -260,7 +260,7 @@ def export_ledger(
             sheets = [Sheet("台账", ledger.rows(s, f), several_documents=several)]
         with Progress(console=out, transient=True) as progress, user_errors():
             bar = progress.add_task("导出 (exporting)", total=None)
-            written = write_ledger(sheets, out_file, heading, date.today(), lambda: progress.advance(bar))
+            written = write_ledger(sheets, out_file, heading, clock.today(), lambda: progress.advance(bar))
     typer.echo(f"已写出 {len(sheets)} 个工作表、{written} 行任务 (wrote sheets, task rows): {out_file}")
 
 

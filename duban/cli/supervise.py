@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from .. import clock
 from ..store import audit, ledger, transaction
 from ..supervise import facts, notes, reports, rounds, warnings
 from ..supervise.records import COLOUR_NAMES
@@ -27,7 +28,7 @@ TaskArg = Annotated[str, typer.Argument(help="任务，如 T42-9f1c 或 42 (a ta
 
 def day(text: str | None, name: str = "--as-of") -> date:
     if text is None:
-        return date.today()
+        return clock.today()
     try:
         return date.fromisoformat(text)
     except ValueError:

@@ -1,20 +1,22 @@
-"""Web commands: serve the UI, manage accounts, set up the demo accounts `make run` prints."""
+"""Web commands: serve the UI, manage accounts, build the demo office `make run` serves."""
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from .. import clock, demo
 from ..errors import DubanError
 from ..store import audit, transaction, users
-from ..store.models import Cycle, Document, TaskRole
-from ..supervise.rounds import plan_cycle
+from ..store.models import Document, Task, TaskRole
 from . import app, out, user_errors
 from .ledger import engine
+from .supervise import day as parse_day
 
 user_app = typer.Typer(help="账号 (accounts).", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -41,6 +43,8 @@ def serve_cmd(
     if first:
         typer.echo(f"首次启动：已建立管理员账号 admin，初始密码 {first}（只显示这一次，首次登录须修改）"
                    f"(first start: account admin, password {first}, shown once)")
+    if shown := clock.demo_day():
+        typer.echo(f"演示：系统日期设为 {shown}（DUBAN_TODAY），数据为示例 (demo day {shown})")
     typer.echo(f"督办已启动，请用浏览器打开 (open in a browser): http://{host}:{port}/")
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
@@ -91,31 +95,40 @@ def user_list() -> None:
 
 def most_named(s, role: str, column) -> str | None:
     """The unit or person with the most tasks in a role: the demo accounts have something to show."""
-    found = Counter(s.scalars(select(column).where(TaskRole.role == role, column.is_not(None))))
+    found = Counter(s.scalars(select(column).join(Task, Task.id == TaskRole.task_id).join(Document).where(
+        TaskRole.role == role, column.is_not(None), Document.current, Document.finished_on.is_(None))))
     return found.most_common(1)[0][0] if found else None
 
 
 @app.command("demo")
-def demo_cmd() -> None:
-    """演示：建立（或重设）office / liaison / leader 三个账号并打印密码，为没有报送周期的文件排月度调度
-    (demo accounts with fresh passwords; monthly rounds for documents without a cycle)."""
+def demo_cmd(
+    paths: Annotated[list[Path] | None, typer.Argument(help="示例文件：存入空台账，按成文日期 (sample plans)")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="演示日期，默认 DUBAN_TODAY 或今天 (the demo day)")] = None,
+) -> None:
+    """演示：把示例文件存入空台账（到演示日期时限已过的标为已办结，其余按月调度、填报到演示日期），
+    再建立（或重设）office / liaison / leader 三个账号并打印密码 (a demo office, and demo accounts)."""
     actor = audit.current_user()
     password = users.new_password()
-    with user_errors(), transaction(engine()) as s:
-        bound = {"unit": most_named(s, "lead_units", TaskRole.unit_id),
-                 "leader": most_named(s, "lead_leaders", TaskRole.person_id)}
-        for login, (role, name) in DEMO.items():
-            if role in bound and bound[role] is None:
-                continue
-            try:
-                users.set_password(s, login, password, actor)
-            except DubanError:
-                users.add(s, login, name, role, password, actor, [bound["unit"]] if role == "unit" else [],
-                          bound["leader"] if role == "leader" else None)
-        planned = set(s.scalars(select(Cycle.document_id)))
-        for doc in s.scalars(select(Document).where(Document.current, Document.date.is_not(None))):
-            if doc.id not in planned:
-                plan_cycle(s, doc.id, "month", 5, actor)
+    day = parse_day(as_of, "--as-of") if as_of else clock.today()
+    with user_errors():
+        db = engine()
+        if paths:
+            with transaction(db) as s:
+                if s.scalar(select(func.count(Document.id))):
+                    raise DubanError("演示只建在空台账上：请换一个 DUBAN_DATA_DIR (the demo needs an empty ledger)")
+            lived = demo.office(db, paths, day)
+            typer.echo(f"演示台账：截至 {day}，执行中的文件 {len(lived)} 份 (demo ledger as of {day})")
+        with transaction(db) as s:
+            bound = {"unit": most_named(s, "lead_units", TaskRole.unit_id),
+                     "leader": most_named(s, "lead_leaders", TaskRole.person_id)}
+            for login, (role, name) in DEMO.items():
+                if role in bound and bound[role] is None:
+                    continue
+                try:
+                    users.set_password(s, login, password, actor)
+                except DubanError:
+                    users.add(s, login, name, role, password, actor, [bound["unit"]] if role == "unit" else [],
+                              bound["leader"] if role == "leader" else None)
     typer.echo("演示账号 (demo accounts)：")
     for login, (role, _) in DEMO.items():
         typer.echo(f"  {users.ROLES[role]:<8} 登录名 {login:<8} 密码 {password}")

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..errors import DubanError
 from ..review import CORRECTABLE, Edit
 from . import audit
@@ -18,7 +19,7 @@ def add(s: Session, series: str, task_text: str, field: str, value, actor: str) 
     """Record one correction of the task whose extracted text is `task_text`, audited as `actor`."""
     if field not in CORRECTABLE:
         raise DubanError(f"无法更正的字段 (not a correctable field): {field}")
-    row = Correction(series=series, task_text=task_text, field=field, value=value, by=actor, at=datetime.now())
+    row = Correction(series=series, task_text=task_text, field=field, value=value, by=actor, at=clock.now())
     s.add(row)
     s.flush()
     audit.record(s, actor, "correct", "correction", row.id, series=series, field=field, task_text=task_text[:200],

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .. import answer_key, review, units
+from .. import answer_key, clock, review, units
 from ..extract import extract_file
 from ..records import Document as Extracted
 from ..records import Task as ExtractedTask
@@ -175,13 +175,14 @@ def store_document(session: Session, doc: Extracted, digest: str, position: int,
     in_place = current is not None and (current.file_hash, current.position) == (digest, position)
     if in_place:
         row = current
-        for k, v in {**header(doc), "content_hash": content, "ingested_at": datetime.now()}.items():
+        for k, v in {**header(doc), "content_hash": content, "ingested_at": clock.now()}.items():
             setattr(row, k, v)
     else:
         row = Document(series=series, version=current.version + 1 if current else 1, current=True, file_hash=digest,
                        content_hash=content, position=position, path=str(path), format=source.format,
-                       source_text=source.text, ingested_at=datetime.now(), **header(doc))
+                       source_text=source.text, ingested_at=clock.now(), **header(doc))
         if current is not None:
+            row.finished_on, row.finished_by = current.finished_on, current.finished_by  # the plan's, not the file's
             current.current = False
             session.flush()  # the old version stops being current before the new one claims the series
         session.add(row)

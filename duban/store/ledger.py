@@ -19,6 +19,7 @@ from .models import Deadline, Document, Person, ProgressReport, Target, Task, Ta
 
 BATCH = 1000
 UNIT_ROLES = ("lead_units", "co_units", "resp_units")
+RUNNING, FINISHED = "执行中", "已办结"  # a plan's lifecycle: finished once the office marks it
 
 
 def task_key(task_id: int) -> str:
@@ -46,6 +47,7 @@ class Filter:
     words: list[str] | None = None  # each must occur in the task's text or title
     due_from: date | None = None  # a printed time limit on or after this day
     due_to: date | None = None  # a printed time limit on or before this day
+    plans: str | None = None  # RUNNING or FINISHED: tasks of such plans only
 
 
 @dataclass
@@ -91,6 +93,8 @@ def filtered(f: Filter) -> Select:
     q = select(Task.id).join(Document).where(Document.current, Task.active)
     if f.documents:
         q = q.where(Document.id.in_(f.documents))
+    if f.plans:
+        q = q.where(Document.finished_on.is_(None) if f.plans == RUNNING else Document.finished_on.is_not(None))
     if f.units:
         q = q.where(Task.id.in_(select(TaskRole.task_id).where(TaskRole.unit_id.in_(f.units),
                                                                TaskRole.role.in_(UNIT_ROLES))))

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..errors import DubanError
 from ..sheets.returns import Rejection, Returned, ReturnedSheet
 from . import audit, transaction
@@ -102,7 +103,7 @@ def apply(session: Session, rows: list[tuple[Returned, Task]], unit: str | None,
           at: datetime | None = None) -> tuple[int, int]:
     """Write the reports; (applied, unchanged)."""
     latest = latest_reports(session, [t.id for _, t in rows])
-    at = at or datetime.now()
+    at = at or clock.now()
     applied = unchanged = 0
     for r, task in rows:
         found = round_for(session, task.document_id, at)

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..errors import DubanError
 from ..store.models import Document, Round
 from . import rounds, scoring, warnings
@@ -50,7 +51,7 @@ def office_of(doc: Document) -> str:
 def bulletin(session: Session, r: Round, as_of: date | None = None, issuer: str | None = None) -> Bulletin:
     """The round's bulletin as of its issue day (today, or `as_of`), and never later than the day the round
     shut: overdue days are counted to that day. A round that has not opened has none."""
-    day = min(as_of or date.today(), r.closes)
+    day = min(as_of or clock.today(), r.closes)
     if r.locked_at is not None:
         day = min(day, r.locked_at.date())
     if day < r.opens:

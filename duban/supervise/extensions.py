@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..errors import DubanError
 from ..store import audit
 from ..store.models import Extension
@@ -16,7 +17,7 @@ from . import facts
 
 def request(session: Session, task_id: int, new_due: date, reason: str, actor: str, unit: str | None = None,
             at: datetime | None = None) -> Extension:
-    today = (at or datetime.now()).date()
+    today = (at or clock.now()).date()
     f = facts.of_tasks(session, today, tasks=[task_id]).get(task_id)
     if f is None:
         raise DubanError(f"台账中没有现行任务 {task_id} (no such current task)")
@@ -30,7 +31,7 @@ def request(session: Session, task_id: int, new_due: date, reason: str, actor: s
     if old and new_due <= old:
         raise DubanError(f"新时限 {new_due} 应晚于现时限 {old} (the new limit must be later)")
     e = Extension(task_id=task_id, unit_id=unit, reason=reason.strip(), old_due=old, new_due=new_due,
-                  requested_by=actor, requested_at=at or datetime.now())
+                  requested_by=actor, requested_at=at or clock.now())
     session.add(e)
     session.flush()
     audit.record(session, actor, "request_extension", "extension", e.id, task=task_id, unit=unit,
@@ -45,7 +46,7 @@ def decide(session: Session, extension_id: int, approve: bool, actor: str, note:
         raise DubanError(f"没有延期申请 #{extension_id} (no such request)")
     if e.state != "待审批":
         raise DubanError(f"延期申请 #{e.id} 已{e.state[1:]} (already decided: {e.state})")
-    e.state, e.decided_by, e.decided_at, e.decision = "已批准" if approve else "已驳回", actor, at or datetime.now(), note
+    e.state, e.decided_by, e.decided_at, e.decision = "已批准" if approve else "已驳回", actor, at or clock.now(), note
     audit.record(session, actor, "decide_extension", "extension", e.id, task=e.task_id, state=e.state, note=note)
     return e
 

@@ -69,8 +69,11 @@ class Facts:
 
 def of_tasks(session: Session, as_of: date, documents: Iterable[int] | None = None,
              tasks: Iterable[int] | None = None) -> dict[int, Facts]:
-    """Facts of the current, active tasks (of some documents, or some tasks), by task id."""
+    """Facts of the current, active tasks (of some documents, or some tasks; else of every plan not
+    finished), by task id."""
     q = select(Task, Document.date).join(Document).where(Document.current, Task.active)
+    if documents is None and tasks is None:
+        q = q.where(Document.finished_on.is_(None))  # a finished plan is asked for by name only
     if documents is not None:
         q = q.where(Document.id.in_(list(documents)))
     if tasks is not None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..errors import DubanError
 from ..store import audit
 from ..store.models import Instruction, Person, StatusOverride, Task
@@ -23,7 +24,7 @@ def override(session: Session, task_id: int, status: str | None, reason: str, ac
         raise DubanError(f"状态应为：{'、'.join(STATUSES)} (unknown status {status!r})")
     if not reason.strip():
         raise DubanError("改定状态须说明理由 (a reason is needed)")
-    o = StatusOverride(task_id=task_id, status=status, reason=reason.strip(), by=actor, at=at or datetime.now())
+    o = StatusOverride(task_id=task_id, status=status, reason=reason.strip(), by=actor, at=at or clock.now())
     session.add(o)
     audit.record(session, actor, "override_status", "task", task_id, status=status, reason=o.reason)
     return o
@@ -38,7 +39,7 @@ def instruct(session: Session, task_id: int, leader: str, text: str, actor: str,
         raise DubanError("批示须有领导姓名和内容 (a leader and a text are needed)")
     person = session.scalar(select(Person.id).where(or_(Person.id == leader, Person.name == leader)))
     i = Instruction(task_id=task_id, leader=leader.strip(), person_id=person, text=text.strip(),
-                    at=at or datetime.now(), recorded_by=actor)
+                    at=at or clock.now(), recorded_by=actor)
     session.add(i)
     audit.record(session, actor, "instruct", "task", task_id, leader=i.leader, text=i.text)
     return i

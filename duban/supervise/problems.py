@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..errors import DubanError
 from ..store import audit
 from ..store.models import Problem, ProblemStep, Task
@@ -27,7 +28,7 @@ def raise_problem(session: Session, task_id: int, text: str, actor: str, unit: s
         raise DubanError(f"台账中没有任务 {task_id} (no such task)")
     if not text.strip():
         raise DubanError("问题内容不能为空 (the problem text is empty)")
-    at = at or datetime.now()
+    at = at or clock.now()
     p = Problem(task_id=task_id, unit_id=unit, text=text.strip(), raised_by=actor, raised_at=at,
                 due=due or calendar.add_workdays(at.date(), RULES["problems"]["due_workdays"]))
     session.add(p)
@@ -48,7 +49,7 @@ def move(session: Session, problem_id: int, state: str, actor: str, note: str = 
         raise DubanError(f"问题 #{p.id} 处于“{p.state}”，下一步只能是：{allowed} (cannot go to {state})")
     if state == "协调" and not (assignee or "").strip():
         raise DubanError("协调须指定负责的单位或领导 (an assignee is needed)")
-    at = at or datetime.now()
+    at = at or clock.now()
     if p.due is None:  # raised from a returned sheet: the clock starts when it was raised
         p.due = calendar.add_workdays(p.raised_at.date(), RULES["problems"]["due_workdays"])
     p.state, p.assignee = state, assignee or p.assignee

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..errors import DubanError
 from ..sheets.returns import Returned, status_of
 from ..store.ledger import UNIT_ROLES, task_key
@@ -37,7 +38,7 @@ def report(session: Session, task_id: int, unit: str | None, actor: str, *, stat
         raise DubanError(str(e)) from None
     r = Returned("", 0, task_id, task_key(task_id), None, progress=progress, status=word, percent=percent,
                  value=value, problem=problem)
-    return store_report(session, r, task, unit, actor, at or datetime.now(), "direct")
+    return store_report(session, r, task, unit, actor, at or clock.now(), "direct")
 
 
 @dataclass

@@ -12,10 +12,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..errors import DubanError
 from ..store import audit
-from ..store.models import Cycle, Document, ProgressReport, Round
+from ..store.models import Cycle, ProgressReport, Round
 from . import calendar, facts, status
+from .lifecycle import current_document
 
 EVERY = {"month": 1, "quarter": 3}
 
@@ -43,15 +45,16 @@ def due_days(every: str, day: int, start: date, end: date) -> list[tuple[str, da
 def plan_cycle(session: Session, document_id: int, every: str, day: int, actor: str, grace: int | None = None,
                start: date | None = None, end: date | None = None) -> list[Round]:
     """Give a document its reporting cycle and create the cycle's rounds (contiguous: each opens the day
-    after the previous one closes), from today unless the office gives an earlier or later start."""
-    doc = document(session, document_id)
+    after the previous one closes), from today unless the office gives an earlier or later start (rounds
+    opened before today are `backfilled`)."""
+    doc = current_document(session, document_id)
     if every not in EVERY or not 1 <= day <= 31:
         raise DubanError(f"报送周期应为 month 或 quarter，日期 1–31 (bad cycle {every!r} day {day})")
     grace = status.RULES["rounds"]["grace"] if grace is None else grace
-    start = start or date.today()  # rounds already past only when the office asks for them (a start date)
+    start = start or clock.today()  # rounds already past only when the office asks for them (a start date)
     end = end or date(start.year, 12, 31)
     cycle = Cycle(document_id=doc.id, every=every, day=day, grace=grace, start=start, end=end, created_by=actor,
-                  created_at=datetime.now())
+                  created_at=clock.now())
     session.add(cycle)
     session.flush()
     rounds, opens = [], start
@@ -66,9 +69,9 @@ def plan_cycle(session: Session, document_id: int, every: str, day: int, actor: 
 def open_round(session: Session, document_id: int, name: str, due: date, actor: str, grace: int | None = None,
                opens: date | None = None) -> Round:
     """An ad hoc round (专项调度) opened by the office."""
-    doc = document(session, document_id)
+    doc = current_document(session, document_id)
     grace = status.RULES["rounds"]["grace"] if grace is None else grace
-    found = add_round(session, doc.id, name, opens or date.today(), due, grace, actor)
+    found = add_round(session, doc.id, name, opens or clock.today(), due, grace, actor)
     audit.record(session, actor, "open_round", "round", found.id, name=name, due=due.isoformat(), grace=grace)
     return found
 
@@ -80,7 +83,7 @@ def add_round(session: Session, document_id: int, name: str, opens: date, due: d
     if due < opens:
         raise DubanError(f"调度“{name}”的报送截止日 {due} 早于开始日 {opens} (due before it opens)")
     found = Round(document_id=document_id, cycle_id=cycle_id, name=name, opens=opens, due=due,
-                  closes=calendar.add_workdays(due, grace), opened_by=actor, opened_at=datetime.now())
+                  closes=calendar.add_workdays(due, grace), opened_by=actor, opened_at=clock.now())
     session.add(found)
     session.flush()
     return found
@@ -90,16 +93,9 @@ def lock_round(session: Session, round_id: int, actor: str, at: datetime | None 
     found = session.get(Round, round_id)
     if found is None:
         raise DubanError(f"没有调度轮次 {round_id} (no such round)")
-    found.locked_at = at or datetime.now()
+    found.locked_at = at or clock.now()
     audit.record(session, actor, "lock_round", "round", found.id, at=found.locked_at.isoformat())
     return found
-
-
-def document(session: Session, document_id: int) -> Document:
-    doc = session.get(Document, document_id)
-    if doc is None or not doc.current:
-        raise DubanError(f"台账中没有现行公文 {document_id} (no such current document)")
-    return doc
 
 
 def shut(r: Round, as_of: date) -> bool:
@@ -139,6 +135,7 @@ class Tally:
     late: dict[tuple[int, str], datetime] = field(default_factory=dict)
     missed: list[tuple[int, str]] = field(default_factory=list)  # the round is shut
     pending: list[tuple[int, str]] = field(default_factory=list)  # not yet, the round still open
+    unasked: list[tuple[int, str]] = field(default_factory=list)  # not reported in a backfilled round: no fault
 
     @property
     def expected(self) -> int:
@@ -165,5 +162,12 @@ def tally(session: Session, r: Round, as_of: date, tasks: list[int] | None = Non
         if (at := first.get(pair)) is not None:
             (t.on_time if at.date() <= r.due else t.late)[pair] = at
         else:
-            (t.missed if shut(r, as_of) else t.pending).append(pair)
+            (t.pending if not shut(r, as_of) else t.unasked if backfilled(r) else t.missed).append(pair)
     return t
+
+
+def backfilled(r: Round) -> bool:
+    """A round made after it opened (a cycle started before the day the office planned it) or opening
+    before its plan was in the ledger: the reports it gets are kept, but no unit was asked in time, so
+    none has missed it or reported late for it."""
+    return r.opens < r.opened_at.date() or r.opens < r.document.ingested_at.date()

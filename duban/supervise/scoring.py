@@ -60,7 +60,7 @@ def events(session: Session, start: date, end: date, documents: list[int] | None
         for rule, text in task_lines(e, start, end):
             found += [Line(u, e.facts.id, rule, text) for u in e.facts.lead_units]
     for r in rounds.rounds_of(session, documents):
-        if start <= r.due <= end and rounds.shut(r, end):
+        if start <= r.due <= end and rounds.shut(r, end) and not rounds.backfilled(r):
             t = rounds.tally(session, r, end)
             found += [Line(u, task, "late_report", f"“{r.name}”调度任务{by_task[task].facts.number}逾期报送")
                       for task, u in t.late if task in by_task]

@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
+from .. import clock
 from ..store import busy, transaction
 from . import access
 
@@ -27,6 +28,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 # the CSRF token of the page being rendered: a global, so imported macros (csrf_field) see it without context
 page_csrf: ContextVar[str] = ContextVar("page_csrf", default="")
 templates.env.globals["csrf_token"] = page_csrf.get
+templates.env.globals["demo_day"] = clock.demo_day  # a demo names its day on every page
 NEXT = "next"  # the key of an action's result naming the page to go on to
 RETRIES = 2  # a transaction refused because another writer held the database is run again this often
 

@@ -9,6 +9,7 @@ from . import (
     leader,
     ledger,
     overview,
+    plans,
     problems,
     public,
     review_tools,
@@ -22,4 +23,4 @@ from . import (
 
 routers = [m.router for m in (account, overview, ledger, tasks, documents, task_edits, unit, leader, rounds, problems,
                               assessment, bulletins, public, users, auditlog, review_tools,
-                              scans)]
+                              scans, plans)]

@@ -15,6 +15,7 @@ from pydantic import BeforeValidator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ... import clock
 from ...errors import DubanError
 from ...store.ledger import task_key
 from ...store.models import Document
@@ -46,7 +47,7 @@ def day(as_of: date | None) -> date:
     """The as-of day, today by default. Days far off are refused: working days are counted one by one."""
     if as_of is not None and not EARLIEST <= as_of <= LATEST:
         raise DubanError(f"日期应在 {EARLIEST} 至 {LATEST} 之间 (date out of range): {as_of}")
-    return as_of or date.today()
+    return as_of or clock.today()
 
 
 @dataclass
@@ -55,15 +56,17 @@ class DocumentChoice:
     title: str
     version: int
     public: bool | None
+    finished: bool  # 已办结
 
 
 def documents(s: Session, public_only: bool = False) -> list[DocumentChoice]:
     """The current version of every document in the ledger."""
-    q = select(Document.id, Document.title, Document.path, Document.version, Document.public).where(
-        Document.current).order_by(Document.id)  # not the whole row: source_text is the file
+    q = select(Document.id, Document.title, Document.path, Document.version, Document.public,
+               Document.finished_on).where(Document.current).order_by(Document.id)  # source_text is the file
     if public_only:
         q = q.where(Document.public.is_(True))
-    return [DocumentChoice(i, title or path, version, public) for i, title, path, version, public in s.execute(q)]
+    return [DocumentChoice(i, title or path, version, public, finished is not None)
+            for i, title, path, version, public, finished in s.execute(q)]
 
 
 @dataclass

@@ -15,7 +15,7 @@ import threading
 import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -39,8 +39,8 @@ from ...store.models import Document, Task, Upload
 from ...units.registry import Registry, default_path
 from ..access import Principal, allow
 from ..pages import action, json, page
-from . import reading
-from .common import download, safe_name
+from . import plans, reading
+from .common import day, download, safe_name
 from .scans import pages_heard, scanned_pages
 
 router = APIRouter()
@@ -82,6 +82,7 @@ class LedgerDocument:
     date: object
     ingested_at: datetime
     file: str
+    finished_on: date | None  # 已办结 on
 
 
 def ledger_documents(s: Session) -> list[LedgerDocument]:
@@ -89,7 +90,7 @@ def ledger_documents(s: Session) -> list[LedgerDocument]:
     versions = dict(s.execute(select(Document.series, func.count()).group_by(Document.series)).all())
     tasks = dict(s.execute(select(Task.document_id, func.count()).where(Task.active).group_by(Task.document_id)).all())
     return [LedgerDocument(d.id, d.title or Path(d.path).name, d.doc_number, d.version, versions[d.series],
-                           tasks.get(d.id, 0), d.public, d.date, d.ingested_at, Path(d.path).name)
+                           tasks.get(d.id, 0), d.public, d.date, d.ingested_at, Path(d.path).name, d.finished_on)
             for d in s.scalars(select(Document).where(Document.current).order_by(Document.id.desc()))]
 
 
@@ -111,7 +112,8 @@ def upload_line(u: Upload) -> UploadLine:
 def documents_page(request: Request, s: Session, who: Principal = allow("office")) -> dict:
     """文件：台账中的文件、待复核的上传、上传新文件 (documents and uploads)."""
     uploads = [upload_line(u) for u in s.scalars(select(Upload).order_by(Upload.id.desc()))]
-    return {"documents": ledger_documents(s), "awaiting": [u for u in uploads if u.confirmed_at is None],
+    return {"documents": ledger_documents(s), "proposed": plans.proposals(s, day(None)),
+            "awaiting": [u for u in uploads if u.confirmed_at is None],
             "confirmed": [u for u in uploads if u.confirmed_at is not None][:20],
             "accepted": ACCEPTED, "max_mb": limit("upload_mb")}
 

@@ -28,7 +28,7 @@ def portfolio(s: Session, person_id: str, when: date) -> dict:
     person = s.get(Person, person_id)
     if person is None:
         raise HTTPException(404, f"没有这位领导 {person_id} (no such leader)")
-    lines = judge(s, when, ledger.sorted_ids(s, ledger.Filter(person=person_id))).values()
+    lines = judge(s, when, ledger.sorted_ids(s, ledger.Filter(person=person_id, plans=ledger.RUNNING))).values()
     by_status, by_colour = Counter(x.status for x in lines), Counter(x.colour for x in lines)
     return {
         "as_of": when, "person": {"id": person.id, "name": person.name}, "total": len(lines),
@@ -41,11 +41,11 @@ def portfolio(s: Session, person_id: str, when: date) -> dict:
 
 
 def leaders(s: Session) -> list[dict]:
-    """Everyone named 牵头领导 of a current task, with how many such tasks they lead."""
+    """Everyone named 牵头领导 of a task of a running plan, with how many such tasks they lead."""
     found = s.execute(
         select(Person.id, Person.name, func.count(func.distinct(Task.id)))
         .join(TaskRole, TaskRole.person_id == Person.id).join(Task, Task.id == TaskRole.task_id).join(Document)
-        .where(TaskRole.role == "lead_leaders", Document.current, Task.active)
+        .where(TaskRole.role == "lead_leaders", Document.current, Document.finished_on.is_(None), Task.active)
         .group_by(Person.id, Person.name).order_by(Person.name))
     return [{"id": i, "name": name, "tasks": n} for i, name, n in found]
 

@@ -43,6 +43,7 @@ class Ask:
     """The ledger's filters as the query string gives them (shared by the page and the export)."""
 
     doc: Asked(int, "文件 (document id)") = None
+    plans: Asked(Literal[ledger.RUNNING, ledger.FINISHED], "文件状态：执行中/已办结，默认全部 (plan state)") = None
     chapter: Asked(Words, "章节标题中的词 (part of a chapter heading)") = None
     unit: Asked(Words, "单位：登记簿编号或名称中的词 (unit id or part of its name)") = None
     leader: Asked(Words, "牵头领导姓名或编号 (leader)") = None
@@ -105,7 +106,8 @@ def scope(s: Session, who: Principal, ask: Ask) -> ledger.Filter | None:
         return None
     return ledger.Filter(documents=[ask.doc] if ask.doc else None, units=units, leader=ask.leader,
                          chapter=ask.chapter, person=who.person_id if who.role == "leader" else None,
-                         words=(ask.q or "").split() or None, due_from=ask.due_from, due_to=ask.due_to)
+                         words=(ask.q or "").split() or None, due_from=ask.due_from, due_to=ask.due_to,
+                         plans=ask.plans)
 
 
 def passes(x: BoardLine, ask: Ask) -> bool:

@@ -15,6 +15,7 @@ from ...supervise.warnings import board, days_left
 from ..access import Principal, allow
 from ..pages import page
 from .common import Asked, board_line, day, documents
+from .plans import proposals
 
 router = APIRouter()
 
@@ -54,7 +55,8 @@ def overview(request: Request, s: Session, who: Principal = allow("office"),
             units[unit].add(x.status, x.colour)
     by_status, by_colour = Counter(x.status for x in lines), Counter(x.colour for x in lines if x.colour)
     return {
-        "as_of": when, "doc": doc, "documents": documents(s), "total": len(lines),
+        "as_of": when, "doc": doc, "documents": (docs := documents(s)), "total": len(lines),
+        "finished": sum(d.finished for d in docs), "proposed": [] if doc else proposals(s, when),
         "statuses": {k: by_status.get(k, 0) for k in STATUSES},
         "colours": {k: by_colour.get(k, 0) for k in COLOURS},
         "chapters": list(chapters.values()),

@@ -45,6 +45,7 @@ class RoundLine:
     late: int
     missed: int
     pending: int
+    backfilled: bool  # opened before it was made: not reporting is no fault
 
 
 @dataclass
@@ -105,7 +106,7 @@ def round_line(s: Session, r: Round, when: date, t: rounds.Tally | None = None) 
     return RoundLine(r.id, r.document_id, r.document.title or r.document.path, r.name, r.cycle_id is None, r.opens,
                      r.due, r.closes, r.locked_at, rounds.shut(r, when), rounds.state(r, when), t.expected,
                      len(t.on_time), len(t.late),
-                     len(t.missed), len(t.pending))
+                     len(t.missed), len(t.pending), rounds.backfilled(r))
 
 
 def cycles_of(s: Session, document_id: int) -> list[CycleLine]:

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ... import clock
 from ...errors import DubanError
 from ...limits import MB, limit
 from ...sheets.ledger import Sheet, heading_of, write_ledger
@@ -64,7 +65,8 @@ def task_counts(s: Session, unit_ids: list[str] | None, q: str | None) -> list[U
     total = func.count(func.distinct(Task.id))
     query = (select(Unit.id, Unit.name, lead, total).join(TaskRole, TaskRole.unit_id == Unit.id)
              .join(Task, Task.id == TaskRole.task_id).join(Document)
-             .where(Document.current, Task.active, TaskRole.role.in_(UNIT_ROLES), Unit.kind != "group")
+             .where(Document.current, Document.finished_on.is_(None), Task.active, TaskRole.role.in_(UNIT_ROLES),
+                    Unit.kind != "group")
              .group_by(Unit.id, Unit.name).order_by(Unit.id))
     if unit_ids is not None:
         query = query.where(Unit.id.in_(unit_ids))
@@ -159,10 +161,11 @@ def unit_page(request: Request, s: Session, unit_id: str, who: Principal = allow
               ) -> dict:
     """单位填报页：本轮须报送的任务（含草稿）和其他任务 (a unit's tasks to report on)."""
     unit = unit_or_404(s, unit_id)
-    now = datetime.now()
+    now = clock.now()
     today = now.date()
     mine = set(s.scalars(select(TaskRole.task_id).where(TaskRole.unit_id == unit_id, TaskRole.role.in_(UNIT_ROLES))))
-    docs = sorted(set(s.scalars(select(Task.document_id).where(Task.id.in_(mine)))))
+    docs = sorted(set(s.scalars(select(Task.document_id).join(Document).where(
+        Task.id.in_(mine), Document.finished_on.is_(None)))))  # a finished plan asks nothing more
     entries = [e for e in board(s, today, docs) if e.facts.id in mine] if docs else []
     leads = [e for e in entries if unit_id in e.facts.lead_units]
     found = open_rounds(s, {e.facts.document_id for e in leads}, now)
@@ -239,12 +242,12 @@ def request_extension(request: Request, s: Session, unit_id: str, task_id: int,
 
 def unit_sheet(s: Session, unit: Unit, folder: Path) -> Path:
     """The unit's sheet as `duban export ledger --by-unit` writes it, for this one unit."""
-    f = ledger.Filter(units=[unit.id])
+    f = ledger.Filter(units=[unit.id], plans=ledger.RUNNING)
     titles = ledger.documents(s, f)
     heading = heading_of(titles)
     path = folder / "sheet.xlsx"
     write_ledger([Sheet(unit.name, ledger.rows(s, f), unit.id, unit.name, len(titles) > 1)], path, heading,
-                 date.today())
+                 clock.today())
     return path
 
 
@@ -253,7 +256,7 @@ def download_sheet(request: Request, unit_id: str, who: Principal = allow("repor
     with transaction(request.app.state.engine) as s, tempfile.TemporaryDirectory() as folder:
         unit = unit_or_404(s, unit_id)
         content = unit_sheet(s, unit, Path(folder)).read_bytes()
-    return download(content, XLSX, f"{unit.name}-填报表-{date.today():%Y%m%d}.xlsx", "sheet.xlsx")
+    return download(content, XLSX, f"{unit.name}-填报表-{clock.today():%Y%m%d}.xlsx", "sheet.xlsx")
 
 
 def rejection_row(r: Rejection) -> dict:
