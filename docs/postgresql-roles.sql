@@ -9,7 +9,7 @@
 --      DUBAN_DATABASE_URL=postgresql://duban_owner:owner-secret@HOST/duban duban summary
 --   3. Connected to the database `duban`, grant the app what it needs (the statements below):
 --      psql -d duban -f docs/postgresql-roles.sql
---   4. Serve as the app:  DUBAN_DATABASE_URL=postgresql://duban_app:app-secret@HOST/duban make run
+--   4. Serve as the app:  DUBAN_DATABASE_URL=postgresql://duban_app:app-secret@HOST/duban make serve
 --
 -- tests/test_audit.py runs these statements (with its own schema and role names) and checks that the
 -- app role can write and cannot TRUNCATE, DELETE from, UPDATE or ALTER the audit log.

@@ -1,5 +1,5 @@
-"""The pictures of the web UI in docs/ (shown in the README): the demo year (examples/demo_year.py) plus the
-other sample plans, served by `duban serve`, photographed by Debian's Chromium through Playwright, as of
+"""The pictures of the web UI in docs/ (shown in the README): the demo office `make run` serves (`duban demo`
+on the sample plans), served by `duban serve`, photographed by Debian's Chromium through Playwright, as of
 2024-11-30 so the plan is mid-way. Needs the fonts-noto-cjk package for readable Chinese.
 
     .venv/bin/python examples/screenshots.py
@@ -42,9 +42,9 @@ def duban(*args: str, env: dict) -> str:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DUBAN_DATA_DIR": tmp}
-        subprocess.run([sys.executable, str(ROOT / "examples" / "demo_year.py")], env=env, check=True)
-        duban("demo", env=env)
+        env = {**os.environ, "DUBAN_DATA_DIR": tmp, "DUBAN_TODAY": AS_OF.removeprefix("as_of=")}
+        env.pop("DUBAN_DATABASE_URL", None)
+        duban("demo", *map(str, sorted((ROOT / "examples" / "seeds").glob("*.txt"))), env=env)
         for login in ("office", "liaison", "leader"):
             duban("user", "passwd", login, "--password", PASSWORD, env=env)
         server = subprocess.Popen([sys.executable, "-m", "duban", "serve", "--port", "8799"], env=env)

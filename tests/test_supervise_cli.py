@@ -83,3 +83,15 @@ def test_bad_input_exits_non_zero_with_a_reason(keys, args):
     result = runner.invoke(app, list(args))
     assert result.exit_code == 2 and ("错误" in result.output or "Invalid" in result.output
                                       or "Error" in result.output), result.output
+
+
+def test_a_plan_is_finished_listed_and_reopened_from_the_command_line(keys):
+    invoke("ingest", str(SEEDS[0]))  # a 2023 plan: its period is over
+    listed = invoke("plan", "list", "--as-of", "2024-06-03").output
+    assert "待确认办结" in listed and "执行中" in listed
+    assert "已办结" in invoke("plan", "finish", "--doc", "2", "--on", "2024-06-03").output
+    assert "已于 2024-06-03 办结" in invoke("plan", "finish", "--doc", "2", code=2).output
+    board = json.loads(invoke("status", "--as-of", "2024-06-03", "-f", "json").output)
+    assert {b["key"] for b in board} >= set(keys) and len(board) == 121  # the 2024 plan's tasks only
+    assert "已恢复执行" in invoke("plan", "reopen", "--doc", "2").output
+    assert len(json.loads(invoke("status", "--as-of", "2024-06-03", "-f", "json").output)) > 121
