@@ -286,6 +286,8 @@ def test_an_explicit_date_rules_over_a_period_word_and_an_item_may_say_it_has_no
     assert board["1"].overdue > 0
     assert (found["2"].due, found["2"].standing, board["2"].status) == (None, True, "长期坚持")
     assert (found["3"].due, found["3"].standing) == (date(2026, 12, 31), False)  # 持续推进 opening the task: a verb
+    assert found["1"].why_due == "按“2026年11月底前”；明确日期优先于“全年”"  # each limit says why
+    assert "长期坚持" in found["2"].why_due and "推定" in found["3"].why_due
 
 
 def test_an_assessment_ranks_only_the_units_the_period_asks_for(plan):

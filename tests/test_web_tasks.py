@@ -236,3 +236,8 @@ def test_page_text_is_escaped_in_history(site):
     c = site.client("leader")
     instruct(c, site.ids.own_task, text="<script>alert(1)</script>")
     assert escape("<script>alert(1)</script>") in c.get(f"/tasks/{site.ids.own_task}").text
+
+
+def test_the_task_page_says_why_its_limit_is_the_one_in_force(site):
+    page = site.client("office_staff").get(f"/tasks/{site.ids.own_task}").text
+    assert "依据：按“" in page or "依据：条目" in page

@@ -172,7 +172,8 @@ def status_cmd(as_of: AsOf = None, doc: Doc = None,
 def entry_dict(e: warnings.Entry) -> dict:
     f, st, w = e.facts, e.status, e.warning
     return {"key": f.key, "number": f.number, "title": f.title, "lead_units": list(f.lead_units.values()),
-            "due": st.due.isoformat() if st.due else None, "status": st.status, "reasons": st.reasons,
+            "due": st.due.isoformat() if st.due else None, "due_basis": f.why_due, "status": st.status,
+            "reasons": st.reasons,
             "expected": st.expected, "percent": st.percent, "overdue_workdays": st.overdue,
             "colour": w.colour, "warnings": w.reasons}
 

@@ -51,6 +51,7 @@ class Facts:
     starts: date | None  # the document's date: the task's clock starts then
     due: date | None  # the printed time limit (the latest, where there are several)
     standing: bool  # 长期坚持: no end, or only a recurring duty
+    limit_basis: str = ""  # why `due` (or standing): the words it was read from, and which rule chose them
     lead_units: dict[str, str] = field(default_factory=dict)  # unit id -> registry name (groups left out)
     leaders: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
@@ -65,6 +66,11 @@ class Facts:
     @property
     def extended_to(self) -> date | None:
         return self.extensions[-1].new_due if self.extensions else None
+
+    @property
+    def why_due(self) -> str:
+        """The limit in force and why: the printed words, or the extension approved over them."""
+        return f"经批准延期至{self.extended_to}（原{self.limit_basis}）" if self.extended_to else self.limit_basis
 
 
 def of_tasks(session: Session, as_of: date, documents: Iterable[int] | None = None,
@@ -86,6 +92,7 @@ def of_tasks(session: Session, as_of: date, documents: Iterable[int] | None = No
         ids = order[i:i + BATCH]
         add_roles(session, facts, ids)
         add_limits(session, facts, ids)
+        add_targets(session, facts, ids)
         add_history(session, facts, ids, cutoff)
     return facts
 
@@ -106,18 +113,35 @@ PERIOD_WORDS = ("year_end", "year")  # 全年, 年内, 年底前, "2024年": the
 
 def add_limits(session: Session, facts: dict[int, Facts], ids: list[int]) -> None:
     """A task's limit: the latest date printed for it, an explicit date ruling over a period word in the
-    same task ("全年供应…，11月底前完成" is due at the end of November, not of the year)."""
+    same task ("全年供应…，11月底前完成" is due at the end of November, not of the year), with its basis."""
     dated: dict[int, list[Deadline]] = {}
-    for d in session.scalars(select(Deadline).where(Deadline.task_id.in_(ids))):
+    for d in session.scalars(select(Deadline).where(Deadline.task_id.in_(ids)).order_by(Deadline.id)):
         if d.kind == "standing":
             facts[d.task_id].standing = True
+            facts[d.task_id].limit_basis = f"条目写明“{d.text}”，为常态工作" if d.text else "常态工作"
         elif d.recurrence is None and d.due is not None:
             dated.setdefault(d.task_id, []).append(d)
     for task_id, limits in dated.items():
         ruling = [d for d in limits if d.kind not in PERIOD_WORDS] or limits
-        facts[task_id].due = max(d.due for d in ruling)
+        chosen = max(ruling, key=lambda d: d.due)
+        facts[task_id].due = chosen.due
+        if not facts[task_id].standing:
+            facts[task_id].limit_basis = basis(chosen, [d for d in limits if d not in ruling])
     for task_id in ids:
-        facts[task_id].standing = facts[task_id].standing or facts[task_id].due is None
+        f = facts[task_id]
+        if f.due is None and not f.standing:
+            f.standing, f.limit_basis = True, "未写完成时限，按常态工作"
+
+
+def basis(chosen: Deadline, overruled: list[Deadline]) -> str:
+    """"按“11月底前”；明确日期优先于“全年”", "文件未写时限，按文件年度推定": the limit's reason, as shown."""
+    if chosen.inferred or not chosen.text:
+        return "条目未写时限，按文件年度推定"
+    words = "、".join(dict.fromkeys(f"“{d.text}”" for d in overruled if d.text))
+    return f"按“{chosen.text}”" + (f"；明确日期优先于{words}" if words else "")
+
+
+def add_targets(session: Session, facts: dict[int, Facts], ids: list[int]) -> None:
     for t in session.scalars(select(Target).where(Target.task_id.in_(ids)).order_by(Target.id)):
         facts[t.task_id].targets.append(t)
 

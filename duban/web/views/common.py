@@ -89,13 +89,15 @@ class BoardLine:
     colour: str | None
     colour_name: str
     reasons: list[str] = field(default_factory=list)
+    limit_basis: str = ""  # why this limit: the words it was read from, an approved extension
 
 
 def board_line(e: Entry) -> BoardLine:
     f, st, w = e.facts, e.status, e.warning
     return BoardLine(f.id, task_key(f.id), f.document_id, f.number, f.title, f.chapter, list(f.lead_units.values()),
                      f.leaders, st.due, st.status, st.percent, st.expected, st.overdue, w.colour,
-                     COLOUR_NAMES.get(w.colour, "无"), list(dict.fromkeys([*st.reasons, *w.reasons])))
+                     COLOUR_NAMES.get(w.colour, "无"), list(dict.fromkeys([*st.reasons, *w.reasons])),
+                     f.why_due)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
