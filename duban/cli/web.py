@@ -96,7 +96,7 @@ def user_list() -> None:
 def most_named(s, role: str, column) -> str | None:
     """The unit or person with the most tasks in a role: the demo accounts have something to show."""
     found = Counter(s.scalars(select(column).join(Task, Task.id == TaskRole.task_id).join(Document).where(
-        TaskRole.role == role, column.is_not(None), Document.current, Document.finished_on.is_(None))))
+        TaskRole.role == role, column.is_not(None), Document.current, Document.running)))
     return found.most_common(1)[0][0] if found else None
 
 

@@ -94,7 +94,7 @@ def filtered(f: Filter) -> Select:
     if f.documents:
         q = q.where(Document.id.in_(f.documents))
     if f.plans:
-        q = q.where(Document.finished_on.is_(None) if f.plans == RUNNING else Document.finished_on.is_not(None))
+        q = q.where(Document.running if f.plans == RUNNING else ~Document.running)
     if f.units:
         q = q.where(Task.id.in_(select(TaskRole.task_id).where(TaskRole.unit_id.in_(f.units),
                                                                TaskRole.role.in_(UNIT_ROLES))))

@@ -22,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -54,6 +55,16 @@ class Document(Base):
     finished_by: Mapped[str | None] = mapped_column(String(100))
 
     tasks: Mapped[list[Task]] = relationship(back_populates="document")
+
+    @hybrid_property
+    def running(self) -> bool:
+        """执行中: not marked 已办结 (in a query too: `.where(Document.running)`)."""
+        return self.finished_on is None
+
+    @running.inplace.expression
+    @classmethod
+    def _running(cls):
+        return cls.finished_on.is_(None)
 
 
 class Task(Base):

@@ -79,7 +79,7 @@ def of_tasks(session: Session, as_of: date, documents: Iterable[int] | None = No
     finished), by task id."""
     q = select(Task, Document.date).join(Document).where(Document.current, Task.active)
     if documents is None and tasks is None:
-        q = q.where(Document.finished_on.is_(None))  # a finished plan is asked for by name only
+        q = q.where(Document.running)  # a finished plan is asked for by name only
     if documents is not None:
         q = q.where(Document.id.in_(list(documents)))
     if tasks is not None:

@@ -21,12 +21,12 @@ PLAN_YEAR = re.compile(r"(20\d\d)年")
 
 
 def state(doc: Document) -> str:
-    return FINISHED if doc.finished_on else RUNNING
+    return RUNNING if doc.running else FINISHED
 
 
 def running(session: Session) -> list[int]:
     """Current documents not marked finished."""
-    return list(session.scalars(select(Document.id).where(Document.current, Document.finished_on.is_(None))
+    return list(session.scalars(select(Document.id).where(Document.current, Document.running)
                                 .order_by(Document.id)))
 
 
@@ -50,7 +50,7 @@ def period_end(session: Session, doc: Document, today: date) -> date | None:
 def period_over(session: Session, today: date) -> list[tuple[Document, date]]:
     """Running plans whose period ended before `today`, with the day it ended: to be confirmed 已办结."""
     found = []
-    for doc in session.scalars(select(Document).where(Document.id.in_(running(session))).order_by(Document.id)):
+    for doc in session.scalars(select(Document).where(Document.current, Document.running).order_by(Document.id)):
         if (end := period_end(session, doc, today)) is not None and end < today:
             found.append((doc, end))
     return found

@@ -45,7 +45,7 @@ def leaders(s: Session) -> list[dict]:
     found = s.execute(
         select(Person.id, Person.name, func.count(func.distinct(Task.id)))
         .join(TaskRole, TaskRole.person_id == Person.id).join(Task, Task.id == TaskRole.task_id).join(Document)
-        .where(TaskRole.role == "lead_leaders", Document.current, Document.finished_on.is_(None), Task.active)
+        .where(TaskRole.role == "lead_leaders", Document.current, Document.running, Task.active)
         .group_by(Person.id, Person.name).order_by(Person.name))
     return [{"id": i, "name": name, "tasks": n} for i, name, n in found]
 

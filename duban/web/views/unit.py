@@ -65,7 +65,7 @@ def task_counts(s: Session, unit_ids: list[str] | None, q: str | None) -> list[U
     total = func.count(func.distinct(Task.id))
     query = (select(Unit.id, Unit.name, lead, total).join(TaskRole, TaskRole.unit_id == Unit.id)
              .join(Task, Task.id == TaskRole.task_id).join(Document)
-             .where(Document.current, Document.finished_on.is_(None), Task.active, TaskRole.role.in_(UNIT_ROLES),
+             .where(Document.current, Document.running, Task.active, TaskRole.role.in_(UNIT_ROLES),
                     Unit.kind != "group")
              .group_by(Unit.id, Unit.name).order_by(Unit.id))
     if unit_ids is not None:
@@ -165,7 +165,7 @@ def unit_page(request: Request, s: Session, unit_id: str, who: Principal = allow
     today = now.date()
     mine = set(s.scalars(select(TaskRole.task_id).where(TaskRole.unit_id == unit_id, TaskRole.role.in_(UNIT_ROLES))))
     docs = sorted(set(s.scalars(select(Task.document_id).join(Document).where(
-        Task.id.in_(mine), Document.finished_on.is_(None)))))  # a finished plan asks nothing more
+        Task.id.in_(mine), Document.running))))  # a finished plan asks nothing more
     entries = [e for e in board(s, today, docs) if e.facts.id in mine] if docs else []
     leads = [e for e in entries if unit_id in e.facts.lead_units]
     found = open_rounds(s, {e.facts.document_id for e in leads}, now)
