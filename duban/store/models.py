@@ -286,6 +286,13 @@ class Instruction(Base):
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime)
     recorded_by: Mapped[str] = mapped_column(String(100))
+    # followed to the end: 待办理 → 已答复 (the unit's 办理情况) → 已落实 (marked by the office)
+    state: Mapped[str] = mapped_column(String(10), default="待办理", server_default="待办理")
+    answer: Mapped[str] = mapped_column(Text, default="", server_default="")
+    answered_by: Mapped[str | None] = mapped_column(String(100))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(100))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Extension(Base):
@@ -319,6 +326,7 @@ class User(Base):
     units: Mapped[list] = mapped_column(JSON, default=list)  # unit ids a liaison reports for
     person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"))
     must_change: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # set by an admin
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # cannot sign in
 
 
 class AuditEntry(Base):
