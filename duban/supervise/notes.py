@@ -1,5 +1,6 @@
 """What the office and the leaders write on a task: a status override with its reason, and a leader's
-instruction (批示). Both are kept with who and when, and audited."""
+instruction (批示), followed to the end: the leader writes it (待办理), a lead unit answers what it did
+(已答复, its 办理情况), the office marks it carried out (已落实). All kept with who and when, and audited."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..errors import DubanError
 from ..store import audit
-from ..store.models import Instruction, Person, StatusOverride, Task
+from ..store.models import Instruction, Person, StatusOverride, Task, TaskRole
 from .records import STATUSES
 
 
@@ -47,3 +48,60 @@ def instruct(session: Session, task_id: int, leader: str, text: str, actor: str,
 
 def instructions(session: Session, task_id: int) -> list[Instruction]:
     return list(session.scalars(select(Instruction).where(Instruction.task_id == task_id).order_by(Instruction.at)))
+
+
+def by_task(session: Session, task_ids: list[int]) -> dict[int, list[Instruction]]:
+    """The 批示 on each of the tasks, newest first (for the task cards of a unit's or a leader's page)."""
+    found: dict[int, list[Instruction]] = {}
+    for i in session.scalars(select(Instruction).where(Instruction.task_id.in_(task_ids))
+                             .order_by(Instruction.at.desc(), Instruction.id.desc())):
+        found.setdefault(i.task_id, []).append(i)
+    return found
+
+
+PENDING, ANSWERED, DONE = "待办理", "已答复", "已落实"
+
+
+def instruction_or_refuse(session: Session, instruction_id: int) -> Instruction:
+    found = session.get(Instruction, instruction_id)
+    if found is None:
+        raise DubanError(f"没有批示 {instruction_id} (no such instruction)")
+    return found
+
+
+def answer(session: Session, instruction_id: int, text: str, actor: str, at: datetime | None = None) -> Instruction:
+    """A unit's 办理情况 on a 批示; answering again replaces the answer until the office marks it 已落实."""
+    i = instruction_or_refuse(session, instruction_id)
+    if i.state == DONE:
+        raise DubanError("该批示已落实，不能再修改办理情况 (the instruction is closed)")
+    if not text.strip():
+        raise DubanError("请填写办理情况 (the answer is empty)")
+    i.answer, i.answered_by, i.answered_at, i.state = text.strip(), actor, at or clock.now(), ANSWERED
+    audit.record(session, actor, "answer_instruction", "instruction", i.id, task=i.task_id, answer=i.answer)
+    return i
+
+
+def close(session: Session, instruction_id: int, actor: str, at: datetime | None = None) -> Instruction:
+    """The office marks a 批示 carried out (已落实); only after the unit has answered it."""
+    i = instruction_or_refuse(session, instruction_id)
+    if i.state != ANSWERED:
+        raise DubanError("批示须先有单位的办理情况，才能标记已落实" if i.state == PENDING else "该批示已标记为已落实"
+                         + " (only an answered instruction can be closed)")
+    i.state, i.closed_by, i.closed_at = DONE, actor, at or clock.now()
+    audit.record(session, actor, "close_instruction", "instruction", i.id, task=i.task_id)
+    return i
+
+
+def open_instructions(session: Session, task_ids: list[int] | None = None,
+                      states: tuple[str, ...] = (PENDING, ANSWERED)) -> list[Instruction]:
+    """批示 not yet 已落实 (on the given tasks), oldest first."""
+    query = select(Instruction).where(Instruction.state.in_(states)).order_by(Instruction.at, Instruction.id)
+    if task_ids is not None:
+        query = query.where(Instruction.task_id.in_(task_ids))
+    return list(session.scalars(query))
+
+
+def leads(session: Session, task_id: int, unit_ids: list[str]) -> bool:
+    """Whether one of `unit_ids` leads the task (the units that answer its 批示)."""
+    return session.scalar(select(TaskRole.id).where(
+        TaskRole.task_id == task_id, TaskRole.role == "lead_units", TaskRole.unit_id.in_(unit_ids)).limit(1)) is not None

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import clock
 from ..store import busy, transaction
+from ..supervise import inbox
 from . import access
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -36,9 +37,10 @@ RETRIES = 2  # a transaction refused because another writer held the database is
 def nav(who: access.Principal) -> list[tuple[str, str]]:
     """The menu a role sees: (address, label)."""
     if who.office:
-        items = [("/overview", "总览"), ("/ledger", "任务台账"), ("/documents", "文件"), ("/rounds", "调度"),
-                 ("/problems", "问题"), ("/assessment", "考核"), ("/bulletins", "通报"), ("/public", "公开"), ("/audit", "审计")]
-        return items + ([("/users", "账号")] if who.role == "office_admin" else [])
+        items = [("/inbox", "工作台"), ("/overview", "总览"), ("/ledger", "任务台账"), ("/documents", "文件"), ("/rounds", "调度"),
+                 ("/reminders", "催办"), ("/problems", "问题"), ("/extensions", "延期"), ("/assessment", "考核"),
+                 ("/bulletins", "通报"), ("/public", "公开"), ("/audit", "审计")]
+        return items + [("/registry", "单位")] + ([("/users", "账号")] if who.role == "office_admin" else [])
     if who.role == "unit":
         return [("/unit", "本单位"), ("/ledger", "任务台账"), ("/public", "公开")]
     if who.role == "leader":
@@ -46,12 +48,27 @@ def nav(who: access.Principal) -> list[tuple[str, str]]:
     return [("/public", "公开")]
 
 
+def menu_counts(request: Request) -> dict[str, int]:
+    """The numbers beside menu items (address -> count): what waits for the office, and for a liaison the
+    批示 its units have not answered."""
+    who = getattr(request.state, "principal", None) or access.Principal()
+    if not (who.office or who.role == "unit"):
+        return {}
+    with transaction(request.app.state.engine) as s:
+        if who.role == "unit":
+            return {"/unit": inbox.unanswered_for(s, who.units)}
+        c = inbox.counts(s, clock.today())
+    return {"/inbox": c.waiting, "/problems": c.problems_overdue, "/extensions": c.extensions}
+
+
 def render(request: Request, template: str, context: dict, status: int = 200):
     who = getattr(request.state, "principal", None) or access.Principal()
     page_csrf.set(access.csrf_token(request))
     return templates.TemplateResponse(request, template, {
-        "user": who, "nav": nav(who), "csrf": access.csrf_token(request), "path": request.url.path,
-        "message": request.query_params.get("msg", ""), **context}, status_code=status)
+        "user": who, "nav": nav(who), "menu_counts": getattr(request.state, "menu_counts", {}),
+        "csrf": access.csrf_token(request), "path": request.url.path,
+        "message": request.query_params.get("msg", ""), "refused": request.query_params.get("err", ""),
+        **context}, status_code=status)
 
 
 def json(context: dict, status: int = 200) -> JSONResponse:
@@ -89,7 +106,10 @@ def twice(router: APIRouter, method: str, path: str, fn: Callable, html: Callabl
     call, signature = in_transaction(fn)
 
     async def as_html(**kwargs):
-        return html(kwargs["request"], await run_in_threadpool(call, **kwargs))
+        request, context = kwargs["request"], await run_in_threadpool(call, **kwargs)
+        if method == "GET":  # a page: its menu shows what waits
+            request.state.menu_counts = await run_in_threadpool(menu_counts, request)
+        return html(request, context)
 
     async def as_json(**kwargs):
         return json(await run_in_threadpool(call, **kwargs))

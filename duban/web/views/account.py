@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -11,11 +12,12 @@ from sqlalchemy.orm import Session
 from ...errors import DubanError
 from ...store import transaction, users
 from .. import access, pages
+from ..errors import for_browser
 from ..access import Principal, allow
 from ..pages import action, page
 
 router = APIRouter()
-HOME = {"office_admin": "/overview", "office_staff": "/overview", "unit": "/unit", "leader": "/leader",
+HOME = {"office_admin": "/inbox", "office_staff": "/inbox", "unit": "/unit", "leader": "/leader",
         "public": "/public"}
 
 
@@ -24,9 +26,16 @@ def health() -> JSONResponse:
     return JSONResponse({"ok": True})
 
 
+def home_of(role: str, units: list[str]) -> str:
+    """Where a user lands: a liaison of one unit straight on that unit's tasks of this round."""
+    if role == "unit" and len(units) == 1:
+        return f"/units/{quote(units[0], safe='')}"
+    return HOME[role]
+
+
 @router.get("/", include_in_schema=False)
 def home(who: Principal = allow("public")) -> RedirectResponse:
-    return RedirectResponse(HOME[who.role], status_code=303)
+    return RedirectResponse(home_of(who.role, who.units), status_code=303)
 
 
 def safe_next(url: str | None) -> str | None:
@@ -43,12 +52,14 @@ def sign_in(request: Request, login: str, password: str) -> tuple[str | None, st
         user = users.sign_in(engine, login, password, address)
     except users.Throttled as e:
         raise HTTPException(429, str(e)) from None
+    except users.Disabled as e:  # the right password of an account the office has disabled
+        raise HTTPException(403, str(e)) from None
     if user is None:
         return None, None
     with transaction(engine) as s:
         token = users.open_session(s, user, address)
     request.state.new_session = token  # the CSRF token is renewed with the session (access.csrf_token)
-    return token, access.PASSWORD_PAGE if user.must_change else HOME[user.role]
+    return token, access.PASSWORD_PAGE if user.must_change else home_of(user.role, list(user.units or []))
 
 
 def with_session(response, request: Request, token: str):
@@ -66,9 +77,14 @@ def login_form(request: Request, next: str | None = None, who: Principal = allow
 @router.post("/login", include_in_schema=False)
 def login(request: Request, login: Annotated[str, Form(max_length=100)], password: Annotated[str, Form(max_length=200)],
           next: Annotated[str, Form()] = "", who: Principal = allow("public")):
-    token, home = sign_in(request, login, password)
+    try:
+        token, home = sign_in(request, login, password)
+    except HTTPException as e:
+        if e.detail != users.DISABLED:
+            raise
+        return pages.render(request, "login.html", {"next": safe_next(next) or "", "error": e.detail, "login": login}, 403)
     if token is None:
-        return pages.render(request, "login.html", {"next": safe_next(next) or "", "error": users.WRONG,
+        return pages.render(request, "login.html", {"next": safe_next(next) or "", "error": for_browser(users.WRONG),
                                                     "login": login}, 401)
     go_on = home if home == access.PASSWORD_PAGE else safe_next(next) or home
     return with_session(RedirectResponse(go_on, status_code=303), request, token)

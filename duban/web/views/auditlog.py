@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...lexicon import load
 from ...store import audit
 from ...store.models import AuditEntry
 from ..access import Principal, allow
@@ -18,6 +19,16 @@ from .common import Asked
 
 router = APIRouter()
 SHOWN = 500
+WORDS = load("audit_words")
+
+
+def called(kind: str, name: str) -> str:
+    """An action, a record kind or a detail in the office's words (the code's name when none is known)."""
+    return WORDS[kind].get(name, name)
+
+
+def in_words(value):
+    return called("values", value) if isinstance(value, str) else value
 
 
 @dataclass
@@ -27,6 +38,7 @@ class Line:
     actor: str
     via: str  # 网页 or 命令行
     action: str
+    action_name: str
     entity: str
     entity_id: str
     detail: dict
@@ -45,7 +57,9 @@ def audit_page(request: Request, s: Session, who: Principal = allow("office"),
         chained, before, findings = audit.verify(s)
         checked = {"chained": chained, "before": before, "findings": [str(f) for f in findings]}
     return {"lines": [Line(e.seq, e.at, e.actor, "命令行" if e.actor.startswith(audit.CLI) else "网页", e.action,
-                           e.entity, e.entity_id, e.detail) for e in rows],
+                           called("actions", e.action), called("entities", e.entity), e.entity_id,
+                           {called("details", k): in_words(v) for k, v in (e.detail or {}).items()}) for e in rows],
             "shown": SHOWN, "user": user or "", "task": task or "", "action": action or "",
             "since": since or "", "until": until or "", "checked": checked,
-            "actions": list(s.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))}
+            "actions": {a: called("actions", a) for a in s.scalars(select(AuditEntry.action).distinct()
+                                                                   .order_by(AuditEntry.action))}}

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from ...store import ledger
 from ...store.models import Document, Person, Task, TaskRole
+from ...supervise import notes
 from ...supervise.records import COLOUR_NAMES, COLOURS, STATUSES
 from ..access import Principal, allow
 from ..pages import page
+from . import instructions
 from .common import day
 from .ledger import Asked, judge
 
@@ -29,6 +31,7 @@ def portfolio(s: Session, person_id: str, when: date) -> dict:
     if person is None:
         raise HTTPException(404, f"没有这位领导 {person_id} (no such leader)")
     lines = judge(s, when, ledger.sorted_ids(s, ledger.Filter(person=person_id, plans=ledger.RUNNING))).values()
+    written = notes.by_task(s, [x.id for x in lines])
     by_status, by_colour = Counter(x.status for x in lines), Counter(x.colour for x in lines)
     return {
         "as_of": when, "person": {"id": person.id, "name": person.name}, "total": len(lines),
@@ -36,6 +39,7 @@ def portfolio(s: Session, person_id: str, when: date) -> dict:
         "colours": {k: by_colour.get(k, 0) for k in COLOURS} | {"none": by_colour.get(None, 0)},
         "groups": [{"colour": c, "name": f"{COLOUR_NAMES[c]}预警" if c else "无预警",
                     "tasks": [x for x in lines if x.colour == c]} for c in (*COLOURS, None)],
+        "instructions": {task: [instructions.plain(i) for i in found] for task, found in written.items()},
         "leaders": [],
     }
 

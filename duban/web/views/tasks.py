@@ -21,7 +21,7 @@ from ...supervise import extensions, notes, problems
 from ...supervise.records import STATUSES
 from ..access import Principal, allow
 from ..pages import action, page
-from .account import safe_next
+from . import instructions
 from .common import day
 from .ledger import Asked, judge
 
@@ -123,18 +123,12 @@ def report_units(who: Principal, roles: list[RoleLine]) -> list[dict]:
 
 EXTENSION = ("id", "unit_id", "reason", "old_due", "new_due", "state", "requested_by", "requested_at", "decided_by",
              "decided_at", "decision")
-INSTRUCTION = ("id", "task_id", "leader", "person_id", "text", "at", "recorded_by")
 OVERRIDE = ("id", "task_id", "status", "reason", "by", "at")
 
 
 def plain(record, fields: tuple[str, ...]) -> dict:
     """A database record as the plain data a page and its JSON share."""
     return {f: getattr(record, f) for f in fields}
-
-
-def first_leader(roles: list) -> str:
-    """The name of the task's first 牵头领导 ("" if it names none)."""
-    return next((r.label for r in roles if r.role == "lead_leaders"), "")
 
 
 def found_task(s: Session, task_id: int) -> Task:
@@ -165,34 +159,15 @@ def task_page(request: Request, s: Session, task_id: int, who: Principal = allow
         "reports": reports(s, t.id),
         "problems": problem_lines(s, t.id, when),
         "extensions": [plain(e, EXTENSION) for e in extensions.history(s, t.id)],
-        "instructions": [plain(i, INSTRUCTION) for i in reversed(notes.instructions(s, t.id))],  # newest first
+        "instructions": [instructions.plain(i) for i in reversed(notes.instructions(s, t.id))],  # newest first
         "overrides": [plain(o, OVERRIDE) for o in s.scalars(
             select(StatusOverride).where(StatusOverride.task_id == t.id).order_by(StatusOverride.at.desc(),
                                                                                   StatusOverride.id.desc()))],
         "report_units": report_units(who, roles),
-        "leader": first_leader(roles),
+        "answers": instructions.answers(s, who, t.id),
+        "leader": instructions.first_leader(roles),
         "statuses": STATUSES,
     }
-
-
-def leader_of(who: Principal, t: Task, asked: str) -> str:
-    """Whose 批示 it is: a leader writes as themself; the office names one, by default the first 牵头领导."""
-    if who.role == "leader":
-        return who.person_name or who.person_id or who.name
-    return asked.strip() or first_leader(t.roles)
-
-
-@action(router, "/tasks/{task_id}/instruction")
-def instruction(request: Request, s: Session, task_id: int, text: Annotated[str, Form(max_length=2000)],
-                who: Principal = allow("instruct"),
-                leader: Annotated[str, Form(max_length=100, description="领导姓名（督查室代录时）")] = "",
-                back: Annotated[str, Form(description="写完后回到的页面 (page to go back to)")] = "") -> dict:
-    """写批示 (record a leader's instruction on a task)."""
-    t = found_task(s, task_id)
-    i = notes.instruct(s, t.id, leader_of(who, t, leader), text, who.actor)
-    s.flush()
-    return {"next": safe_next(back) or f"/tasks/{t.id}", "message": f"已记录{i.leader}的批示",
-            "instruction": plain(i, INSTRUCTION)}
 
 
 @action(router, "/tasks/{task_id}/override")

@@ -26,12 +26,13 @@ from ...store import ledger, transaction
 from ...store.ledger import UNIT_ROLES, target_label
 from ...store.models import Document, ProgressReport, Round, Task, TaskRole, Unit
 from ...store.progress import import_progress, round_for
-from ...supervise import extensions, problems, reports, rounds
+from ...supervise import extensions, notes, problems, reports, rounds
 from ...supervise.records import STATUSES
 from ...supervise.warnings import board
 from ..access import Principal, allow
 from ..pages import action, page
 from .common import XLSX, BoardLine, board_line, download, safe_name
+from .instructions import plain as instruction_fields
 
 router = APIRouter()
 NAMED_FORMATS = {".xlsx", ".xlsm", ".xls", ".et", ".csv", ".ods", ".wps"}  # read, or refused by name
@@ -120,6 +121,7 @@ class ToReport:
     targets: list[str]
     numeric_target: bool  # then the form asks for 完成值 too
     draft: Draft
+    instructions: list[dict]  # the leaders' 批示 on it, newest first, each answered here
 
 
 def open_rounds(s: Session, document_ids: set[int], now: datetime) -> dict[int, Round]:
@@ -171,12 +173,14 @@ def unit_page(request: Request, s: Session, unit_id: str, who: Principal = allow
     found = open_rounds(s, {e.facts.document_id for e in leads}, now)
     asked = asked_in(s, found, unit_id, today)
     last = own_last_reports(s, unit_id, [e.facts.id for e in leads if e.facts.id not in asked])
+    written = notes.by_task(s, [e.facts.id for e in leads])
     forms = []
     for e in leads:
         r, previous, reported = asked.get(e.facts.id, (found.get(e.facts.document_id), last.get(e.facts.id), False))
         forms.append(ToReport(board_line(e), r.name if r else None, e.facts.id in asked, reported,
                               [target_label(t) for t in e.facts.targets],
-                              any(t.value is not None for t in e.facts.targets), as_draft(previous)))
+                              any(t.value is not None for t in e.facts.targets), as_draft(previous),
+                              [instruction_fields(i) for i in written.get(e.facts.id, [])]))
     forms.sort(key=lambda x: (not x.asked, x.reported))  # stable: document order within each group
     titles = {d.id: d.title or d.path for d in s.scalars(select(Document).where(Document.id.in_(list(found))))}
     return {
