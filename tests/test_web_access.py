@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import threading
 from datetime import date, datetime, timedelta
 
@@ -25,7 +27,7 @@ def test_session_cookie_is_httponly_and_samesite(site):
     c = site.client()
     r = sign_in(c, "admin", PASSWORD)
     cookie = r.headers["set-cookie"].lower()
-    assert r.status_code == 303 and r.headers["location"] == "/overview"
+    assert r.status_code == 303 and r.headers["location"] == "/inbox"
     assert "httponly" in cookie and "samesite=lax" in cookie
     token = c.cookies.get("duban_session")
     with transaction(site.engine) as s:  # only the token's hash is stored
@@ -33,11 +35,12 @@ def test_session_cookie_is_httponly_and_samesite(site):
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "sign_in")) == 1
 
 
-@pytest.mark.parametrize("role, home", [("office_admin", "/overview"), ("office_staff", "/overview"),
-                                        ("unit", "/unit"), ("leader", "/leader"), ("public", "/public")])
+@pytest.mark.parametrize("role, home", [("office_admin", "/inbox"), ("office_staff", "/inbox"),
+                                        ("unit", "/units/{unit}"), ("leader", "/leader"), ("public", "/public")])
 def test_home_is_each_roles_first_page(site, role, home):
+    """A liaison of one unit lands on that unit's tasks; of several, on the list of its units."""
     r = site.client(role).get("/", follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == home
+    assert r.status_code == 303 and r.headers["location"] == home.format(unit=quote(site.ids.unit, safe=""))
 
 
 def test_wrong_password_then_throttled_even_with_the_right_one(site):
@@ -54,7 +57,7 @@ def test_next_is_only_followed_within_the_site(site):
     c = site.client()
     r = c.post("/login", data={"login": "admin", "password": PASSWORD, "csrf": csrf(c), "next": "//evil.example/x"},
                follow_redirects=False)
-    assert r.headers["location"] == "/overview"
+    assert r.headers["location"] == "/inbox"
 
 
 def test_write_without_csrf_token_is_refused(site):
@@ -146,7 +149,7 @@ def test_admin_adds_a_liaison_who_then_signs_in(site):
     assert new.post("/api/account/password", data={**change, "again": "other-pass-1"}).status_code == 400
     assert new.post("/account/password", data=change, follow_redirects=False).headers["location"].startswith("/login")
     assert new.get("/api/unit").status_code == 401  # signed out everywhere
-    assert sign_in(site.client(), "new", "my-own-pass-1").headers["location"] == "/unit"
+    assert sign_in(site.client(), "new", "my-own-pass-1").headers["location"] == f"/units/{quote(site.ids.unit, safe='')}"
 
 
 @pytest.mark.parametrize("form, message", [
@@ -183,7 +186,7 @@ def test_every_user_changes_their_own_password_with_the_current_one(site):
     r = c.post("/api/account/password", data={"current": PASSWORD, "new": "fresh-pass-22", "again": "fresh-pass-22",
                                               "csrf": csrf(c)})
     assert r.json()["ok"]
-    assert sign_in(site.client(), "staff", "fresh-pass-22").headers["location"] == "/overview"
+    assert sign_in(site.client(), "staff", "fresh-pass-22").headers["location"] == "/inbox"
     with transaction(site.engine) as s:
         assert s.scalars(select(AuditEntry.actor).where(AuditEntry.action == "user_password")).all() == ["staff"]
 

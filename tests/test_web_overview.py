@@ -12,7 +12,7 @@ def test_overview_counts_every_current_task(site, role):
     c = site.client(role)
     data = c.get("/api/overview").json()
     assert data["ok"] and data["total"] == sum(data["statuses"].values()) > 100
-    assert sum(g["total"] for g in data["chapters"]) == data["total"]
+    assert sum(g["total"] for p in data["plans"] for g in p["chapters"]) == data["total"]
     assert all(x["overdue"] > 0 for x in data["overdue"])
     page = c.get("/overview")
     assert page.status_code == 200 and "总览" in page.text and "<svg" in page.text
@@ -36,3 +36,23 @@ def test_signed_out_browser_is_sent_to_sign_in(site):
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/overview"
     assert site.client().get("/api/overview").json() == {
         "ok": False, "error": "请先登录 (sign in first)", "errors": [], "status": 401}
+
+
+@pytest.mark.parametrize("doc", [None, "other"])
+def test_each_figure_opens_the_ledger_of_the_tasks_it_counts(site, doc):
+    c = site.client("office_staff")
+    query = f"?doc={site.ids.other}&as_of=2024-12-17" if doc else "?as_of=2024-12-17"
+    data = c.get(f"/api/overview{query}").json()
+    figures = {"total": data["total"], **data["statuses"], **data["colours"]}
+    for name, link in data["links"].items():
+        assert c.get(f"/api{link}").json()["total"] == figures[name], (name, link)
+    assert 'href="/ledger?' in c.get(f"/overview{query}").text
+
+
+def test_chapters_are_grouped_under_their_plan_and_late_units_come_first(site):
+    data = site.client("office_staff").get("/api/overview?as_of=2024-12-17").json()
+    assert len({p["id"] for p in data["plans"]}) == len(data["plans"]) >= 2
+    for p in data["plans"]:
+        assert p["title"] and len({g["name"] for g in p["chapters"]}) == len(p["chapters"])
+    page = site.client("office_staff").get("/overview?as_of=2024-12-17").text
+    assert page.index("各牵头单位预警情况") < page.index("逾期任务") < page.index("按文件和章节")

@@ -346,3 +346,35 @@ def test_a_sheet_refused_row_by_row_lists_the_first_rows_and_counts_all(site):
     body = r.json()
     assert r.status_code == 400 and "300 处错误" in body["error"] and "前 200 处" in body["error"]
     assert len(body["errors"]) == 200 and count(site, ProgressReport) == 0
+
+
+# --- what the liaison sees first, and why a status differs ------------------------------------------
+
+def test_the_round_s_tasks_come_first_and_the_rest_is_folded(site):
+    open_ad_hoc_round(site)
+    c = site.client("unit")
+    data = c.get(f"/api{unit_path(site)}").json()
+    due_now = [x["task"]["id"] for x in data["to_report"] if x["asked"] and not x["reported"]]
+    assert due_now and len(due_now) == data["pending"]
+    page = c.get(unit_path(site)).text
+    folded = page.index('<details class="rest"') if '<details class="rest"' in page else len(page)
+    assert all(page.index(f'id="task-{t}"') < folded for t in due_now)
+    assert f"本轮须报送（{len(due_now)}）" in page
+
+
+def test_a_chosen_status_the_ledger_reads_otherwise_is_explained(site):
+    """Reported 序时推进 with little done, long after the time limit: the ledger says 滞后, and why."""
+    c = site.client("unit")
+    r = c.post(f"/api{report_path(site)}", data={"progress": "正在推进", "status": "序时推进", "percent": "5"},
+               headers={"X-CSRF-Token": csrf(c)})
+    note = r.json()["status_note"]
+    assert "所报状态为“序时推进”，台账认定为“滞后”" in note and "：" in note
+    assert note in r.json()["message"]
+    assert card(c.get(f"/api{unit_path(site)}").json(), site.ids.own_task)["status_note"] == note
+
+
+def test_a_status_the_ledger_agrees_with_needs_no_note(site):
+    c = site.client("unit")
+    r = c.post(f"/api{report_path(site)}", data={"progress": "已全部完成", "status": "已完成", "percent": "100"},
+               headers={"X-CSRF-Token": csrf(c)})
+    assert r.json()["status_note"] == ""

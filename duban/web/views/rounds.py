@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import DubanError
+from ...store import audit
 from ...store.ledger import task_key
-from ...store.models import Cycle, Round
+from ...store.models import Cycle, Round, User
 from ...supervise import facts, rounds
 from ..access import Principal, allow
 from ..pages import action, page
@@ -65,6 +66,7 @@ class DocumentRounds:
     title: str
     cycles: list[CycleLine]
     rounds: list[RoundLine]
+    finished: bool  # 已办结: listed after the running plans, folded
 
 
 @dataclass
@@ -110,7 +112,9 @@ def round_line(s: Session, r: Round, when: date, t: rounds.Tally | None = None) 
 
 
 def cycles_of(s: Session, document_id: int) -> list[CycleLine]:
-    return [CycleLine(c.every, EVERY_NAMES.get(c.every, c.every), c.day, c.grace, c.start, c.end, c.created_by)
+    names = dict(s.execute(select(User.login, User.name)).all())
+    return [CycleLine(c.every, EVERY_NAMES.get(c.every, c.every), c.day, c.grace, c.start, c.end,
+                      names.get(c.created_by, "命令行" if c.created_by.startswith(audit.CLI) else c.created_by))
             for c in s.scalars(select(Cycle).where(Cycle.document_id == document_id).order_by(Cycle.id))]
 
 
@@ -121,8 +125,9 @@ def rounds_page(request: Request, s: Session, who: Principal = allow("office"),
     """调度：各文件的报送周期、各轮调度及报送情况 (reporting rounds and who has reported)."""
     when = day(as_of)
     docs = documents(s)
-    plans = [DocumentRounds(d.id, d.title, cycles_of(s, d.id), [round_line(s, r, when) for r in rounds.rounds_of(s, [d.id])])
-             for d in docs if doc is None or d.id == doc]
+    shown = sorted((d for d in docs if doc is None or d.id == doc), key=lambda d: (d.finished, -d.id))  # the live plan first
+    plans = [DocumentRounds(d.id, d.title, cycles_of(s, d.id), [round_line(s, r, when) for r in rounds.rounds_of(s, [d.id])],
+                            d.finished) for d in shown]
     return {"as_of": when, "doc": doc, "documents": docs, "every": EVERY_NAMES, "plans": plans}
 
 

@@ -122,6 +122,7 @@ class ToReport:
     numeric_target: bool  # then the form asks for 完成值 too
     draft: Draft
     instructions: list[dict]  # the leaders' 批示 on it, newest first, each answered here
+    status_note: str = ""  # why the ledger reads it otherwise than the status last chosen
 
 
 def open_rounds(s: Session, document_ids: set[int], now: datetime) -> dict[int, Round]:
@@ -177,10 +178,12 @@ def unit_page(request: Request, s: Session, unit_id: str, who: Principal = allow
     forms = []
     for e in leads:
         r, previous, reported = asked.get(e.facts.id, (found.get(e.facts.document_id), last.get(e.facts.id), False))
-        forms.append(ToReport(board_line(e), r.name if r else None, e.facts.id in asked, reported,
+        line, draft = board_line(e), as_draft(previous)
+        forms.append(ToReport(line, r.name if r else None, e.facts.id in asked, reported,
                               [target_label(t) for t in e.facts.targets],
-                              any(t.value is not None for t in e.facts.targets), as_draft(previous),
-                              [instruction_fields(i) for i in written.get(e.facts.id, [])]))
+                              any(t.value is not None for t in e.facts.targets), draft,
+                              [instruction_fields(i) for i in written.get(e.facts.id, [])],
+                              status_differs(draft.status, line)))
     forms.sort(key=lambda x: (not x.asked, x.reported))  # stable: document order within each group
     titles = {d.id: d.title or d.path for d in s.scalars(select(Document).where(Document.id.in_(list(found))))}
     return {
@@ -216,9 +219,18 @@ def report_progress(
                            value=value, problem=problem.strip())
     answered = s.get(Round, found.round_id) if found.round_id else None
     message = f"已报送：{answered.name}" if answered else "已报送（当前没有进行中的调度轮次）"
+    s.flush()
+    differs = status_differs(found.status, next((board_line(e) for e in board(s, clock.today(), tasks=[task_id])), None))
     return {"next": back_to_task(unit_id, task_id), "report_id": found.id,
-            "round": answered.name if answered else None,
-            "message": message + ("；所填问题已登记" if found.problem else "")}
+            "round": answered.name if answered else None, "status_note": differs,
+            "message": message + ("；所填问题已登记" if found.problem else "") + (f"。{differs}" if differs else "")}
+
+
+def status_differs(chosen: str | None, line: BoardLine | None) -> str:
+    """Why the ledger reads the task otherwise than the status the unit chose ("" when they agree)."""
+    if not chosen or line is None or line.status == chosen:
+        return ""
+    return f"所报状态为“{chosen}”，台账认定为“{line.status}”：{'；'.join(line.reasons) or '按状态规则认定'}"
 
 
 @action(router, "/units/{unit_id}/tasks/{task_id}/problem")
