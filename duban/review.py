@@ -13,12 +13,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from . import markers
 from .extract import prose, roles
 from .extract.tasks import title_of
 from .fold import fold
+from .lexicon import load
 from .records import ROLES, Deadline, Document, Mention, Span, Task
 
 SIMILAR = 0.5  # Dice coefficient of character bigrams above which a revised task is the same task
@@ -104,6 +106,45 @@ def as_date(value) -> date | None:
     if not value:
         return None
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+# Figures as the reviewer reads and types them: "5亿", "1.2万", "300万", never 5e+08. The multiplier words
+# are the targets lexicon's, so what the document printed reads back to the figure extracted from it.
+MULTIPLIERS = load("targets")["multipliers"]
+FIGURE = re.compile(rf"(\d+(?:\.\d+)?)\s*([{''.join(MULTIPLIERS)}]{{0,2}})")
+TYPED = re.compile(rf"-?\d+(?:\.\d+)?[{''.join(MULTIPLIERS)}]{{0,2}}")
+SIZES = ((10 ** 8, 10 ** 8, "亿"), (10 ** 5, 10 ** 4, "万"))  # (from, in, word): 万 from 10万 up, as render.amount
+
+
+def figure_value(typed: str) -> float:
+    """A figure as typed ("5亿", "1.2万", "３００万", "6%", "12,000") as a number; ValueError otherwise."""
+    text = re.sub(r"[\s,，%]", "", fold(str(typed)))
+    if not TYPED.fullmatch(text):
+        raise ValueError(typed)
+    digits = text.rstrip("".join(MULTIPLIERS))
+    out = Decimal(digits)
+    for word in text[len(digits):]:
+        out *= MULTIPLIERS[word]
+    return float(out)
+
+
+def plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def figure(value: float | int | None, printed: str = "") -> str:
+    """`value` as the document printed it in `printed` (a target's text) where it did ("新增就业1.2万人" ->
+    "1.2万"), else in 亿 or 万 from 10万 up ("5亿", "53.5万"), else as a plain number; "" for none."""
+    if value is None or value == "":
+        return ""
+    for m in FIGURE.finditer(fold(printed or "")):
+        if m.group(2) and figure_value(m.group(0)) == float(value):
+            return m.group(1) + m.group(2)
+    number = Decimal(repr(float(value)))
+    for least, size, word in SIZES:
+        if abs(number) >= least:
+            return plain(number / size) + word
+    return plain(number)
 
 
 def set_role(task: Task, role: str, value, source: str) -> None:

@@ -7,18 +7,20 @@ import csv
 import io
 import shutil
 import zipfile
+from datetime import date
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from duban.cli import app
 from duban.errors import DubanError
-from duban.sheets.ledger import COLUMNS, UNIT_MARK
+from duban.sheets.ledger import COLUMNS, UNIT_MARK, Sheet, Verdict, write_ledger
 from duban.sheets.returns import percent_of, read_returns, status_of
 from duban.store import transaction
-from duban.store.ledger import UNIT_ROLES, parse_task_key, task_key
+from duban.store.ledger import UNIT_ROLES, parse_task_key, rows_of, task_key
 from duban.store.models import Task, TaskRole
 
 from .builders import saved_as
@@ -193,3 +195,52 @@ def test_a_returned_report_that_looks_like_a_formula_comes_back_as_typed(ledger_
     invoke("export", "ledger", "--out", str(out))
     [row] = [r for sheet in read_returns(out) for r in sheet.rows if r.key == key]
     assert row.progress == LIVE
+
+
+def judged_export(ledger_db, out, verdict_of) -> dict[int, Verdict]:
+    """The office's filtered export (the ledger page's Excel): every task with the verdict `verdict_of` gives."""
+    with transaction(ledger_db) as s:
+        ids = list(s.scalars(select(Task.id).order_by(Task.document_id, Task.position)))
+        verdicts = {i: verdict_of(n) for n, i in enumerate(ids)}
+        write_ledger([Sheet("台账", rows_of(s, ids), several_documents=True, verdicts=verdicts)], out, "台账",
+                     date(2024, 2, 1))
+    return verdicts
+
+
+VERDICTS = (Verdict("滞后", "红色", "逾期23个工作日（时限2023年12月31日）"), Verdict("未启动", "无"),
+            Verdict("序时推进", "蓝色", "距时限2024年2月5日还有3个工作日"), Verdict("滞后", "黄色", "=1+1"))
+
+
+def test_a_judged_sheet_says_the_status_and_warning_in_words(ledger_db, tmp_path):
+    out = tmp_path / "台账.xlsx"
+    verdicts = judged_export(ledger_db, out, lambda n: VERDICTS[n % len(VERDICTS)])
+    ws = load_workbook(out).active
+    at = HEADERS.index("状态") + 1
+    assert [c.value for c in ws[3]] == [*HEADERS[:at], "预警", "预警原因", *HEADERS[at:]]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"B1:N1", "B2:N2"} <= merged
+    assert str(ws.data_validations.dataValidation[0].sqref).startswith("K4:")  # the drop-down stays on 状态
+    rows = [r for r in ws.iter_rows(min_row=4) if r[0].value]
+    assert len(rows) == len(verdicts)
+    for r in rows:
+        v = verdicts[parse_task_key(r[0].value)]
+        assert (r[at - 1].value, r[at].value, r[at + 1].value or "") == (v.status, v.warning, v.reason)
+        assert r[at].font.b and (not v.reason or r[at + 1].data_type == "s")  # bold words; reasons never formulas
+    assert not ws.column_dimensions[get_column_letter(at + 1)].hidden
+
+
+def test_a_judged_sheet_still_reads_back_by_its_headers(ledger_db, tmp_path):
+    out = tmp_path / "台账.xlsx"
+    verdicts = judged_export(ledger_db, out, lambda n: VERDICTS[n % len(VERDICTS)])
+    [sheet] = read_returns(out)
+    assert {parse_task_key(r.key): r.status for r in sheet.rows} == {i: v.status for i, v in verdicts.items()}
+
+
+def test_a_control_character_typed_into_a_report_does_not_break_the_sheet(ledger_db, tmp_path):
+    with transaction(ledger_db) as s:
+        key = task_key(s.scalars(select(Task).order_by(Task.id)).first().id)
+    invoke("report", key, "--progress", "已开工\x07，完成\x1b主体")
+    out = tmp_path / "台账.xlsx"
+    invoke("export", "ledger", "--out", str(out))
+    [row] = [r for sheet in read_returns(out) for r in sheet.rows if r.key == key]
+    assert row.progress == "已开工，完成主体"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import threading
 from datetime import date, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 from argon2 import PasswordHasher

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
 
 from duban.evaluate import SCORED_ROLES, Gold, score_file
 from duban.extract import extract
+from duban.extract.targets import LEX as TARGET_WORDS
 from duban.ingest import read
-from duban.review import Edit, apply
+from duban.review import Edit, apply, figure, figure_value
 from duban.store import transaction
 from duban.store.models import AuditEntry, Correction, Document, Task, Upload
+from duban.web.views.documents import TARGET_KINDS
 
 from .builders import CJK_FONT, make_scan
 from .test_ocr import PLAN as SCAN_PLAN
@@ -163,6 +167,9 @@ def test_a_missing_task_or_upload_is_404(office, uploaded):
     ("binary.txt", bytes(range(256)) * 20, "二进制"),
     ("plan.odt", PLAN, "文件类型"),
     ("plan.exe", b"MZ\x90\x00", "文件类型"),
+    ("坏.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n", "PDF 文件已损坏或无法解析"),
+    ("坏.docx", b"PK\x03\x04 not a zip", "不是有效的 .docx 文件"),
+    ("照片.png", b"\x89PNG\r\n\x1a\n broken", "图片文件已损坏或无法解析"),
 ])
 def test_a_bad_upload_is_refused_and_nothing_is_stored(site, office, data_dir, name, content, error):
     r = upload(office, name, content)
@@ -172,6 +179,25 @@ def test_a_bad_upload_is_refused_and_nothing_is_stored(site, office, data_dir, n
     assert rows(site, Upload) == 0 and not (data_dir / "uploads").exists()
     page = upload(office, name, content, api=False)
     assert page.status_code == 400 and name in page.text
+    said = refusal_of(page.text)
+    assert said.startswith(f"未能上传「{name}」：") and error in said, said
+    words = re.sub(r"\.[a-z]+\b", "", said.replace(name, ""))  # the file's name and suffixes (.docx) aside
+    assert not re.search(r"/|[(（][A-Za-z]|\b(?!PDF\b)[A-Za-z]{3,}", words), said  # no path, no English
+    assert 'id="upload-form"' in page.text and "请求有误" not in page.text  # the documents page, form and all
+
+
+def refusal_of(html: str) -> str:
+    """The words beside the upload form saying why a file was refused."""
+    found = re.search(r'<p class="flash refused" role="alert" id="upload-refused"\s*>(.*?)</p>', html, re.S)
+    assert found, "no refusal beside the upload form"
+    return unescape(found.group(1)).strip()
+
+
+def test_a_file_over_the_limit_is_refused_beside_the_form(site, office, monkeypatch):
+    monkeypatch.setenv("DUBAN_LIMIT_UPLOAD_MB", "1")
+    page = upload(office, "大文件.txt", "一、任务\n".encode() * 200_000, api=False)
+    assert page.status_code == 400 and refusal_of(page.text) == "未能上传「大文件.txt」：文件超过 1 MB，请压缩图片或拆分后再上传。请检查文件后重新选择。"
+    assert 'data-max-mb="1"' in page.text  # the page refuses it too, before sending
 
 
 def test_an_html_upload_and_the_same_file_twice(site, office):
@@ -234,3 +260,106 @@ def test_a_scan_is_reviewed_beside_its_pages(site, office, tmp_path):
 
 def test_a_text_upload_shows_no_pages(office, uploaded):
     assert 'class="scan"' not in office.get(f"/documents/uploads/{uploaded}").text
+
+
+# Figures and kinds of target as a Chinese reader expects them
+
+ONE_TASK = "某县2025年重点工作任务\n一、重点任务\n1.{}。（牵头单位：县发展和改革局）\n2.优化营商环境。（牵头单位：县司法局）\n"
+
+
+@pytest.mark.parametrize("printed, shown, label, kind, kind_name", [
+    # as printed, in 亿 and 万
+    ("2025年底前完成固定资产投资5亿元", "5亿", "5亿元", "money", "金额"),
+    ("安排专项资金300万元", "300万", "300万元", "money", "金额"),
+    ("新增城镇就业1.2万人以上", "1.2万", "城镇就业 1.2万人以上", "count", "数量"),
+    ("建设标准厂房10万平方米", "10万", "10万平方米", "area", "面积"),
+    ("粮食产量稳定在12.5万吨", "12.5万", "粮食产量 12.5万吨", "amount", "实物量"),
+    ("新增蓄水能力2万立方米", "2万", "2万立方米", "volume", "体积"),
+    # plain numbers and percentages
+    ("完成造林1200亩", "1200", "1200亩", "area", "面积"),
+    ("新建农村公路15公里", "15", "15公里", "length", "长度"),
+    ("地区生产总值增长6%左右", "6", "地区生产总值 增长6%左右", "growth_pct", "增长率"),
+    ("单位能耗下降3%", "3", "单位能耗 下降3%以上", "decline_pct", "下降率"),
+    ("农村自来水普及率达到95%", "95", "农村自来水普及率 95%以上", "ratio_pct", "比率"),
+])
+def test_the_review_page_shows_figures_and_kinds_as_printed(office, printed, shown, label, kind, kind_name):
+    at = upload(office, "一项.txt", ONE_TASK.format(printed)).json()["upload_id"]
+    target = office.get(f"/api/documents/uploads/{at}").json()["tasks"][0]["targets"][0]
+    assert (target["figure"], target["kind"], target["kind_name"]) == (shown, kind, kind_name)
+    assert label in target["label"]
+    page = office.get(f"/documents/uploads/{at}").text
+    assert f'name="target_value" value="{shown}"' in page and re.search(r"\de[+-]\d", page) is None
+    assert f'<option value="{kind}" selected>{kind_name}</option>' in page  # named in Chinese, posted as the key
+
+
+def test_every_kind_the_extractor_emits_has_a_chinese_name():
+    emitted = set(TARGET_WORDS["units"]) | {"growth_pct", "decline_pct", "ratio_pct"}
+    assert set(TARGET_KINDS) == emitted
+    assert all(re.fullmatch(r"[\u4e00-\u9fff]+", name) for name in TARGET_KINDS.values())
+
+
+@pytest.mark.parametrize("value, printed, shown", [
+    (500_000_000, "", "5亿"), (535_000, "", "53.5万"), (12_000, "新增就业1.2万人", "1.2万"), (12_000, "", "12000"),
+    (1e12, "", "10000亿"), (20.0, "", "20"), (0.6358, "", "0.6358"), (125_000, "稳定在１２.５万吨", "12.5万"), (None, "", ""),
+])
+def test_a_figure_is_written_without_exponents_and_reads_back(value, printed, shown):
+    assert figure(value, printed) == shown
+    if value is not None:
+        assert figure_value(shown) == value
+
+
+@pytest.mark.parametrize("typed", ["很多", "5亿元", "1e5", "inf", "nan", "5..2", ""])
+def test_a_figure_that_is_not_one_is_refused(typed):
+    with pytest.raises(ValueError):
+        figure_value(typed)
+
+
+def target_form(target: dict, **changed) -> dict:
+    """A target's row of the review form as the page fills it (figures as shown), and an empty row."""
+    shown = {"target_text": target["text"], "target_metric": target["metric"], "target_value": target["figure"],
+             "target_value_max": target["figure_max"], "target_unit": target["unit"] or "",
+             "target_comparator": target["comparator"], "target_kind": target["kind"], "target_year": str(target["year"])}
+    return {k: [changed.get(k, v), ""] for k, v in shown.items()}
+
+
+def test_a_figure_posted_as_shown_is_no_change_and_a_new_one_is_kept_and_shown(site, office):
+    at = upload(office, "一项.txt", ONE_TASK.format("2025年底前完成固定资产投资5亿元")).json()["upload_id"]
+    task = office.get(f"/api/documents/uploads/{at}").json()["tasks"][0]
+    form = {"task_text": task["text"], **target_form(task["targets"][0])}
+    assert form["target_value"] == ["5亿", ""]
+    assert post(office, f"/api/documents/uploads/{at}/tasks/0", form).json()["changed"] == {}
+    assert rows(site, Correction) == 0
+    more = {"task_text": task["text"], **target_form(task["targets"][0], target_value="6.5亿", target_comparator=">=")}
+    saved = post(office, f"/documents/uploads/{at}/tasks/0", more)
+    assert saved.status_code == 303 and saved.headers["location"].endswith("#task-0-heading")  # back to the item
+    assert "?msg=" in saved.headers["location"]
+    review = office.get(f"/api/documents/uploads/{at}").json()
+    assert review["tasks"][0]["targets"][0]["value"] == 650_000_000
+    assert review["corrections"][0]["shown"].endswith("固定资产投资 6.5亿元以上")
+
+
+@pytest.mark.parametrize("data, said", [
+    ({"target_value": ["很多"], "target_text": ["x"]}, "量化目标第 1 行的「数值」应为数字"),
+    ({"target_value": ["", "5"], "target_text": ["", "x"], "target_year": ["", "明年"]}, "量化目标第 2 行的「年份」应为数字"),
+    ({"target_value": ["5"], "target_value_max": ["许多"], "target_text": ["x"]}, "量化目标第 1 行的「上限」应为数字"),
+    ({"deadline_text": ["年底", "六月"], "deadline_due": ["2025-12-31", "六月底"]}, "时限第 2 行的「日期」有误"),
+])
+def test_a_refused_edit_names_its_field_in_chinese(site, office, uploaded, data, said):
+    r = post(office, f"/api/documents/uploads/{uploaded}/tasks/0", {"task_text": FIRST, **data})
+    assert r.status_code == 400 and said in r.json()["error"] and not re.search(r"[A-Za-z]{3,}", r.json()["error"])
+    assert rows(site, Correction) == 0
+
+
+# A returned sheet's refused row names the column that is wrong (issue 19: an edited 具体内容 was
+# reported against the 任务ID column)
+
+def test_an_edited_task_text_in_a_returned_sheet_is_said_against_its_own_column(site):
+    from .test_web_unit import download, filled_sheet, unit_path
+
+    c = site.client("unit")
+    content, _ = filled_sheet(download(c, site), {"进展情况": "已开工"})
+    with_text = filled_sheet(content, {"具体内容": "改过的任务内容（已完成，不再考核）"})[0]
+    r = c.post(f"/api{unit_path(site)}/returns", files={"file": ("填报表.xlsx", with_text)},
+               headers={"X-CSRF-Token": csrf(c)})
+    [row] = r.json()["errors"]
+    assert r.status_code == 400 and row["column"] == "具体内容" and "具体内容" in row["reason"]

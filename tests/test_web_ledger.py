@@ -239,3 +239,51 @@ def test_count_stops_at_the_cap_and_the_pager_goes_on(site, monkeypatch):
     third = c.get("/api/ledger?per=20&page=3").json()
     assert len(third["rows"]) == 20 and third["pages"] == 4  # still full: there is a next page
     assert "30+" in c.get("/ledger?per=20").text
+
+
+def exported_sheet(client, **query) -> dict[str, dict[str, str]]:
+    """The export's task rows by task key: header -> value."""
+    r = client.get(f"/ledger.xlsx?{urlencode(query)}")
+    assert r.status_code == 200
+    sheet = load_workbook(BytesIO(r.content), read_only=True).active
+    rows = list(sheet.iter_rows(min_row=HEADER_ROW, values_only=True))
+    return {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:] if row[0]}
+
+
+@pytest.mark.parametrize("role, query", [
+    ("office_staff", {"colour": "red", "as_of": EARLY}),  # the printed red list
+    ("office_staff", {"doc": "plan", "as_of": EARLY}),  # no warning: said as 无
+    ("office_admin", {"q": "建设"}),
+    ("unit", {"colour": "red"}),
+])
+def test_export_says_the_status_and_warning_the_page_shows(site, role, query):
+    query = {k: site.ids.plan if v == "plan" else v for k, v in query.items()}
+    c = site.client(role)
+    rows, sheet = all_rows(c, **query), exported_sheet(c, **query)
+    assert rows and list(sheet) == [r["key"] for r in rows]
+    for r in rows:
+        cells = sheet[r["key"]]
+        assert cells["状态"] == r["status"] and cells["状态"] in STATUSES
+        assert cells["预警"] == {"red": "红色", "yellow": "黄色", "blue": "蓝色", None: "无"}[r["colour"]]
+        assert (cells["预警原因"] or "") == "；".join(r["why"])
+        assert bool(r["why"]) == bool(r["colour"])  # a colour always has its reason, no colour none
+    if query.get("colour") == "red":
+        assert all("逾期" in sheet[r["key"]]["预警原因"] for r in rows)
+
+
+def test_the_plan_title_is_a_group_row_not_in_every_row(site):
+    html = site.client("office_staff").get("/ledger", params={"per": 200, "as_of": EARLY}).text
+    data = site.client("office_staff").get("/api/ledger", params={"per": 200, "as_of": EARLY}).json()
+    body = html[html.index("<tbody>"):html.index("</tbody>")]
+    plans = list(dict.fromkeys(r["plan"] for r in data["rows"]))
+    assert len(plans) == 2 and body.count('class="plan-row"') == 2
+    assert all(body.count(f">《{p}》<") == 1 for p in plans)
+    assert all(body.count(r["document"]) <= 2 for r in data["rows"])  # in its group row (and hint) alone
+    assert "2024年县政府工作报告重点工作任务责任分工方案" in plans  # the plan, not the notice issuing it
+    assert html.count('class="warn red"') == sum(r["colour"] == "red" for r in data["rows"]) > 0
+    assert html.count(">红色预警<") == html.count('class="warn red"')
+
+
+def test_the_printed_page_names_its_filters(site):
+    html = site.client("office_staff").get("/ledger", params={"colour": "red", "as_of": EARLY, "q": "建设"}).text
+    assert "筛选条件：预警：红色预警；搜索：建设" in html and 'data-print' in html

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from duban.store import transaction
 from duban.store.models import Person, Round, TaskRole, Unit, User
-from duban.supervise import extensions, problems
+from duban.supervise import extensions, notes, problems
 from duban.web.views import routers
 
 from .builders import make_pdf
@@ -38,6 +38,8 @@ TABLE = {
     ("GET", "/overview"): OFFICE,
     ("GET", "/ledger"): LEDGER, ("GET", "/ledger.xlsx"): LEDGER, ("GET", "/tasks/{task_id}"): LEDGER,
     ("POST", "/tasks/{task_id}/instruction"): INSTRUCT, ("POST", "/tasks/{task_id}/override"): OFFICE,
+    ("POST", "/tasks/{task_id}/instructions/{instruction_id}/answer"): REPORT,
+    ("POST", "/tasks/{task_id}/instructions/{instruction_id}/close"): OFFICE, ("GET", "/inbox"): OFFICE,
     ("GET", "/documents"): OFFICE, ("POST", "/documents/upload"): OFFICE,
     ("POST", "/documents/{document_id}/review"): OFFICE, ("GET", "/documents/uploads/{upload_id}"): OFFICE,
     ("POST", "/documents/uploads/{upload_id}/tasks/{n}"): OFFICE,
@@ -62,6 +64,8 @@ TABLE = {
     ("POST", "/rounds/{round_id}/lock"): OFFICE,
     ("GET", "/problems"): OFFICE, ("POST", "/problems/{problem_id}/move"): OFFICE,
     ("GET", "/extensions"): OFFICE, ("POST", "/extensions/{extension_id}/decide"): OFFICE,
+    ("POST", "/extensions/approve"): OFFICE, ("GET", "/reminders"): OFFICE, ("GET", "/reminders.xlsx"): OFFICE,
+    ("GET", "/search"): LEDGER,
     ("GET", "/assessment"): OFFICE, ("GET", "/bulletins"): OFFICE, ("GET", "/rounds/{round_id}/bulletin"): OFFICE,
     ("GET", "/rounds/{round_id}/bulletin.docx"): OFFICE,
     ("GET", "/public"): ALL, ("GET", "/public/documents/{document_id}"): ALL,
@@ -69,6 +73,9 @@ TABLE = {
     ("POST", "/documents/{document_id}/finish"): OFFICE, ("POST", "/documents/{document_id}/reopen"): OFFICE,
     ("GET", "/audit"): OFFICE,
     ("GET", "/users"): ADMIN, ("POST", "/users"): ADMIN, ("POST", "/users/{user_id}/password"): ADMIN,
+    ("POST", "/users/{user_id}/disabled"): ADMIN,
+    ("GET", "/registry"): OFFICE, ("GET", "/registry/units/{unit_id}"): OFFICE, ("POST", "/registry/merge"): OFFICE,
+    ("POST", "/registry/alias"): OFFICE, ("POST", "/registry/split"): OFFICE,
 }
 
 
@@ -102,8 +109,11 @@ def world(web_template, tmp_path_factory):
     with transaction(site.engine) as s:
         problem = problems.raise_problem(s, ids.own_task, "资金未到位", "tests", unit=ids.unit)
         extension = extensions.request(s, ids.own_task, date(2027, 6, 30), "工期顺延", "tests", unit=ids.unit)
+        instruction = notes.instruct(s, ids.own_task, "张县长", "抓紧推进", "tests")
+        s.flush()
         values = {"task_id": ids.own_task, "unit_id": ids.unit, "person_id": ids.person, "document_id": ids.plan,
                   "upload_id": upload["upload_id"], "n": 0, "problem_id": problem.id, "extension_id": extension.id,
+                  "instruction_id": instruction.id,
                   "round_id": s.scalars(select(Round.id).where(Round.document_id == ids.plan)).first(),
                   "user_id": s.scalar(select(User.id).where(User.login == "staff")),
                   "number": 0, "ticket": "a1b2c3", "paged_upload_id": pdf["upload_id"]}
@@ -178,7 +188,7 @@ def test_foreign_records_are_refused(world, method, path, role):
 
 # how an id may be written, and the id FastAPI turns it into
 DISGUISES = {"{}.0": int, "+{}": int, " {}": int, "{}.00": int, "{}_0": lambda v: v * 10}
-NUMBERED = [(m, p) for m, p in routes() if re.search(r"\{(task_id|document_id|round_id|problem_id|extension_id|"
+NUMBERED = [(m, p) for m, p in routes() if re.search(r"\{(task_id|document_id|round_id|problem_id|extension_id|instruction_id|"
                                                      r"upload_id|user_id|n|number)\}", p)]
 
 

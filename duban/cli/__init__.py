@@ -255,10 +255,12 @@ def units_unknown(
 
 
 def edit(op: dict, done: str) -> None:
+    """The edit made in the registry and, at once, in the ledger's tasks: the web's /registry does the same."""
+    from ..store import audit, transaction, unit_edits
+    from .ledger import engine
     registry = open_registry()
-    with user_errors(), audited() as record:
-        record("registry_edit", registry.path, op)
-        registry.record(op)
+    with user_errors(), transaction(engine()) as s:
+        unit_edits.apply(s, registry, op, audit.current_user())
     typer.echo(f"{done} ({registry.path})")
 
 

@@ -1,20 +1,23 @@
 """The ledger as the .xlsx offices print and send to units: a title row, the columns of
 lexicon/ledger.yaml under a frozen header repeated on every page, chapter rows merged across, text
 wrapped in widths that fit Chinese, A4 landscape one page wide, a 状态 drop-down, and the hidden
-task key that lets a returned sheet be read back whatever the unit did to its rows. Written in
-openpyxl's write-only mode, so memory stays flat however long the ledger."""
+task key that lets a returned sheet be read back whatever the unit did to its rows. The office's
+filtered export (the ledger page's Excel) is judged: its 状态 is the status the page derives and two
+more columns say the warning colour in words and why. Written in openpyxl's write-only mode, so
+memory stays flat however long the ledger."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -26,7 +29,8 @@ from .inert import as_text
 
 LEX = load("ledger")
 COLUMNS: dict[str, tuple[str, int]] = {k: (v[0], v[1]) for k, v in LEX["columns"].items()}
-LAST = get_column_letter(len(COLUMNS))
+# a judged sheet only, right after 状态: a printed red list must say red, and why (never read back)
+JUDGED_COLUMNS: dict[str, tuple[str, int]] = {"warning": ("预警", 8), "reason": ("预警原因", 24)}
 HEADER_ROW = 3
 UNIT_MARK = "unit:"  # the hidden cell A2 of a unit's sheet holds "unit:<registry id>"
 LINE_HEIGHT = 14  # points per wrapped line at 10.5 pt
@@ -43,8 +47,10 @@ STYLES = {
     "chapter": (Font(name="黑体", size=11, bold=True), WRAP, BOX, PatternFill("solid", fgColor="F2F2F2")),
     "cell": (Font(name=FONT, size=10.5), WRAP, BOX, None),
     "center": (Font(name=FONT, size=10.5), CENTER, BOX, None),
+    "warning": (Font(name="黑体", size=10.5, bold=True), CENTER, BOX, None),  # bold: reads on a grey printer
 }
 CENTERED = {"seq", "leaders", "deadlines", "status"}
+STYLE_OF = {"warning": "warning"} | {k: "center" for k in CENTERED}  # any other column: "cell"
 
 
 def plan_name(title: str | None) -> str:
@@ -59,6 +65,16 @@ def heading_of(titles: list[str]) -> str:
 
 
 @dataclass
+class Verdict:
+    """A task as the ledger page judges it on the day: status, warning colour in words (红色/黄色/蓝色/无)
+    and the reasons for that colour."""
+
+    status: str
+    warning: str
+    reason: str = ""
+
+
+@dataclass
 class Sheet:
     """One sheet: its name, whose sheet it is (a unit id, or None for the office's whole ledger)."""
 
@@ -67,13 +83,26 @@ class Sheet:
     unit_id: str | None = None
     unit_name: str | None = None
     several_documents: bool = False  # then each document starts with a row of its own
+    verdicts: Mapping[int, Verdict] | None = None  # by task id: a judged sheet (the office's filtered export)
+
+    @property
+    def columns(self) -> dict[str, tuple[str, int]]:
+        if self.verdicts is None:
+            return COLUMNS
+        items, at = list(COLUMNS.items()), list(COLUMNS).index("status") + 1
+        return dict([*items[:at], *JUDGED_COLUMNS.items(), *items[at:]])
 
 
-def values(row: Row, seq: int) -> dict[str, str | int]:
-    return {"task_key": row.key, "seq": seq, "title": row.title, "text": row.text, "leaders": row.cell("lead_leaders"),
-            "lead_units": row.cell("lead_units"), "resp_units": row.cell("co_units", "resp_units"),
-            "deadlines": "；".join(row.deadlines), "targets": "；".join(row.targets), "progress": row.progress,
-            "status": row.status, "note": "；".join(filter(None, [row.note, row.problem and f"存在问题：{row.problem}"]))}
+def values(row: Row, seq: int, verdict: Verdict | None = None) -> dict[str, str | int]:
+    """The cells of a task's row by column key; a verdict replaces the reported status with the judged one."""
+    cells = {"task_key": row.key, "seq": seq, "title": row.title, "text": row.text,
+             "leaders": row.cell("lead_leaders"), "lead_units": row.cell("lead_units"),
+             "resp_units": row.cell("co_units", "resp_units"), "deadlines": "；".join(row.deadlines),
+             "targets": "；".join(row.targets), "progress": row.progress, "status": row.status,
+             "note": "；".join(filter(None, [row.note, row.problem and f"存在问题：{row.problem}"]))}
+    if verdict is not None:
+        cells |= {"status": verdict.status, "warning": verdict.warning, "reason": verdict.reason}
+    return cells
 
 
 def width(text: str) -> int:
@@ -81,10 +110,10 @@ def width(text: str) -> int:
     return len(text.encode("gbk", errors="replace"))
 
 
-def height(cells: dict[str, str | int]) -> float:
+def height(cells: dict[str, str | int], columns: dict[str, tuple[str, int]] = COLUMNS) -> float:
     """Row height (points) that shows every wrapped line; Excel does not grow rows by itself."""
-    lines = max(sum(math.ceil(width(part) / max(COLUMNS[k][1] - 1, 1)) or 1 for part in str(v).split("\n"))
-                for k, v in cells.items() if k != "task_key")
+    lines = max(sum(math.ceil(width(part) / max(columns[k][1] - 1, 1)) or 1 for part in str(v).split("\n"))
+                for k, v in cells.items() if k in columns and k != "task_key")
     return min(409, lines * LINE_HEIGHT + 6)
 
 
@@ -100,6 +129,8 @@ def named_styles(book: Workbook) -> None:
 
 
 def cell(sheet, value, style: str) -> WriteOnlyCell:
+    if isinstance(value, str):  # a control character typed into a name or report: Excel refuses the file
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     c = WriteOnlyCell(sheet, value=value)
     c.style = style
     return as_text(c)
@@ -116,8 +147,8 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return out
 
 
-def set_up_page(ws) -> None:
-    for i, (_, w) in enumerate(COLUMNS.values(), start=1):
+def set_up_page(ws, columns: dict[str, tuple[str, int]]) -> None:
+    for i, (_, w) in enumerate(columns.values(), start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.column_dimensions["A"].hidden = True
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
@@ -130,7 +161,7 @@ def set_up_page(ws) -> None:
     ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    status = get_column_letter(list(COLUMNS).index("status") + 1)
+    status = get_column_letter(list(columns).index("status") + 1)
     choices = DataValidation(type="list", formula1='"' + ",".join(LEX["statuses"]) + '"', allow_blank=True,
                              showErrorMessage=False)
     choices.add(f"{status}{HEADER_ROW + 1}:{status}1048576")
@@ -138,34 +169,35 @@ def set_up_page(ws) -> None:
 
 
 def write_sheet(book: Workbook, sheet: Sheet, title: str, on: date, taken: set[str], tick: Callable[[], None]) -> int:
-    ws = book.create_sheet(sheet_name(sheet.name, taken))
-    set_up_page(ws)
+    ws, columns = book.create_sheet(sheet_name(sheet.name, taken)), sheet.columns
+    last = get_column_letter(len(columns))
+    set_up_page(ws, columns)
     whose = f"填报单位：{sheet.unit_name}" if sheet.unit_name else "督查室汇总"
     ws.row_dimensions[1].height = 36
     ws.append([None, cell(ws, title, "title")])
-    ws.merged_cells.add(f"B1:{LAST}1")
+    ws.merged_cells.add(f"B1:{last}1")
     ws.row_dimensions[2].height = 20
     ws.append([f"{UNIT_MARK}{sheet.unit_id}" if sheet.unit_id else None,
                cell(ws, f"{whose}　　　　截至 {on.year}年{on.month}月{on.day}日", "subtitle")])
-    ws.merged_cells.add(f"B2:{LAST}2")
-    ws.append([cell(ws, name, "header") for name, _ in COLUMNS.values()])
+    ws.merged_cells.add(f"B2:{last}2")
+    ws.append([cell(ws, name, "header") for name, _ in columns.values()])
     at, seq, group = HEADER_ROW, 0, None
     for row in sheet.rows:
         if (row.document_id, row.chapter) != group:
             if sheet.several_documents and (group is None or group[0] != row.document_id):
                 at += 1
-                ws.append([None, cell(ws, f"《{row.document}》", "chapter")])
-                ws.merged_cells.add(f"B{at}:{LAST}{at}")
+                ws.append([None, cell(ws, f"《{plan_name(row.document)}》", "chapter")])
+                ws.merged_cells.add(f"B{at}:{last}{at}")
             if row.chapter:
                 at += 1
                 ws.append([None, cell(ws, row.chapter, "chapter")])
-                ws.merged_cells.add(f"B{at}:{LAST}{at}")
+                ws.merged_cells.add(f"B{at}:{last}{at}")
             group = (row.document_id, row.chapter)
         seq += 1
         at += 1
-        cells = values(row, seq)
-        ws.row_dimensions[at].height = height(cells)
-        ws.append([cell(ws, v, "center" if k in CENTERED else "cell") for k, v in cells.items()])
+        cells = values(row, seq, sheet.verdicts.get(row.id) if sheet.verdicts is not None else None)
+        ws.row_dimensions[at].height = height(cells, columns)
+        ws.append([cell(ws, cells.get(k, ""), STYLE_OF.get(k, "cell")) for k in columns])
         tick()
     return seq
 

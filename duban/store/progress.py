@@ -43,19 +43,19 @@ def check(session: Session, sheet: ReturnedSheet, unit: str | None) -> tuple[lis
         owners.setdefault(task_id, set()).add(unit_id)
     ok, rejected = [], []
     for r in sheet.rows:
-        task = tasks.get(r.task_id)
+        task, column = tasks.get(r.task_id), "任务ID"  # the column the office is sent to, by its header
         if task is None:
             reason = "台账中没有此任务 (no such task in the ledger)"
         elif r.task_id not in current:
             reason = "此任务已不在现行版本的台账中 (the task is no longer in the current version of its document)"
         elif r.text is not None and squeeze(str(r.text)) and squeeze(str(r.text)) != squeeze(task.text):
-            reason = "“具体内容”与台账不一致，任务内容不能在填报表中修改 (the task text was changed)"
+            reason, column = "“具体内容”与台账不一致，任务内容不能在填报表中修改 (the task text was changed)", "具体内容"
         elif unit is not None and unit not in owners.get(r.task_id, set()):
             reason = f"{unit} 不是此任务的牵头或责任单位 (the unit has no role on this task)"
         else:
             ok.append((r, task))
             continue
-        rejected.append(Rejection(r.sheet, r.row, "任务ID", reason, r.key))
+        rejected.append(Rejection(r.sheet, r.row, column, reason, r.key))
     return ok, rejected
 
 

@@ -34,6 +34,13 @@ class Throttled(DubanError):
     """Too many failed sign-ins: try again later."""
 
 
+class Disabled(DubanError):
+    """The right password of an account the office has disabled (停用)."""
+
+
+DISABLED = "账号已停用，请联系督查室"
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -126,6 +133,19 @@ def change_password(session: Session, login: str, current: str, new: str) -> Non
     set_password(session, login, new, login)
 
 
+def set_disabled(session: Session, user: User, disabled: bool, actor: str, actor_id: int | None = None) -> None:
+    """停用 / 启用 an account: a disabled one cannot sign in and its open sessions end now. An admin
+    cannot disable their own account (the office would be left without a way back in)."""
+    if disabled and actor_id is not None and user.id == actor_id:
+        raise DubanError("不能停用本人的账号")
+    if user.disabled == disabled:
+        raise DubanError(f"账号 {user.login} 已经是{'停用' if disabled else '启用'}状态")
+    user.disabled = disabled
+    if disabled:
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    audit.record(session, actor, "user_disable" if disabled else "user_enable", "user", user.id, login=user.login)
+
+
 def users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.id)))
 
@@ -192,7 +212,11 @@ def sign_in(engine: Engine, login: str, password: str, address: str = "",
             return None
         session.execute(update(LoginFailure).where(LoginFailure.login == login[:100],
                                                    LoginFailure.address == address[:100]).values(cleared=True))
-        return user
+        if user.disabled:  # said only to whoever knows the password: a guess learns nothing of the account
+            audit.record(session, "public", "sign_in_disabled", "user", user.id, address=address)
+    if user.disabled:
+        raise Disabled(DISABLED)
+    return user
 
 
 def open_session(session: Session, user: User, address: str = "", now: datetime | None = None) -> str:
@@ -216,7 +240,8 @@ def live_session(session: Session, token: str, now: datetime | None = None) -> W
 def session_user(session: Session, token: str, now: datetime | None = None) -> User | None:
     """The user of a live session token, else None. Reading writes nothing (see `touch`)."""
     row = live_session(session, token, now)
-    return session.get(User, row.user_id) if row else None
+    user = session.get(User, row.user_id) if row else None
+    return None if user is None or user.disabled else user
 
 
 def stale(session: Session, token: str, now: datetime | None = None) -> bool:

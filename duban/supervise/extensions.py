@@ -51,6 +51,22 @@ def decide(session: Session, extension_id: int, approve: bool, actor: str, note:
     return e
 
 
+def approve_all(session: Session, ids: list[int], actor: str, note: str = "",
+                at: datetime | None = None) -> list[Extension]:
+    """Approve several requests, each by `decide` (so each is audited as one approval is), or none: every
+    id is checked first and a refusal names all that cannot be approved. The caller's transaction makes
+    the whole batch one write."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        raise DubanError("请先勾选要批准的延期申请")
+    found = {e.id: e for e in session.scalars(select(Extension).where(Extension.id.in_(ids)))}
+    bad = [f"#{i} 不存在" if i not in found else f"#{i} 已{found[i].state[1:]}"
+           for i in ids if i not in found or found[i].state != "待审批"]
+    if bad:
+        raise DubanError(f"批量批准未执行，全部申请均未改动：延期申请 {'，'.join(bad)}")
+    return [decide(session, i, True, actor, note, at) for i in ids]
+
+
 def history(session: Session, task_id: int | None = None) -> list[Extension]:
     q = select(Extension).order_by(Extension.requested_at, Extension.id)
     return list(session.scalars(q.where(Extension.task_id == task_id) if task_id is not None else q))

@@ -6,21 +6,26 @@ from . import (
     auditlog,
     bulletins,
     documents,
+    inbox,
+    instructions,
     leader,
     ledger,
     overview,
     plans,
     problems,
     public,
+    reminders,
     review_tools,
     rounds,
     scans,
+    search,
     task_edits,
     tasks,
     unit,
+    units_admin,
     users,
 )
 
-routers = [m.router for m in (account, overview, ledger, tasks, documents, task_edits, unit, leader, rounds, problems,
+routers = [m.router for m in (account, inbox, overview, ledger, tasks, instructions, documents, task_edits, unit, leader, rounds, problems,
                               assessment, bulletins, public, users, auditlog, review_tools,
-                              scans, plans)]
+                              scans, plans, search, reminders, units_admin)]

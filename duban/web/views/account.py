@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from ...errors import DubanError
 from ...store import transaction, users
 from .. import access, pages
-from ..errors import for_browser
 from ..access import Principal, allow
+from ..errors import for_browser
 from ..pages import action, page
 
 router = APIRouter()

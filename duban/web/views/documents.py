@@ -2,17 +2,17 @@
 extraction beside the source, corrects any field (units by role, deadlines, targets, number, title) or the
 cut between tasks (split, merge, drop), and confirms it into the ledger. Corrections are kept per series
 (`store.corrections`) and applied by `store.documents.ingest` whenever the document is read again, and the
-reviewed extraction downloads as an answer key for `duban eval`."""
+reviewed extraction downloads as an answer key for `duban eval` (review_tools). A refused upload is said
+beside the upload form, naming the file as chosen, in Chinese."""
 
 from __future__ import annotations
 
-import io
 import json as pyjson
 import os
 import pickle
+import re
 import tempfile
 import threading
-import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from ... import answer_key, review
-from ...errors import DubanError, ReadError
+from ... import review
+from ...errors import DubanError
 from ...extract import extract_file
 from ...ingest import ACCEPTED
 from ...limits import MB, limit
@@ -38,9 +39,9 @@ from ...store.documents import ingest_in, mapped_labels, series_of, sha256
 from ...store.models import Document, Task, Upload
 from ...units.registry import Registry, default_path
 from ..access import Principal, allow
-from ..pages import action, json, page
+from ..pages import action, in_transaction, json, page, render, with_message
 from . import plans, reading
-from .common import day, download, safe_name
+from .common import day, safe_name
 from .scans import pages_heard, scanned_pages
 
 router = APIRouter()
@@ -48,8 +49,31 @@ COMPARATORS = {"=": "等于", ">=": "不低于", "<=": "不超过", "~": "约", 
 FIELD_NAMES = {**ROLE_NAMES, "number": "序号", "title": "标题", "deadlines": "时限", "targets": "量化目标",
                "split": "拆分", "merge": "与下一项合并", "drop": "不是任务", "heading": "是标题不是任务",
                "add": "添加任务", "columns": "表格各列"}
-TARGET_KINDS = ("count", "amount", "area", "length", "volume", "money", "growth_pct", "decline_pct", "ratio_pct",
-                "other")
+# what the office calls each kind of target the extractor emits (extract/targets.py: the units in
+# lexicon/targets.yaml by kind, and the three kinds of percentage); the form posts the key
+TARGET_KINDS = {"count": "数量", "money": "金额", "amount": "实物量", "area": "面积", "length": "长度",
+                "volume": "体积", "growth_pct": "增长率", "decline_pct": "下降率", "ratio_pct": "比率",
+                "other": "其他"}
+GROWTH = {"growth_pct": "增长", "decline_pct": "下降"}
+PRINTED_AFTER = {">=": "以上", "<=": "以内", "~": "左右"}  # how a plan writes a floor, a ceiling, an about
+
+
+class Refused(DubanError):
+    """A file the office chose that duban will not take or cannot read: its name as chosen (never a
+    server path) and the reason, in Chinese, for the page to show beside the upload form."""
+
+    def __init__(self, name: str, reason: str, verb: str = "无法上传"):
+        super().__init__(f"{verb}「{name}」：{reason}")
+        self.name, self.reason = name, reason.rstrip("。")
+
+
+GLOSS = re.compile(r"\s*\([A-Za-z].*$", re.S)  # the English gloss duban's messages end with, for logs and scripts
+
+
+def chinese_part(message: str) -> str:
+    """A reader's message without its English gloss (and the library's words inside it):
+    "PDF 文件已损坏或无法解析 (unreadable PDF: No /Root object!)" -> "PDF 文件已损坏或无法解析"."""
+    return GLOSS.sub("", message).strip() or "文件无法读取"
 
 
 def uploads_dir() -> Path:
@@ -63,9 +87,10 @@ def upload_of(s: Session, upload_id: int) -> Upload:
     return upload
 
 
-def review_url(upload_id: int) -> str:
-    # no #task-N anchor: pages.with_message would append the message after it, inside the fragment
-    return f"/documents/uploads/{upload_id}"
+def review_url(upload_id: int, n: int | None = None) -> str:
+    """The review page, at the n-th task's heading when given: after saving an item the office comes back
+    to it, not to the top of a long page (pages.with_message puts the message before the #fragment)."""
+    return f"/documents/uploads/{upload_id}" + (f"#task-{n}-heading" if n is not None else "")
 
 
 # The documents in the ledger and the uploads
@@ -133,8 +158,8 @@ def extracted(path: Path, digest: str, name: str, labels: dict[str, str] | None 
     if done is None:
         try:
             done = extract_file(path, pickled=True, labels=labels)
-        except ReadError as e:
-            raise DubanError(f"无法读取文件「{name}」(cannot read {name}): {e.args[0]}") from None
+        except DubanError as e:  # e.path is a scratch copy's: the office knows the file by its own name
+            raise Refused(name, chinese_part(e.args[0]), "无法读取") from None
     with kept_lock:
         KEPT[key] = done
         KEPT.move_to_end(key)
@@ -164,7 +189,6 @@ def keep(data: bytes, name: str, digest: str) -> Path:
     return path
 
 
-@action(router, "/documents/upload")
 def upload(request: Request, s: Session,
            file: Annotated[UploadFile, File(description="文件：.txt .md .docx .pdf .html .xlsx、扫描件和照片，不超过 20 MB")],
            ticket: Annotated[str, Form(max_length=64, description="页面自选的进度编号 (where the page asks how far OCR got)")] = "",
@@ -172,10 +196,10 @@ def upload(request: Request, s: Session,
     """上传文件待复核 (upload a document for review)."""
     name = safe_name(file.filename or "", "upload")
     if Path(name).suffix.lower() not in ACCEPTED:
-        raise DubanError(f"「{name}」不是可导入的文件类型，请上传 {' '.join(ACCEPTED)} 文件 (unsupported file type)")
+        raise Refused(name, f"不是可导入的文件类型，请上传 {' '.join(ACCEPTED)} 文件")
     data = file.file.read(limit("upload_mb") * MB + 1)
     if len(data) > limit("upload_mb") * MB:
-        raise DubanError(f"「{name}」超过 {limit('upload_mb')} MB (file too large)")
+        raise Refused(name, f"文件超过 {limit('upload_mb')} MB，请压缩图片或拆分后再上传")
     digest = sha256(data)
     if known := s.scalars(select(Upload).where(Upload.file_hash == digest).order_by(Upload.id)).first():
         return {"upload_id": known.id, "next": review_url(known.id), "message": f"「{name}」已上传过，继续复核"}
@@ -189,6 +213,35 @@ def upload(request: Request, s: Session,
     message = f"已上传「{name}」，请核对提取结果" if found else \
         f"已上传「{name}」，但没有读出任务：请在复核页选取任务文字添加，或指定表格各列"
     return {"upload_id": row.id, "next": review_url(row.id), "message": message, "tasks": found}
+
+
+# The upload's own routes, not `action`'s: a refused file re-renders the documents page with the reason
+# beside the form (status 400) instead of a page that leads nowhere; the JSON twin answers as every action.
+received, upload_signature = in_transaction(upload)
+
+
+def refused_page(request: Request, who: Principal, refused: Refused) -> dict:
+    with transaction(request.app.state.engine) as s:
+        return {**documents_page(request, s, who), "upload_refused": {"file": refused.name, "reason": refused.reason}}
+
+
+async def upload_form(**kwargs):
+    try:
+        result = await run_in_threadpool(received, **kwargs)
+    except Refused as e:
+        context = await run_in_threadpool(refused_page, kwargs["request"], kwargs["who"], e)
+        return render(kwargs["request"], "documents.html", context, 400)
+    return RedirectResponse(with_message(result["next"], result["message"]), status_code=303)
+
+
+async def upload_json(**kwargs):
+    return json(await run_in_threadpool(received, **kwargs))
+
+
+for endpoint, at in ((upload_form, "/documents/upload"), (upload_json, "/api/documents/upload")):
+    endpoint.__signature__, endpoint.__doc__ = upload_signature, upload.__doc__
+    router.add_api_route(at, endpoint, methods=["POST"], include_in_schema=at.startswith("/api"),
+                         name=endpoint.__name__, summary="上传文件待复核 (upload a document for review)")
 
 
 @action(router, "/documents/{document_id}/review")
@@ -261,11 +314,26 @@ def highlights(text: str, tasks: list[ExtractedTask]) -> list[tuple[str, str]]:
     return [p for p in [*out, (text[at:], "")] if p[0]]
 
 
+def target_label(x: dict) -> str:
+    """A target as a plan prints it: "新增城镇就业 1.2万人以上", "地区生产总值 增长6%左右", "投资 3–4亿元"."""
+    value = review.figure(x.get("value"), x.get("text", ""))
+    if x.get("value_max") is not None:
+        value += "–" + review.figure(x["value_max"], x.get("text", ""))
+    return f"{x.get('metric') or ''} {GROWTH.get(x.get('kind'), '')}{value}{x.get('unit') or ''}" \
+           f"{PRINTED_AFTER.get(x.get('comparator'), '')}".strip()
+
+
+def target_view(x: dict) -> dict:
+    """A target with what the page shows: its figures as printed (never 5e+08), its kind in Chinese."""
+    return {**x, "figure": review.figure(x["value"], x["text"]), "figure_max": review.figure(x["value_max"], x["text"]),
+            "kind_name": TARGET_KINDS.get(x["kind"], x["kind"]), "label": target_label(x)}
+
+
 def task_view(n: int, doc_index: int, t: ExtractedTask) -> dict:
     out = task_dict(t)
     for role in ROLES:
         out.pop(f"{role}_ids")
-    return {"n": n, "doc": doc_index, **out}
+    return {"n": n, "doc": doc_index, **out, "targets": [target_view(x) for x in t.targets]}
 
 
 @page(router, "/documents/uploads/{upload_id}", "documents_review.html")
@@ -303,9 +371,10 @@ def shown(value) -> str:
         return "是"
     if isinstance(value, list):
         return "；".join(shown(x) for x in value) or "（无）"
+    if isinstance(value, dict) and "value" in value:
+        return target_label(value)
     if isinstance(value, dict):
-        return " ".join(str(value[k]) for k in ("text", "due", "metric", "comparator", "value", "unit")
-                        if value.get(k) not in (None, ""))
+        return " ".join(str(value[k]) for k in ("text", "due") if value.get(k) not in (None, ""))
     return str(value)
 
 
@@ -325,28 +394,3 @@ def confirm(request: Request, s: Session, upload_id: int, who: Principal = allow
                       for d in result.documents)
     return {"documents": result.documents, "without_tasks": result.without_tasks, "next": review_url(upload_id),
             "message": f"已存入台账：{stored}" if result.documents else "文件中没有任务，台账未改动"}
-
-
-# The answer key
-
-def answer_key_of(request: Request, upload_id: int) -> answer_key.AnswerKey:
-    with transaction(request.app.state.engine) as s:
-        upload = upload_of(s, upload_id)
-        return answer_key.answer_key(reviewed(s, upload).docs, upload.filename)
-
-
-@router.get("/documents/uploads/{upload_id}/answer-key", include_in_schema=False)
-def answer_key_zip(request: Request, upload_id: int, who: Principal = allow("office")) -> Response:
-    key = answer_key_of(request, upload_id)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, content in key.files().items():
-            z.writestr(name, content)
-    return download(buffer.getvalue(), "application/zip", f"{key.name}.answer-key.zip", "answer-key.zip")
-
-
-@router.get("/api/documents/uploads/{upload_id}/answer-key", summary="标准答案格式的复核结果 (the answer key)")
-def answer_key_json(request: Request, upload_id: int, who: Principal = allow("office")) -> JSONResponse:
-    """复核后的提取结果，按 duban eval 读取的标准答案格式 (the reviewed extraction as answer-key files)."""
-    key = answer_key_of(request, upload_id)
-    return json({"name": key.name, "files": key.files()})

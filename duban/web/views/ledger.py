@@ -1,7 +1,8 @@
 """任务台账: the ledger filtered (document, chapter, unit, leader, status, colour, time limits, words),
 sorted and paginated in SQL, and the same rows as the .xlsx offices print. Status and warning colour are
 derived for the page's tasks only; a status or colour filter (or sort) derives them for every filtered
-task, and only then. A unit liaison sees only its units' tasks, a leader only the tasks they lead."""
+task, and only then. A unit liaison sees only its units' tasks, a leader only the tasks they lead.
+The export carries what the page shows: the derived 状态 and the warning colour in words with its reasons."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from fastapi.responses import Response
 from pydantic import BeforeValidator, StringConstraints
 from sqlalchemy.orm import Session
 
-from ...sheets.ledger import Sheet, heading_of, write_ledger
+from ...sheets.ledger import Sheet, Verdict, heading_of, plan_name, write_ledger
 from ...store import ledger, transaction
-from ...supervise.records import COLOURS, STATUSES
-from ...supervise.warnings import board
+from ...supervise.records import COLOUR_NAMES, COLOURS, STATUSES
+from ...supervise.warnings import Entry, board
 from ..access import Principal, allow
 from ..pages import page
 from .common import XLSX, Asked, BoardLine, board_line, day, documents, download
@@ -60,6 +61,23 @@ class Ask:
         return urlencode(given)
 
 
+FILTER_NAMES = {"plans": "文件状态", "chapter": "章节", "unit": "单位", "leader": "牵头领导", "status": "状态",
+                "colour": "预警", "due_from": "时限自", "due_to": "时限至", "q": "搜索"}
+COLOUR_WORDS = {"red": "红色预警", "yellow": "黄色预警", "blue": "蓝色预警", "none": "无预警"}
+
+
+@dataclass
+class Warned(BoardLine):
+    """A board line that keeps apart why it has its colour: the page prints it and the export's 预警原因
+    says it, without the status reasons the board line also lists."""
+
+    why: list[str] = field(default_factory=list)
+
+
+def warned_line(e: Entry) -> Warned:
+    return Warned(**vars(board_line(e)), why=list(dict.fromkeys(e.warning.reasons)))
+
+
 @dataclass
 class LedgerLine:
     """One row of the ledger page: the task as the ledger prints it, with its derived status and warning."""
@@ -68,9 +86,11 @@ class LedgerLine:
     key: str
     document_id: int
     document: str
+    plan: str  # the plan the document issues: the page's group row
     chapter: str
     number: str
     title: str
+    text: str
     lead_units: str
     co_units: str
     resp_units: str
@@ -86,14 +106,15 @@ class LedgerLine:
     overdue: int
     colour: str | None
     colour_name: str
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # of the status and the warning
+    why: list[str] = field(default_factory=list)  # of the warning alone
 
 
-def judge(s: Session, when: date, ids: list[int]) -> dict[int, BoardLine]:
+def judge(s: Session, when: date, ids: list[int], line=board_line) -> dict[int, BoardLine]:
     """Status and warning on `when` of these tasks alone (a page, not the whole board), by task id."""
     lines = {}
     for i in range(0, len(ids), ledger.BATCH):
-        lines.update((e.facts.id, board_line(e)) for e in board(s, when, tasks=ids[i:i + ledger.BATCH]))
+        lines.update((e.facts.id, line(e)) for e in board(s, when, tasks=ids[i:i + ledger.BATCH]))
     return lines
 
 
@@ -128,7 +149,7 @@ def listing(s: Session, who: Principal, ask: Ask, sort: str = "", offset: int = 
         return (ledger.count(s, f, COUNT_CAP) if limit else len(ids)), ids, None
     # status and colour are derived, not stored: judge every filtered task, then page in Python
     everything = ledger.sorted_ids(s, f, key, descending and key not in DERIVED_SORTS)
-    lines = judge(s, when, everything)
+    lines = judge(s, when, everything, warned_line)
     ids = [i for i in everything if i in lines and passes(lines[i], ask)]
     if key in DERIVED_SORTS:  # a stable sort: document order among equals
         ids.sort(key=lambda i: DERIVED_SORTS[key](lines[i]), reverse=descending)
@@ -145,11 +166,28 @@ def scope_note(who: Principal) -> str:
     return ""
 
 
-def ledger_line(row: ledger.Row, x: BoardLine) -> LedgerLine:
-    return LedgerLine(row.id, row.key, row.document_id, row.document, row.chapter, row.number, row.title,
-                      row.cell("lead_units"), row.cell("co_units"), row.cell("resp_units"), row.cell("lead_leaders"),
-                      row.deadlines, row.targets, row.progress, row.status, x.status, x.percent, x.expected, x.due,
-                      x.overdue, x.colour, x.colour_name, x.reasons)
+def filter_words(ask: Ask, titles: dict[int, str]) -> list[str]:
+    """The filters in words ("预警：红色预警"), for the paper, where the form is not printed."""
+    words = [f"文件：{titles.get(ask.doc, ask.doc)}"] if ask.doc else []
+    for key, name in FILTER_NAMES.items():
+        if (value := getattr(ask, key)) not in (None, ""):
+            words.append(f"{name}：{COLOUR_WORDS.get(value, value) if key == 'colour' else value}")
+    return words
+
+
+def ledger_line(row: ledger.Row, x: Warned) -> LedgerLine:
+    return LedgerLine(
+        id=row.id, key=row.key, document_id=row.document_id, document=row.document, plan=plan_name(row.document),
+        chapter=row.chapter, number=row.number, title=row.title, text=row.text, lead_units=row.cell("lead_units"),
+        co_units=row.cell("co_units"), resp_units=row.cell("resp_units"), leaders=row.cell("lead_leaders"),
+        deadlines=row.deadlines, targets=row.targets, progress=row.progress, reported=row.status, status=x.status,
+        percent=x.percent, expected=x.expected, due=x.due, overdue=x.overdue, colour=x.colour,
+        colour_name=x.colour_name, reasons=x.reasons, why=x.why)
+
+
+def verdict(x: Warned) -> Verdict:
+    """A task's line as the export writes it: what the page shows in its 状态 and 预警 columns."""
+    return Verdict(x.status, COLOUR_NAMES.get(x.colour, "无"), "；".join(x.why))
 
 
 Sort = Annotated[str, BeforeValidator(lambda v: v or ""), Query(
@@ -164,14 +202,16 @@ def ledger_page(request: Request, s: Session, ask: Annotated[Ask, Depends()], wh
                 per: Annotated[int, Query(ge=1, le=200, description="每页条数，最多200 (page size)")] = 50) -> dict:
     """任务台账：筛选、搜索、排序、分页 (the ledger, filtered, sorted and paginated)."""
     total, ids, lines = listing(s, who, ask, sort, (page - 1) * per, per)
-    lines = judge(s, day(ask.as_of), ids) if lines is None else lines
+    lines = judge(s, day(ask.as_of), ids, warned_line) if lines is None else lines
     rows = [ledger_line(row, lines[row.id]) for row in ledger.batch_rows(s, ids) if row.id in lines]
+    choices = documents(s)
     more = total > COUNT_CAP  # then `total` is COUNT_CAP and the pager goes on while pages are full
     total = min(total, COUNT_CAP)
     return {
         "as_of": day(ask.as_of), "filters": ask, "sort": sort, "page": page, "per": per, "total": total,
         "more": more, "pages": max(1, math.ceil(total / per), page + 1 if more and len(rows) == per else 1),
-        "rows": rows, "documents": documents(s),
+        "rows": rows, "documents": choices,
+        "filter_words": filter_words(ask, {d.id: d.title for d in choices}),
         "statuses": STATUSES, "colours": COLOUR_CHOICES, "sorts": SORT_NAMES,
         # the pager keeps filters, order and page size; sort links and the export keep the filters
         "query": ask.query(sort=sort, per=per if per != 50 else None),
@@ -184,13 +224,15 @@ def ledger_page(request: Request, s: Session, ask: Annotated[Ask, Depends()], wh
 def ledger_xlsx(request: Request, ask: Annotated[Ask, Depends()], who: Principal = allow("ledger")) -> Response:
     """Exactly the rows the ledger page lists for these filters (every page), in document order."""
     with transaction(request.app.state.engine) as s:
-        _, ids, _ = listing(s, who, ask)
+        _, ids, lines = listing(s, who, ask)
+        lines = judge(s, day(ask.as_of), ids, warned_line) if lines is None else lines
         f = scope(s, who, ask)
         titles = ledger.documents(s, f) if f is not None else []
         heading = heading_of(titles)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "台账.xlsx"
-            write_ledger([Sheet("台账", ledger.rows_of(s, ids), several_documents=len(titles) > 1)], path, heading,
-                         day(ask.as_of))
+            sheet = Sheet("台账", ledger.rows_of(s, ids), several_documents=len(titles) > 1,
+                          verdicts={i: verdict(x) for i, x in lines.items()})
+            write_ledger([sheet], path, heading, day(ask.as_of))
             content = path.read_bytes()
     return download(content, XLSX, f"{heading}-{day(ask.as_of):%Y%m%d}.xlsx", f"ledger-{day(ask.as_of)}.xlsx")

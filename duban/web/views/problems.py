@@ -1,7 +1,8 @@
 """问题 and 延期: the problem board, each problem under the state it is in (发现 → 协调 → 解决 → 反馈 → 销号)
 with its steps and a form to move it on, those past their due day flagged; and the extension requests,
-pending ones first, with the office's approve / refuse form. The library decides which moves and
-decisions are allowed: a refusal comes back as a 400."""
+pending ones first, with the office's approve / refuse form and a box to tick each for approving several
+at once (all or none). The library decides which moves and decisions are allowed: a refusal comes back
+as a 400."""
 
 from __future__ import annotations
 
@@ -143,3 +144,14 @@ def decide_extension(request: Request, s: Session, extension_id: int,
     """审批延期申请：批准或驳回 (approve or refuse an extension request)."""
     e = extensions.decide(s, extension_id, decision == "approve", who.actor, note.strip())
     return {"next": "/extensions", "message": f"延期申请 #{e.id} {e.state}", "id": e.id, "state": e.state}
+
+
+@action(router, "/extensions/approve")
+def approve_extensions(request: Request, s: Session,
+                       ids: Annotated[list[int], Form(description="勾选的延期申请编号，可多个 (request ids)")],
+                       who: Principal = allow("office"),
+                       note: Annotated[str, Form(description="审批意见 (note)")] = "") -> dict:
+    """批量批准延期申请：全部批准或一件也不批准 (approve several requests at once, all or none)."""
+    approved = extensions.approve_all(s, ids, who.actor, note.strip())
+    return {"next": "/extensions", "message": f"已批准延期申请 {len(approved)} 件："
+            + "、".join(f"#{e.id}" for e in approved), "ids": [e.id for e in approved]}

@@ -1,28 +1,35 @@
 """复核的补救工具: when the reader got a document wrong, the office fixes the reading itself, and the fix is
 kept with the document's corrections (applied again on re-ingest and on a new version, and in the answer
 key): add a task from text selected in the source (the roles printed in it are filled in), make a heading
-a task or a task a heading, and say which table column is which (every row is read again)."""
+a task or a task a heading, and say which table column is which (every row is read again). And the
+reviewed extraction as an answer key, for `duban eval` to score the reader against."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from ... import review
+from ... import answer_key, review
 from ...errors import DubanError
 from ...records import Document as Extracted
-from ...store import corrections
+from ...store import corrections, transaction
 from ...store.documents import series_of
 from ..access import Principal, allow
-from ..pages import action
+from ..pages import action, json
+from .common import download
 from .documents import review_url, reviewed, upload_of
 from .reading import KINDS
 from .task_edits import restructure
 
 router = APIRouter()
+
+
 def document_of(docs: list[Extracted], source: str, text: str) -> Extracted:
     at = source.find(text)
     doc = next((d for d in docs if at >= 0 and d.span.start <= at < d.span.end), None)
@@ -67,3 +74,28 @@ def map_columns(request: Request, s: Session, upload_id: int, label: Annotated[l
     for doc in r.docs:
         corrections.add(s, series_of(doc), "", review.COLUMNS, mapping, who.actor)
     return {"next": review_url(upload_id), "message": "已按指定的列重新读取表格"}
+
+
+# The answer key
+
+def answer_key_of(request: Request, upload_id: int) -> answer_key.AnswerKey:
+    with transaction(request.app.state.engine) as s:
+        upload = upload_of(s, upload_id)
+        return answer_key.answer_key(reviewed(s, upload).docs, upload.filename)
+
+
+@router.get("/documents/uploads/{upload_id}/answer-key", include_in_schema=False)
+def answer_key_zip(request: Request, upload_id: int, who: Principal = allow("office")) -> Response:
+    key = answer_key_of(request, upload_id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in key.files().items():
+            z.writestr(name, content)
+    return download(buffer.getvalue(), "application/zip", f"{key.name}.answer-key.zip", "answer-key.zip")
+
+
+@router.get("/api/documents/uploads/{upload_id}/answer-key", summary="标准答案格式的复核结果 (the answer key)")
+def answer_key_json(request: Request, upload_id: int, who: Principal = allow("office")) -> JSONResponse:
+    """复核后的提取结果，按 duban eval 读取的标准答案格式 (the reviewed extraction as answer-key files)."""
+    key = answer_key_of(request, upload_id)
+    return json({"name": key.name, "files": key.files()})

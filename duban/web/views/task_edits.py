@@ -51,12 +51,13 @@ def column(values: list[str] | None, i: int) -> str:
 
 
 def number_or_none(value: str, what: str) -> float | None:
+    """A figure as typed ("20", "5亿", "1.2万"); `what` names the field in the message when it is not one."""
     if not value:
         return None
     try:
-        return float(value.replace(",", ""))
+        return review.figure_value(value)
     except ValueError:
-        raise DubanError(f"{what}应为数字 (not a number): {value}") from None
+        raise DubanError(f"{what}应为数字（如 20、5亿、1.2万），填的是「{value}」") from None
 
 
 def posted_deadlines(form: TaskForm) -> list[dict] | None:
@@ -64,11 +65,11 @@ def posted_deadlines(form: TaskForm) -> list[dict] | None:
         return None
     rows = [{"text": column(form.deadline_text, i), "due": column(form.deadline_due, i) or None}
             for i in range(max(len(form.deadline_text or []), len(form.deadline_due or [])))]
-    for row in rows:
+    for k, row in enumerate(rows, start=1):
         try:
             review.as_date(row["due"])
         except ValueError:
-            raise DubanError(f"时限日期有误 (not a date): {row['due']}") from None
+            raise DubanError(f"时限第 {k} 行的「日期」有误（应如 2025-06-30），填的是「{row['due']}」") from None
     return [r for r in rows if r["text"] or r["due"]]
 
 
@@ -77,12 +78,13 @@ def posted_targets(form: TaskForm) -> list[dict] | None:
         return None
     rows = []
     for i in range(max(len(form.target_text or []), len(form.target_value or []))):
-        value = number_or_none(column(form.target_value, i), "目标数值")
+        row = f"量化目标第 {i + 1} 行的"
+        value = number_or_none(column(form.target_value, i), f"{row}「数值」")
         if value is None:
             continue  # a row left empty, or emptied to remove the target
-        year = number_or_none(column(form.target_year, i), "年份")
+        year = number_or_none(column(form.target_year, i), f"{row}「年份」")
         rows.append({"text": column(form.target_text, i), "metric": column(form.target_metric, i), "value": value,
-                     "value_max": number_or_none(column(form.target_value_max, i), "上限"),
+                     "value_max": number_or_none(column(form.target_value_max, i), f"{row}「上限」"),
                      "unit": column(form.target_unit, i) or None,
                      "comparator": column(form.target_comparator, i) or "=", "kind": column(form.target_kind, i) or "other",
                      "year": int(year) if year is not None else None})
@@ -129,7 +131,7 @@ def save_task(request: Request, s: Session, upload_id: int, n: int, form: Annota
         corrections.add(s, series_of(doc), task.text, name, value, who.actor)
     fields = "、".join(FIELD_NAMES[k] for k in changed)
     message = f"第 {task.number} 项已更正：{fields}" if changed else f"第 {task.number} 项没有改动"
-    return {"changed": changed, "next": review_url(upload_id), "message": message}
+    return {"changed": changed, "next": review_url(upload_id, n), "message": message}
 
 
 def restructure(s: Session, upload_id: int, n: int, task_text: str | None, name: str, value, actor: str) -> dict:
@@ -141,7 +143,7 @@ def restructure(s: Session, upload_id: int, n: int, task_text: str | None, name:
     if name == "split" and task.text.find(value.strip()) <= 0:
         raise DubanError(f"在第 {task.number} 项中找不到「{value}」，或它就在开头 (split text not found inside the task)")
     corrections.add(s, series_of(doc), task.text, name, value, actor)
-    return {"next": review_url(upload_id),
+    return {"next": review_url(upload_id, max(n - 1, 0) if name in ("drop", "heading") else n),
             "message": f"第 {task.number} 项：{FIELD_NAMES[name]}"}
 
 
