@@ -200,6 +200,7 @@ def test_office_maps_unknown_columns_and_adds_a_task_by_selection(chromium, serv
 def test_liaison_reports_on_a_phone(chromium, server, site):
     page = signed_in(chromium, server, "unit", viewport=PHONE, is_mobile=True, has_touch=True)
     page.wait_for_url(f"{server}/units/*")  # a liaison of one unit lands on its tasks
+    page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")  # no round today
     form = page.locator("form.report-form").first
     form.get_by_label("完成比例").fill("60")
     form.get_by_label("进展情况").fill("已完成主体工程，正在进行设备安装调试。")

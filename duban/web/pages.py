@@ -67,7 +67,7 @@ def render(request: Request, template: str, context: dict, status: int = 200):
     return templates.TemplateResponse(request, template, {
         "user": who, "nav": nav(who), "menu_counts": getattr(request.state, "menu_counts", {}),
         "csrf": access.csrf_token(request), "path": request.url.path,
-        "message": request.query_params.get("msg", ""), "refused": request.query_params.get("err", ""),
+        "message": request.query_params.get("msg", ""), "refused_message": request.query_params.get("err", ""),
         **context}, status_code=status)
 
 
