@@ -8,16 +8,10 @@ import re
 
 import pytest
 
-from .test_web_browser import chromium, server, signed_in  # noqa: F401 - the fixtures, found by pytest here
+from .test_web_browser import NOTICE, chromium, server, signed_in  # noqa: F401 - the fixtures, found by pytest here
 
 LAPTOP = {"width": 1366, "height": 768}
-PLAN = """某县人民政府办公室关于印发某县2025年重点工作任务的通知
-某政办发〔2025〕3号
-各乡镇人民政府，县政府各部门：
-现将《某县2025年重点工作任务》印发给你们，请认真贯彻落实。
-某县人民政府办公室
-2025年1月20日
-一、产业发展
+PLAN = NOTICE + """一、产业发展
 1.扩大有效投资。2025年底前完成固定资产投资5亿元，安排专项资金300万元。（牵头单位：县发展和改革局；责任单位：县财政局）
 2.稳定就业。新增城镇就业1.2万人以上，地区生产总值增长6%左右。（牵头单位：县人力资源和社会保障局；责任单位：县统计局）
 3.优化营商环境。全面推行“一网通办”。（牵头单位：县行政审批服务局；责任单位：县司法局）
