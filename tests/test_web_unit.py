@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from duban.store import transaction
-from duban.store.ledger import task_key
+from duban.store.ledger import parse_task_key, task_key
 from duban.store.models import AuditEntry, Extension, Problem, ProblemStep, ProgressReport
+from duban.supervise import notes
 from duban.supervise.rounds import open_round
 
 from . import bombs
@@ -380,3 +381,30 @@ def test_a_status_the_ledger_agrees_with_needs_no_note(site):
     r = c.post(f"/api{report_path(site)}", data={"progress": "已全部完成", "status": "已完成", "percent": "100"},
                headers={"X-CSRF-Token": csrf(c)})
     assert r.json()["status_note"] == ""
+
+
+def sheet_rows(content: bytes) -> list[tuple]:
+    return list(load_workbook(BytesIO(content)).worksheets[0].iter_rows(values_only=True))
+
+
+def test_the_unit_s_sheet_puts_the_round_s_tasks_first_and_carries_the_instructions(site):
+    open_ad_hoc_round(site)
+    with transaction(site.engine) as s:
+        notes.instruct(s, site.ids.own_task, "王县长", "抓紧推进，月底前见成效", "leader")
+    c = site.client("unit")
+    asked = {x["task"]["id"] for x in c.get(f"/api{unit_path(site)}").json()["to_report"] if x["asked"]}
+    rows = sheet_rows(download(c, site))
+    header = next(i for i, r in enumerate(rows) if "任务ID" in r)
+    key, said = rows[header].index("任务ID"), rows[header].index("领导批示")
+    banners = [i for i, r in enumerate(rows) if str(r[1] or "").startswith(("本轮须报送的任务", "其他任务"))]
+    assert banners[0] == header + 1 and rows[banners[0]][1] == f"本轮须报送的任务（{len(asked)}项）"
+    first_part = rows[banners[0]:banners[1]] if len(banners) > 1 else rows[banners[0]:]
+    assert {parse_task_key(r[key]) for r in first_part if r[key]} == asked
+    own = next(r for r in rows if r[key] == task_key(site.ids.own_task))
+    assert "王县长" in own[said] and "抓紧推进，月底前见成效【待办理】" in own[said]
+
+    content, task = filled_sheet(download(c, site), {"进展情况": "按批示推进：已开工"})
+    assert task in asked  # the first task row is one the round asks about
+    files = {"file": ("本单位填报表.xlsx", content, "application/octet-stream")}
+    r = c.post(f"{unit_path(site)}/returns", data={"csrf": csrf(c)}, files=files, follow_redirects=False)
+    assert r.status_code == 303 and "已导入 1 条进展" in c.get(r.headers["location"]).text

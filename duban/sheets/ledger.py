@@ -3,14 +3,15 @@ lexicon/ledger.yaml under a frozen header repeated on every page, chapter rows m
 wrapped in widths that fit Chinese, A4 landscape one page wide, a 状态 drop-down, and the hidden
 task key that lets a returned sheet be read back whatever the unit did to its rows. The office's
 filtered export (the ledger page's Excel) is judged: its 状态 is the status the page derives and two
-more columns say the warning colour in words and why. Written in openpyxl's write-only mode, so
+more columns say the warning colour in words and why. A unit's sheet puts the tasks this round asks
+about first and carries the leaders' 批示 in a column of its own. Written in openpyxl's write-only mode, so
 memory stays flat however long the ledger."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,7 @@ LEX = load("ledger")
 COLUMNS: dict[str, tuple[str, int]] = {k: (v[0], v[1]) for k, v in LEX["columns"].items()}
 # a judged sheet only, right after 状态: a printed red list must say red, and why (never read back)
 JUDGED_COLUMNS: dict[str, tuple[str, int]] = {"warning": ("预警", 8), "reason": ("预警原因", 24)}
+INSTRUCTION_COLUMN = ("instructions", ("领导批示", 30))  # a unit's sheet only, last (never read back)
 HEADER_ROW = 3
 UNIT_MARK = "unit:"  # the hidden cell A2 of a unit's sheet holds "unit:<registry id>"
 LINE_HEIGHT = 14  # points per wrapped line at 10.5 pt
@@ -84,13 +86,28 @@ class Sheet:
     unit_name: str | None = None
     several_documents: bool = False  # then each document starts with a row of its own
     verdicts: Mapping[int, Verdict] | None = None  # by task id: a judged sheet (the office's filtered export)
+    due_now: Collection[int] | None = None  # a unit's sheet: these tasks (asked this round) first, under a banner
+    instructions: Mapping[int, str] | None = None  # a unit's sheet: the 批示 on each task, as written in its cell
 
     @property
     def columns(self) -> dict[str, tuple[str, int]]:
-        if self.verdicts is None:
-            return COLUMNS
-        items, at = list(COLUMNS.items()), list(COLUMNS).index("status") + 1
-        return dict([*items[:at], *JUDGED_COLUMNS.items(), *items[at:]])
+        items = list(COLUMNS.items())
+        if self.verdicts is not None:
+            at = list(COLUMNS).index("status") + 1
+            items[at:at] = JUDGED_COLUMNS.items()
+        return dict(items + [INSTRUCTION_COLUMN] * (self.instructions is not None))
+
+    def parts(self) -> list[tuple[str | None, Iterable[Row]]]:
+        """(banner, rows): the whole sheet, or this round's tasks first and the others after."""
+        if not self.due_now:
+            return [(None, self.rows)]
+        rows = list(self.rows)
+        now = [r for r in rows if r.id in self.due_now]
+        rest = [r for r in rows if r.id not in self.due_now]
+        return [(f"本轮须报送的任务（{len(now)}项）", now)] + [(f"其他任务（{len(rest)}项）", rest)] * bool(rest)
+
+    def extra(self, row: Row) -> dict[str, str]:
+        return {} if self.instructions is None else {"instructions": self.instructions.get(row.id, "")}
 
 
 def values(row: Row, seq: int, verdict: Verdict | None = None) -> dict[str, str | int]:
@@ -168,6 +185,19 @@ def set_up_page(ws, columns: dict[str, tuple[str, int]]) -> None:
     ws.data_validations.append(choices)
 
 
+def group_rows(ws, sheet: Sheet, row: Row, group: tuple | None, at: int, last: str) -> int:
+    """The merged rows that open a new document (several in one sheet) or chapter; the last row written."""
+    if sheet.several_documents and (group is None or group[0] != row.document_id):
+        at += 1
+        ws.append([None, cell(ws, f"《{plan_name(row.document)}》", "chapter")])
+        ws.merged_cells.add(f"B{at}:{last}{at}")
+    if row.chapter:
+        at += 1
+        ws.append([None, cell(ws, row.chapter, "chapter")])
+        ws.merged_cells.add(f"B{at}:{last}{at}")
+    return at
+
+
 def write_sheet(book: Workbook, sheet: Sheet, title: str, on: date, taken: set[str], tick: Callable[[], None]) -> int:
     ws, columns = book.create_sheet(sheet_name(sheet.name, taken)), sheet.columns
     last = get_column_letter(len(columns))
@@ -181,24 +211,24 @@ def write_sheet(book: Workbook, sheet: Sheet, title: str, on: date, taken: set[s
                cell(ws, f"{whose}　　　　截至 {on.year}年{on.month}月{on.day}日", "subtitle")])
     ws.merged_cells.add(f"B2:{last}2")
     ws.append([cell(ws, name, "header") for name, _ in columns.values()])
-    at, seq, group = HEADER_ROW, 0, None
-    for row in sheet.rows:
-        if (row.document_id, row.chapter) != group:
-            if sheet.several_documents and (group is None or group[0] != row.document_id):
-                at += 1
-                ws.append([None, cell(ws, f"《{plan_name(row.document)}》", "chapter")])
-                ws.merged_cells.add(f"B{at}:{last}{at}")
-            if row.chapter:
-                at += 1
-                ws.append([None, cell(ws, row.chapter, "chapter")])
-                ws.merged_cells.add(f"B{at}:{last}{at}")
-            group = (row.document_id, row.chapter)
-        seq += 1
-        at += 1
-        cells = values(row, seq, sheet.verdicts.get(row.id) if sheet.verdicts is not None else None)
-        ws.row_dimensions[at].height = height(cells, columns)
-        ws.append([cell(ws, cells.get(k, ""), STYLE_OF.get(k, "cell")) for k in columns])
-        tick()
+    at, seq = HEADER_ROW, 0
+    for banner, rows in sheet.parts():
+        if banner:
+            at += 1
+            ws.append([None, cell(ws, banner, "header")])
+            ws.merged_cells.add(f"B{at}:{last}{at}")
+        group = None
+        for row in rows:
+            if (row.document_id, row.chapter) != group:
+                at = group_rows(ws, sheet, row, group, at, last)
+                group = (row.document_id, row.chapter)
+            seq += 1
+            at += 1
+            cells = values(row, seq, sheet.verdicts.get(row.id) if sheet.verdicts is not None else None)
+            cells |= sheet.extra(row)
+            ws.row_dimensions[at].height = height(cells, columns)
+            ws.append([cell(ws, cells.get(k, ""), STYLE_OF.get(k, "cell")) for k in columns])
+            tick()
     return seq
 
 

@@ -62,6 +62,12 @@ def by_task(session: Session, task_ids: list[int]) -> dict[int, list[Instruction
 PENDING, ANSWERED, DONE = "待办理", "已答复", "已落实"
 
 
+def in_words(i: Instruction) -> str:
+    """One 批示 as a unit's sheet prints it: who, when, what, where it stands and the unit's answer."""
+    line = f"{i.leader}（{i.at:%Y-%m-%d}）：{i.text}【{i.state}】"
+    return line + (f"\n办理情况：{i.answer}" if i.answer else "")
+
+
 def instruction_or_refuse(session: Session, instruction_id: int) -> Instruction:
     found = session.get(Instruction, instruction_id)
     if found is None:

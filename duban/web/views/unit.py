@@ -257,13 +257,18 @@ def request_extension(request: Request, s: Session, unit_id: str, task_id: int,
 # --- the unit's sheet: download, fill, upload ------------------------------------------------------
 
 def unit_sheet(s: Session, unit: Unit, folder: Path) -> Path:
-    """The unit's sheet as `duban export ledger --by-unit` writes it, for this one unit."""
+    """The unit's sheet as `duban export ledger --by-unit` writes it, for this one unit, with the tasks the
+    open rounds ask about first and the 批示 on each task."""
     f = ledger.Filter(units=[unit.id], plans=ledger.RUNNING)
     titles = ledger.documents(s, f)
-    heading = heading_of(titles)
+    rows = list(ledger.rows(s, f))
+    now = clock.now()
+    asked = asked_in(s, open_rounds(s, {r.document_id for r in rows}, now), unit.id, now.date())
+    written = notes.by_task(s, [r.id for r in rows])
+    sheet = Sheet(unit.name, rows, unit.id, unit.name, len(titles) > 1, due_now=set(asked),
+                  instructions={t: "\n".join(map(notes.in_words, found)) for t, found in written.items()})
     path = folder / "sheet.xlsx"
-    write_ledger([Sheet(unit.name, ledger.rows(s, f), unit.id, unit.name, len(titles) > 1)], path, heading,
-                 clock.today())
+    write_ledger([sheet], path, heading_of(titles), now.date())
     return path
 
 
