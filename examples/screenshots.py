@@ -1,6 +1,7 @@
 """The pictures of the web UI in docs/ (shown in the README): the demo office `make run` serves (`duban demo`
 on the sample plans), served by `duban serve`, photographed by Debian's Chromium through Playwright, as of
-2024-11-30 so the plan is mid-way. Needs the fonts-noto-cjk package for readable Chinese.
+2024-11-30 so the plan is mid-way: the office on a 1366×768 laptop, the liaison on a 390×844 phone. Chinese is
+drawn with the fonts-wqy-microhei package `make system` installs.
 
     .venv/bin/python examples/screenshots.py
 """
@@ -14,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-component-update", "--disable-sync"]
 PASSWORD = "screenshot-pass"
 SHOTS = [  # (file, login, address, phone?)
+    ("web_inbox.png", "office", f"/inbox?{AS_OF}", False),
     ("web_overview.png", "office", f"/overview?{AS_OF}", False),
     ("web_ledger.png", "office", f"/ledger?{AS_OF}&colour=red", False),
     ("web_task.png", "office", "/tasks/{task}?" + AS_OF, False),
@@ -46,7 +48,7 @@ def main() -> None:
         env.pop("DUBAN_DATABASE_URL", None)
         duban("demo", *map(str, sorted((ROOT / "examples" / "seeds").glob("*.txt"))), env=env)
         for login in ("office", "liaison", "leader"):
-            duban("user", "passwd", login, "--password", PASSWORD, env=env)
+            duban("user", "passwd", login, "--password", PASSWORD, "--no-must-change", env=env)
         server = subprocess.Popen([sys.executable, "-m", "duban", "serve", "--port", "8799"], env=env)
         try:
             base = "http://127.0.0.1:8799"
@@ -64,7 +66,7 @@ def main() -> None:
 
 def sign_in(browser, base: str, login: str, phone: bool):
     options = {"viewport": {"width": 390, "height": 844}, "is_mobile": True} if phone else {
-        "viewport": {"width": 1280, "height": 900}}
+        "viewport": {"width": 1366, "height": 768}}
     page = browser.new_context(locale="zh-CN", device_scale_factor=1, **options).new_page()
     page.goto(f"{base}/login")
     page.get_by_label("登录名").fill(login)
