@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font
 from .errors import DubanError
 from .records import Document
 from .render import target_label
-from .sheets.inert import as_text, csv_field
+from .sheets.inert import as_text, csv_field, printable
 
 TARGET_COLUMNS = {
     "file": "文件", "doc_number": "文号", "path": "层级", "number": "序号", "task": "任务", "target": "目标",
@@ -45,7 +45,7 @@ def write_table(rows: list[dict], columns: dict[str, str], path: Path, title: st
     sheet.title = title
     sheet.append(list(columns.values()))
     for row in rows:
-        sheet.append([row.get(k) for k in columns])
+        sheet.append([printable(row.get(k)) for k in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for i, key in enumerate(columns, start=1):

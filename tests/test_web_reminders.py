@@ -75,6 +75,13 @@ def test_the_xlsx_reads_back_with_a_row_per_unit_then_the_task_list(site):
     assert {row[0] for row in listed} == {n["unit"] for n in data["notices"]}
 
 
+def test_a_control_character_in_the_signature_is_dropped_not_a_server_error(site):
+    r = site.client("office_staff").get("/reminders.xlsx", params={"as_of": AS_OF, "issuer": "某县\x1f督查室"})
+    assert r.status_code == 200
+    texts = [row[5] for row in load_workbook(io.BytesIO(r.content))["催办通知"].iter_rows(min_row=3, values_only=True)]
+    assert texts and all("某县督查室" in t for t in texts)
+
+
 @pytest.mark.parametrize("role", ["unit", "leader", "public"])
 def test_only_the_office_sees_the_reminders(site, role):
     client = site.client(role)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -26,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import DubanError
 from ..lexicon import load
 from ..store.ledger import Row
-from .inert import as_text
+from .inert import as_text, printable
 
 LEX = load("ledger")
 COLUMNS: dict[str, tuple[str, int]] = {k: (v[0], v[1]) for k, v in LEX["columns"].items()}
@@ -146,9 +145,7 @@ def named_styles(book: Workbook) -> None:
 
 
 def cell(sheet, value, style: str) -> WriteOnlyCell:
-    if isinstance(value, str):  # a control character typed into a name or report: Excel refuses the file
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    c = WriteOnlyCell(sheet, value=value)
+    c = WriteOnlyCell(sheet, value=printable(value))
     c.style = style
     return as_text(c)
 

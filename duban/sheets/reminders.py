@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from ..supervise.records import COLOUR_NAMES
 from ..supervise.remind import Reminder
 from ..supervise.status import ymd
-from .inert import as_text
+from .inert import as_text, printable
 
 HEADER = ("单位", "任务ID", "序号", "任务名称", "预警", "情况", "调度", "报送截止")
 WIDTHS = (22, 12, 8, 30, 8, 60, 14, 14)
@@ -39,7 +39,7 @@ def fill_list(ws, reminders: list[Reminder], as_of: date) -> None:
     ws.append([f"督办催办清单（截至{ymd(as_of)}）"])
     ws.append(HEADER)
     for row in rows(reminders):
-        ws.append(row)
+        ws.append(list(map(printable, row)))
         if fill := FILLS.get(next((k for k, v in COLOUR_NAMES.items() if v == row[4]), "")):
             ws.cell(ws.max_row, 5).fill = PatternFill("solid", fgColor=fill)
     finish(ws, WIDTHS)
@@ -78,7 +78,7 @@ def write_notices(reminders: list[Reminder], as_of: date, issuer: str, path: Pat
     ws.append([f"督办催办通知（截至{ymd(as_of)}）"])
     ws.append(NOTICE_HEADER)
     for row in notice_rows(reminders, as_of, issuer):
-        ws.append(row)
+        ws.append(list(map(printable, row)))
     finish(ws, NOTICE_WIDTHS)
     fill_list(book.create_sheet(), reminders, as_of)
     book.save(path)

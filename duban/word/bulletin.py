@@ -17,6 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from ..sheets.inert import printable
 from ..supervise.records import COLOUR_NAMES, COLOURS, STATUSES, Bulletin
 
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -175,7 +176,7 @@ def paragraph(doc, text: str, font: str = FANGSONG, size: float = BODY_PT, align
     f.alignment, f.first_line_indent, f.space_after = align, Pt(indent * BODY_PT), Pt(0)
     if exact:
         f.line_spacing_rule, f.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PT)
-    set_font(p.add_run(text), font, size, **kw)
+    set_font(p.add_run(printable(text)), font, size, **kw)
     return p
 
 
@@ -238,7 +239,7 @@ def cell_text(cell, text: str, align, bold: bool) -> None:
     """One cell: 仿宋 五号 on single spacing, vertically centred."""
     p = cell.paragraphs[0]
     p.paragraph_format.alignment, p.paragraph_format.space_after = align, Pt(0)
-    set_font(p.add_run(text), FANGSONG, TABLE_PT, bold=bold)
+    set_font(p.add_run(printable(text)), FANGSONG, TABLE_PT, bold=bold)
     cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
 
 
