@@ -12,6 +12,9 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from duban.cli import app
+from duban.store import connect, transaction
+from duban.store.models import StateDay, TaskState
+from duban.supervise import state, warnings
 
 from .conftest import SEEDS
 
@@ -95,3 +98,15 @@ def test_a_plan_is_finished_listed_and_reopened_from_the_command_line(keys):
     assert {b["key"] for b in board} >= set(keys) and len(board) == 121  # the 2024 plan's tasks only
     assert "已恢复执行" in invoke("plan", "reopen", "--doc", "2").output
     assert len(json.loads(invoke("status", "--as-of", "2024-06-03", "-f", "json").output)) > 121
+
+
+def test_refresh_stores_every_task_s_state_for_today(keys):
+    result = invoke("refresh")
+    engine = connect()
+    with transaction(engine) as s:
+        derived = {e.facts.id: (e.status.status, e.warning.colour or "none")
+                   for e in warnings.board(s, date.today(), tasks=state.current_tasks(s))}
+        stored = {t.task_id: (t.status, t.colour) for t in s.query(TaskState)}
+        days = [d.day for d in s.query(StateDay)]
+    engine.dispose()
+    assert f"已更新 {len(derived)} 项任务" in result.output and stored == derived and days == [date.today()]

@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from duban.sheets.ledger import HEADER_ROW
 from duban.store import transaction
 from duban.store.ledger import UNIT_ROLES
-from duban.store.models import Deadline, Document, Task, TaskRole
+from duban.store.models import Deadline, Document, StateDay, Task, TaskRole
+from duban.supervise import state
 from duban.supervise.records import STATUSES
 
 EARLY = "2024-02-01"  # the 2023 plan's tasks are overdue (red), the 2024 plan's not started, no colour
@@ -166,6 +167,31 @@ def test_pagination(site):
 def unit_tasks(site) -> set[int]:
     return current_tasks(site, Task.id.in_(select(TaskRole.task_id).where(
         TaskRole.unit_id == site.ids.unit, TaskRole.role.in_(UNIT_ROLES))))
+
+
+def trust_stored_states(site, trusted: bool) -> None:
+    """Today's refresh run (the ledger filters by the stored states), or its mark removed (it derives)."""
+    with transaction(site.engine) as s:
+        if trusted:
+            state.refresh(s, date.today())
+        else:
+            s.execute(delete(StateDay))
+
+
+STORED_QUERIES = [*({"status": k} for k in STATUSES), *({"colour": k} for k in ("red", "yellow", "blue", "none")),
+                  {"sort": "status"}, {"sort": "-status"}, {"sort": "colour"}, {"sort": "-colour"},
+                  {"colour": "red", "sort": "-status", "doc": "plan"}]
+
+
+@pytest.mark.parametrize("role", ["office_staff", "unit"])
+def test_the_stored_states_list_what_derivation_lists(site, role):
+    c = site.client(role)
+    asked = [{k: site.ids.plan if v == "plan" else v for k, v in q.items()} for q in STORED_QUERIES]
+    trust_stored_states(site, True)
+    stored = [[(r["id"], r["status"], r["colour"]) for r in all_rows(c, **q)] for q in asked]
+    trust_stored_states(site, False)
+    derived = [[(r["id"], r["status"], r["colour"]) for r in all_rows(c, **q)] for q in asked]
+    assert stored == derived and any(stored)
 
 
 def leader_tasks(site) -> set[int]:

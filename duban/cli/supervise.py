@@ -9,11 +9,13 @@ from datetime import date
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from .. import clock
 from ..store import audit, ledger, transaction
-from ..supervise import facts, notes, reports, rounds, warnings
+from ..supervise import facts, notes, reports, rounds, state, warnings
 from ..supervise.records import COLOUR_NAMES
 from . import app, out, user_errors
 from .ledger import documents_named, engine, units_named
@@ -167,6 +169,22 @@ def status_cmd(as_of: AsOf = None, doc: Doc = None,
         table.add_row(f.key, f.number, f.title[:24], "、".join(f.lead_units.values()), str(st.due or "无"),
                       st.status, COLOUR_NAMES.get(w.colour, ""), "；".join(st.reasons + w.reasons))
     out.print(table)
+
+
+@app.command("refresh")
+def refresh_cmd() -> None:
+    """重新判定每项任务今天的状态和预警，台账据此筛选排序；每天运行一次，`duban serve` 启动时也运行
+    (derive and store every task's status and warning colour for today: run daily)."""
+    with user_errors(), transaction(engine()) as s:
+        stored = refreshed(s)
+    typer.echo(f"已更新 {stored} 项任务截至 {clock.today()} 的状态和预警 (refreshed {stored} tasks)")
+
+
+def refreshed(s) -> int:
+    """Every task's state for today, with a bar on stderr: a province's ledger takes a while."""
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        shown = bar.add_task("判定状态和预警 (status)", total=None)
+        return state.refresh(s, clock.today(), tick=lambda n: bar.advance(shown, n))
 
 
 def entry_dict(e: warnings.Entry) -> dict:

@@ -17,6 +17,7 @@ from ..store.models import Document, Task, TaskRole
 from . import app, out, user_errors
 from .ledger import engine
 from .supervise import day as parse_day
+from .supervise import refreshed
 
 user_app = typer.Typer(help="账号 (accounts).", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -39,6 +40,8 @@ def serve_cmd(
         db = engine()
         with transaction(db) as s:
             first = users.first_admin(s, audit.current_user())
+        with transaction(db) as s:
+            refreshed(s)  # the ledger filters by today's stored states
         application = create_app(db)
     if first:
         typer.echo(f"首次启动：已建立管理员账号 admin，初始密码 {first}（只显示这一次，首次登录须修改）"

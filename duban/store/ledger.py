@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from .. import render
 from ..errors import DubanError
-from .models import Deadline, Document, Person, ProgressReport, Target, Task, TaskRole, Unit
+from .models import Deadline, Document, Person, ProgressReport, Target, Task, TaskRole, TaskState, Unit
 
 BATCH = 1000
 UNIT_ROLES = ("lead_units", "co_units", "resp_units")
@@ -48,6 +48,10 @@ class Filter:
     due_from: date | None = None  # a printed time limit on or after this day
     due_to: date | None = None  # a printed time limit on or before this day
     plans: str | None = None  # RUNNING or FINISHED: tasks of such plans only
+    # the stored states (supervise/state.py) of a day on which the caller knows them to be fresh
+    judged_on: date | None = None
+    judged_status: str | None = None  # a derived status
+    judged_colour: str | None = None  # a warning colour: red, yellow, blue or none
 
 
 @dataclass
@@ -121,10 +125,15 @@ def narrowed(q: Select, f: Filter) -> Select:
         limits += [Deadline.due >= f.due_from] if f.due_from else []
         limits += [Deadline.due <= f.due_to] if f.due_to else []
         q = q.where(exists(select(Deadline.id).where(and_(*limits))))
+    if f.judged_status or f.judged_colour:
+        judged = [TaskState.day == f.judged_on]
+        judged += [TaskState.status == f.judged_status] if f.judged_status else []
+        judged += [TaskState.colour == f.judged_colour] if f.judged_colour else []
+        q = q.where(Task.id.in_(select(TaskState.task_id).where(*judged)))
     return q
 
 
-SORTS = ("number", "chapter", "due")  # the orders SQL gives besides document order
+SORTS = ("number", "chapter", "due", "status", "colour")  # the orders SQL gives besides document order
 
 
 def sort_keys(q: Select, sort: str) -> tuple[Select, list[ColumnElement]]:
@@ -136,6 +145,9 @@ def sort_keys(q: Select, sort: str) -> tuple[Select, list[ColumnElement]]:
         return q, [func.length(Task.number), Task.number]  # "9" before "10"
     if sort == "chapter":
         return q, [Task.chapter]
+    if sort in ("status", "colour"):  # by the stored states: the caller knows them fresh
+        rank = TaskState.status_rank if sort == "status" else TaskState.colour_rank
+        return q.outerjoin(TaskState, TaskState.task_id == Task.id), [rank]
     return q, []
 
 

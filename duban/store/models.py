@@ -414,3 +414,30 @@ class Correction(Base):
     value: Mapped[dict | list | str | None] = mapped_column(JSON)
     by: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TaskState(Base):
+    """A task's status and warning colour on `day` as the rules derive them, kept so that the ledger can
+    filter and sort by them in SQL. supervise/state.py writes it in the transaction of every event that
+    changes it, and for every task when the day changes (`duban refresh`)."""
+
+    __tablename__ = "task_states"
+    __table_args__ = (Index("ix_task_states_colour", "colour", "task_id"),
+                      Index("ix_task_states_status", "status", "task_id"))
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10))
+    status_rank: Mapped[int] = mapped_column(Integer)  # the order of STATUSES: 已完成 first
+    colour: Mapped[str] = mapped_column(String(10))  # red, yellow, blue or none
+    colour_rank: Mapped[int] = mapped_column(Integer)  # red first, none last
+
+
+class StateDay(Base):
+    """A day on which every task's state was derived afresh: on that day the stored states are the derived
+    ones, and the ledger filters by them; on any other day it derives."""
+
+    __tablename__ = "state_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,7 +1,7 @@
 """任务台账: the ledger filtered (document, chapter, unit, leader, status, colour, time limits, words),
 sorted and paginated in SQL, and the same rows as the .xlsx offices print. Status and warning colour are
-derived for the page's tasks only; a status or colour filter (or sort) derives them for every filtered
-task, and only then. A unit liaison sees only its units' tasks, a leader only the tasks they lead.
+derived for the page's tasks only; a status or colour filter (or sort) reads the stored states when they
+are today's (supervise/state.py), else derives them for every filtered task. A unit liaison sees only its units' tasks, a leader only the tasks they lead.
 The export carries what the page shows: the derived 状态 and the warning colour in words with its reasons."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ...sheets.ledger import Sheet, Verdict, heading_of, plan_name, write_ledger
 from ...store import ledger, transaction
+from ...supervise import state
 from ...supervise.records import COLOUR_NAMES, COLOURS, STATUSES
 from ...supervise.warnings import Entry, board
 from ..access import Principal, allow
@@ -147,7 +148,11 @@ def listing(s: Session, who: Principal, ask: Ask, sort: str = "", offset: int = 
     if ask.status is None and ask.colour is None and key not in DERIVED_SORTS:
         ids = ledger.sorted_ids(s, f, key, descending, offset, limit)
         return (ledger.count(s, f, COUNT_CAP) if limit else len(ids)), ids, None
-    # status and colour are derived, not stored: judge every filtered task, then page in Python
+    if state.fresh(s, when):  # the stored states are today's: filter, sort and count in SQL
+        f.judged_on, f.judged_status, f.judged_colour = when, ask.status, ask.colour
+        ids = ledger.sorted_ids(s, f, key, descending, offset, limit)
+        return (ledger.count(s, f, COUNT_CAP) if limit else len(ids)), ids, None
+    # another day (or today's refresh has not run): judge every filtered task, then page in Python
     everything = ledger.sorted_ids(s, f, key, descending and key not in DERIVED_SORTS)
     lines = judge(s, when, everything, warned_line)
     ids = [i for i in everything if i in lines and passes(lines[i], ask)]

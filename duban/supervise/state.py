@@ -1,0 +1,136 @@
+"""Each task's status and warning colour kept in the database (task_states), so that the ledger filters
+and sorts by them in SQL instead of deriving every task on every request. They are written in the same
+transaction as every change that can move them: the session is watched, and what it flushed (a report,
+an override, an extension, a round, a task or document ingested, revised or finished) is derived again
+before it commits. The passage of days moves them too (a limit passes, a round shuts), so every task is
+derived once a day: `duban refresh`, run daily and at every start of `duban serve`. The stored values
+are trusted only on a day whose refresh ran (a `state_days` row); on any other day the ledger derives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from sqlalchemy import delete, event, insert, select
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from .. import clock
+from ..store.ledger import BATCH
+from ..store.models import (
+    Deadline,
+    Document,
+    Extension,
+    ProgressReport,
+    Round,
+    StateDay,
+    StatusOverride,
+    Target,
+    Task,
+    TaskRole,
+    TaskState,
+)
+from .records import COLOURS, STATUSES
+from .warnings import Entry, board
+
+BY_TASK = (ProgressReport, StatusOverride, Extension, Deadline, Target, TaskRole)  # rows naming their task
+BY_DOCUMENT = (Round,)  # rows that move every task of their document
+COLOUR_ORDER = (*COLOURS, "none")  # red first
+TOUCHED = "duban.state.touched"  # session.info key: (task ids, document ids, everything?)
+
+
+def status_rank(status: str) -> int:
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+def colour_rank(colour: str | None) -> int:
+    return COLOUR_ORDER.index(colour or "none")
+
+
+def state_row(e: Entry, day: date) -> dict:
+    colour = e.warning.colour or "none"
+    return {"task_id": e.facts.id, "day": day, "status": e.status.status, "status_rank": status_rank(e.status.status),
+            "colour": colour, "colour_rank": colour_rank(colour)}
+
+
+def current_tasks(session: Session) -> list[int]:
+    return list(session.scalars(select(Task.id).join(Document).where(Document.current, Task.active)
+                                .order_by(Task.id)))
+
+
+def refresh(session: Session, day: date, tasks: Iterable[int] | None = None,
+            tick: Callable[[int], None] | None = None) -> int:
+    """Derive and store the state on `day` of these tasks (None: every current task, then mark the day);
+    how many were stored. A batch at a time, so memory stays flat however long the ledger."""
+    everything = tasks is None
+    ids = current_tasks(session) if everything else sorted(set(tasks))
+    stored = 0
+    for i in range(0, len(ids), BATCH):
+        batch = ids[i:i + BATCH]
+        rows = [state_row(e, day) for e in board(session, day, tasks=batch)]
+        session.execute(delete(TaskState).where(TaskState.task_id.in_(batch)))
+        if rows:
+            session.execute(insert(TaskState), rows)
+        stored += len(rows)
+        if everything:
+            session.expunge_all()  # the facts of a batch are not needed again
+        if tick:
+            tick(len(batch))
+    if everything:
+        session.execute(delete(StateDay).where(StateDay.day == day))
+        session.add(StateDay(day=day, at=clock.now()))
+    return stored
+
+
+def fresh(session: Session, day: date) -> bool:
+    """Whether the stored states are the derived ones on `day`."""
+    return day == clock.today() and session.get(StateDay, day) is not None
+
+
+# --- watching the session: what a transaction changed is derived again before it commits -------------
+
+def touched(session: Session) -> tuple[set[int], set[int], list[bool]]:
+    return session.info.setdefault(TOUCHED, (set(), set(), [False]))
+
+
+@event.listens_for(Session, "after_flush")
+def note_flushed(session: Session, _context) -> None:
+    tasks, documents, _ = touched(session)
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, BY_TASK):
+            tasks.add(obj.task_id)
+        elif isinstance(obj, Task):
+            tasks.add(obj.id)
+        elif isinstance(obj, BY_DOCUMENT):
+            documents.add(obj.document_id)
+        elif isinstance(obj, Document):
+            documents.add(obj.id)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def note_statement(state: ORMExecuteState) -> None:
+    """A bulk insert names its rows' tasks or document; a bulk update or delete does not: then every task."""
+    model = state.bind_mapper.class_ if state.bind_mapper else None
+    if model not in (*BY_TASK, *BY_DOCUMENT, Task, Document) or state.is_select:
+        return
+    tasks, documents, everything = touched(state.session)
+    params = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
+    if state.is_insert and model in BY_TASK:
+        tasks.update(p["task_id"] for p in params)
+    elif state.is_insert and model is Task:
+        documents.update(p["document_id"] for p in params)
+    elif state.is_update or state.is_delete or state.is_insert:
+        everything[0] = True
+
+
+@event.listens_for(Session, "before_commit")
+def store_before_commit(session: Session) -> None:
+    tasks, documents, everything = session.info.pop(TOUCHED, (set(), set(), [False]))
+    if not (tasks or documents or everything[0]):
+        return
+    day = clock.today()
+    if everything[0]:
+        refresh(session, day, current_tasks(session))
+        return
+    if documents:
+        tasks |= set(session.scalars(select(Task.id).where(Task.document_id.in_(documents))))
+    refresh(session, day, tasks)

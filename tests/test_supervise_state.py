@@ -1,0 +1,130 @@
+"""The stored status and colour of every task equal the derived ones, whatever happens: reports,
+overrides, extensions, rounds, plans finished and reopened, units merged, and days passing with or without
+the daily refresh (without it, the stored states are not trusted)."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from duban import clock
+from duban.errors import DubanError
+from duban.store import connect, transaction
+from duban.store.models import StateDay, TaskRole, TaskState
+from duban.store.unit_edits import merge_rows
+from duban.supervise import lifecycle, rounds, state, warnings
+from duban.supervise.records import STATUSES
+
+from .test_supervise_properties import YEAR_END, YEAR_START, days, happen, template  # noqa: F401
+
+event = st.one_of(
+    st.tuples(st.just("report"), days, st.integers(0, 10_000), st.integers(0, 100)),
+    st.tuples(st.just("override"), days, st.integers(0, 10_000), st.sampled_from(STATUSES)),
+    st.tuples(st.just("extend"), days, st.integers(0, 10_000), st.integers(1, 200)),
+    st.tuples(st.just("adhoc"), days, st.integers(-60, 0), st.integers(0, 40)),
+    st.tuples(st.just("lock"), days, st.integers(0, 10_000), st.just(0)),
+    st.tuples(st.just("finish"), days, st.just(0), st.booleans()),
+)
+
+
+def stored_and_derived(engine, day: date) -> tuple[dict, dict]:
+    with clock.set_to(day), transaction(engine) as s:
+        derived = {e.facts.id: (e.status.status, e.warning.colour or "none")
+                   for e in warnings.board(s, day, tasks=state.current_tasks(s))}
+        stored = {t.task_id: (t.status, t.colour) for t in s.scalars(select(TaskState).where(TaskState.day == day))}
+    return stored, derived
+
+
+def is_fresh(engine, day: date) -> bool:
+    with clock.set_to(day), transaction(engine) as s:
+        return state.fresh(s, day)
+
+
+def refresh(engine, day: date) -> None:
+    with clock.set_to(day), transaction(engine) as s:
+        state.refresh(s, day)
+
+
+def other_event(engine, doc: int, kind: str, day: date, pick: int, value) -> None:
+    try:
+        with clock.set_to(day), transaction(engine) as s:
+            if kind == "lock":
+                made = rounds.rounds_of(s, [doc])
+                if made:
+                    rounds.lock_round(s, made[pick % len(made)].id, "督查室")
+            elif value:
+                lifecycle.finish(s, doc, "督查室", day)
+            else:
+                lifecycle.reopen(s, doc, "督查室")
+    except DubanError:
+        pass
+
+
+@pytest.fixture
+def engine(template, tmp_path):  # noqa: F811
+    path, doc, leads = template
+    copy = tmp_path / f"{uuid.uuid4().hex}.sqlite3"
+    shutil.copy(path, copy)
+    made = connect(f"sqlite:///{copy}")
+    yield made, doc, leads
+    made.dispose()
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history=st.lists(event, max_size=14), refreshed=st.lists(st.booleans(), min_size=15, max_size=15))
+def test_the_stored_state_is_the_derived_one_after_any_history(template, tmp_path, history, refreshed):  # noqa: F811
+    path, doc, leads = template
+    copy = tmp_path / f"{uuid.uuid4().hex}.sqlite3"
+    shutil.copy(path, copy)
+    engine = connect(f"sqlite:///{copy}")
+    try:
+        with clock.set_to(YEAR_START), transaction(engine) as s:
+            rounds.plan_cycle(s, doc, "month", 25, "督查室", start=YEAR_START)
+        refresh(engine, YEAR_START)
+        today = YEAR_START
+        for (kind, day, pick, value), daily in zip(sorted(history, key=lambda e: e[1]), refreshed, strict=False):
+            if day != today:  # the days passed: trusted again only once the daily refresh has run
+                assert not is_fresh(engine, day)
+                if daily:
+                    refresh(engine, day)
+                today = day
+            if kind in ("lock", "finish"):
+                other_event(engine, doc, kind, day, pick, value)
+            else:
+                happen(engine, doc, leads, kind, day, pick, value)
+            stored, derived = stored_and_derived(engine, day)
+            if is_fresh(engine, day):
+                assert stored == derived
+            else:  # what the day's events touched is stored, and stored right
+                assert stored == {t: derived[t] for t in stored if t in derived}
+    finally:
+        engine.dispose()
+
+
+def test_a_bulk_merge_of_units_derives_every_task_again(engine):
+    made, doc, leads = engine
+    day = date(2024, 11, 30)
+    refresh(made, day)
+    _, unit = leads[0]
+    with clock.set_to(day), transaction(made) as s:
+        merge_rows(s, {"a": unit, "b": "合并后的单位"})
+        moved = s.scalar(select(TaskRole.task_id).where(TaskRole.unit_id == "合并后的单位").limit(1))
+    stored, derived = stored_and_derived(made, day)
+    assert moved and is_fresh(made, day) and stored == derived
+
+
+def test_only_today_s_refresh_is_trusted(engine):
+    made, *_ = engine
+    day = date(2024, 11, 30)
+    assert not is_fresh(made, day)
+    refresh(made, day)
+    assert is_fresh(made, day) and not is_fresh(made, day + timedelta(days=1))
+    with clock.set_to(day), transaction(made) as s:
+        assert [d.day for d in s.scalars(select(StateDay))] == [day]
+        assert not state.fresh(s, YEAR_END)  # not today
