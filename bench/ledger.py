@@ -102,12 +102,13 @@ def measure(name: str, url: str, plans: Path, work: Path) -> dict:
     out = work / f"ledger_{name}.xlsx"
     export_s, export_rss = run(["export", "ledger", "--out", str(out)], env)
     status_s, status_rss = run(["status", "--as-of", "2024-06-30", "--format", "json"], env)
+    refresh_s, refresh_rss = run(["refresh"], env)
     book = load_workbook(out, read_only=True)
     rows = sum(1 for r in book.active.iter_rows(min_row=4, max_col=1, values_only=True) if r[0])
     book.close()
     return {"name": name, "ingest_s": ingest_s, "ingest_rss": ingest_rss, "again_s": again_s, "export_s": export_s,
             "export_rss": export_rss, "rows": rows, "size": out.stat().st_size, "status_s": status_s,
-            "status_rss": status_rss}
+            "status_rss": status_rss, "refresh_s": refresh_s, "refresh_rss": refresh_rss}
 
 
 def main() -> None:
@@ -135,7 +136,8 @@ def main() -> None:
                       f"export {r['rows'] / r['export_s']:8,.0f} rows/s ({r['rows']:,} rows, {r['export_s']:.0f} s, "
                       f"peak RSS {r['export_rss'] / 2**20:,.0f} MiB, {r['size'] / 1e6:.1f} MB .xlsx); "
                       f"status and warnings of every task {TASKS / r['status_s']:8,.0f} tasks/s ({r['status_s']:.0f} s, "
-                      f"peak RSS {r['status_rss'] / 2**20:,.0f} MiB)")
+                      f"peak RSS {r['status_rss'] / 2**20:,.0f} MiB); `duban refresh` {r['refresh_s']:.0f} s "
+                      f"(peak RSS {r['refresh_rss'] / 2**20:,.0f} MiB)")
     if len(results) == 2:
         s, p = results
         console.print(f"ratios PostgreSQL / SQLite: ingest time {p['ingest_s'] / s['ingest_s']:.2f}x, "

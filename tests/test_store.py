@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from duban.errors import DubanError
 from duban.extract import extract
 from duban.ingest import read
-from duban.store import transaction
+from duban.store import ledger, transaction
 from duban.store.documents import ingest, match_tasks
 from duban.store.models import AuditEntry, Document, ProgressReport, Task, TaskRole
 from duban.units.registry import Registry
@@ -151,3 +151,14 @@ def test_the_audit_log_refuses_changes(db):
             c.execute(text(statement))
     with transaction(db) as s:
         assert s.scalars(select(AuditEntry.actor)).all() == ["tester"]
+
+
+@pytest.mark.parametrize("field, typed", [("text", "6%"), ("text", "_"), ("chapter", "%")])
+def test_a_percent_or_underscore_typed_is_searched_as_such(db, field, typed):
+    """"6%" finds a task that says 6%, not every task with a 6 in it; "_" is not any one character."""
+    ingest_one(db, PLAN)
+    with transaction(db) as s:
+        found = ledger.task_ids(s, ledger.Filter(**{field: typed}))
+        literally = [t.id for t in s.scalars(select(Task).order_by(Task.id)) if typed in getattr(t, field)]
+        everything = s.scalar(select(func.count(Task.id)))
+    assert sorted(found) == literally and len(found) < everything

@@ -117,7 +117,7 @@ def documents_named(s, names: list[str]) -> list[int]:
     ids = []
     for name in names:
         by_id = select(Document.id).where(Document.current, Document.id == (int(name) if name.isdigit() else -1))
-        q = select(Document.id).where(Document.current, or_(Document.doc_number == name, Document.title.contains(name)))
+        q = select(Document.id).where(Document.current, or_(Document.doc_number == name, Document.title.contains(name, autoescape=True)))
         found = list(s.scalars(by_id)) or list(s.scalars(q))
         if not found:
             raise typer.BadParameter(f"台账中没有这份公文 (no such document): {name}")

@@ -89,7 +89,7 @@ def find_units(session: Session, name: str) -> list[Unit]:
     """Units whose id or name is `name`, else whose name contains it ("发改" finds 冠县发展和改革局 only if
     printed so; the office types the registry name or part of it)."""
     exact = session.scalars(select(Unit).where(or_(Unit.id == name, Unit.name == name))).all()
-    return list(exact) or list(session.scalars(select(Unit).where(Unit.name.contains(name)).order_by(Unit.id)))
+    return list(exact) or list(session.scalars(select(Unit).where(Unit.name.contains(name, autoescape=True)).order_by(Unit.id)))
 
 
 def filtered(f: Filter) -> Select:
@@ -106,9 +106,9 @@ def filtered(f: Filter) -> Select:
         q = q.where(Task.id.in_(select(TaskRole.task_id).outerjoin(Person).where(
             TaskRole.role == "lead_leaders", or_(TaskRole.printed == f.leader, Person.id == f.leader))))
     if f.chapter:
-        q = q.where(Task.chapter.contains(f.chapter))
+        q = q.where(Task.chapter.contains(f.chapter, autoescape=True))
     if f.text:
-        q = q.where(Task.text.contains(f.text))
+        q = q.where(Task.text.contains(f.text, autoescape=True))
     return narrowed(q, f)
 
 

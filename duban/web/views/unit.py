@@ -72,7 +72,7 @@ def task_counts(s: Session, unit_ids: list[str] | None, q: str | None) -> list[U
     if unit_ids is not None:
         query = query.where(Unit.id.in_(unit_ids))
     if q:
-        query = query.where(Unit.name.contains(q.strip()))
+        query = query.where(Unit.name.contains(q.strip(), autoescape=True))
     return [UnitChoice(i, name, unit_url(i), n_lead, n - n_lead) for i, name, n_lead, n in s.execute(query)]
 
 
