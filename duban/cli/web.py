@@ -31,6 +31,8 @@ DEMO = {"office": ("office_admin", "督查室（演示）"), "liaison": ("unit",
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="监听地址 (address to listen on)")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口 (port)")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="进程数：多个进程共用一个数据库，宜用 PostgreSQL "
+                                                                  "(worker processes sharing one database)")] = 1,
 ) -> None:
     """启动网页界面和 JSON 接口 (serve the web UI and the API)."""
     import uvicorn
@@ -42,14 +44,17 @@ def serve_cmd(
             first = users.first_admin(s, audit.current_user())
         with transaction(db) as s:
             refreshed(s)  # the ledger filters by today's stored states
-        application = create_app(db)
+        application = create_app(db) if workers == 1 else None
     if first:
         typer.echo(f"首次启动：已建立管理员账号 admin，初始密码 {first}（只显示这一次，首次登录须修改）"
                    f"(first start: account admin, password {first}, shown once)")
     if shown := clock.demo_day():
         typer.echo(f"演示：系统日期设为 {shown}（DUBAN_TODAY），数据为示例 (demo day {shown})")
     typer.echo(f"督办已启动，请用浏览器打开 (open in a browser): http://{host}:{port}/")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+    else:  # each process makes its own app on the same database: sessions, throttling and progress live there
+        uvicorn.run("duban.web:create_app", factory=True, workers=workers, host=host, port=port, log_level="warning")
 
 
 def ask_password(password: str | None) -> str:

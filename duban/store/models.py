@@ -441,3 +441,15 @@ class StateDay(Base):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReadingProgress(Base):
+    """How many pages of an upload OCR has read, under the ticket its page chose: kept in the database so
+    that any worker process of `duban serve --workers N` answers the page's question."""
+
+    __tablename__ = "reading_progress"
+
+    ticket: Mapped[str] = mapped_column(String(64), primary_key=True)
+    done: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)

@@ -203,7 +203,7 @@ def upload(request: Request, s: Session,
     digest = sha256(data)
     if known := s.scalars(select(Upload).where(Upload.file_hash == digest).order_by(Upload.id)).first():
         return {"upload_id": known.id, "next": review_url(known.id), "message": f"「{name}」已上传过，继续复核"}
-    with pages_heard(ticket):
+    with pages_heard(request.app.state.engine, ticket):
         found = read_checked(data, name, digest)
     row = Upload(filename=name, path=str(keep(data, name, digest)), file_hash=digest, uploaded_by=who.actor,
                  uploaded_at=datetime.now())

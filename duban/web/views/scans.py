@@ -1,25 +1,24 @@
 """Scans in the browser: while an upload is read, how many of its pages OCR has read (the upload page
-asks every second and shows a bar); then the review page shows each scanned page with the lines of every
+asks every second and shows a bar; kept in the database, so any worker process answers); then the review page shows each scanned page with the lines of every
 task framed where they stand, so the office checks a reading against the paper itself."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from datetime import datetime
 
 from fastapi import APIRouter, HTTPException, Request, Response
+from sqlalchemy import Engine, delete
 
 from ... import progress, worker
 from ...ingest import page_picture
 from ...records import Box, Source
 from ...store import transaction
-from ...store.models import Upload
+from ...store.models import ReadingProgress, Upload
 from ..access import Principal, allow
 
 router = APIRouter()
-HEARD: dict[str, tuple[int, int]] = {}  # an upload's ticket -> (pages read, pages in all), while it is read
-heard_lock = threading.Lock()
 PAGE_WIDTH = 1000  # pixels: a page shown in half a screen, its 5-point print still legible when zoomed
 
 
@@ -49,22 +48,23 @@ def scanned_page(request: Request, upload_id: int, number: int, who: Principal =
 
 
 @contextmanager
-def pages_heard(ticket: str) -> Iterator[None]:
+def pages_heard(engine: Engine, ticket: str) -> Iterator[None]:
     """While an upload is read, its pages read so far kept under the ticket its page chose."""
     def hear(done: int, total: int) -> None:
-        with heard_lock:
-            HEARD[ticket] = (done, total)
+        with transaction(engine) as s:
+            s.merge(ReadingProgress(ticket=ticket, done=done, total=total, at=datetime.now()))
 
     with progress.listening(hear) if ticket else nullcontext():
         try:
             yield
         finally:
-            with heard_lock:
-                HEARD.pop(ticket, None)
+            if ticket:
+                with transaction(engine) as s:
+                    s.execute(delete(ReadingProgress).where(ReadingProgress.ticket == ticket))
 
 
 @router.get("/api/documents/upload-progress/{ticket}", summary="上传文件的识别进度 (pages of an upload read so far)")
-def upload_progress(ticket: str, who: Principal = allow("office")) -> dict:
-    with heard_lock:
-        done, total = HEARD.get(ticket, (0, 0))
-    return {"done": done, "total": total}
+def upload_progress(request: Request, ticket: str, who: Principal = allow("office")) -> dict:
+    with transaction(request.app.state.engine) as s:
+        heard = s.get(ReadingProgress, ticket)
+    return {"done": heard.done, "total": heard.total} if heard else {"done": 0, "total": 0}

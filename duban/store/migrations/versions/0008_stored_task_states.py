@@ -1,4 +1,5 @@
-"""Each task's status and warning colour stored, and the days on which all of them were refreshed.
+"""Each task's status and warning colour stored, and the days on which all of them were refreshed; an
+upload's OCR progress in the database, for several worker processes.
 
 Revision ID: 0008
 Revises: 0007
@@ -31,9 +32,17 @@ def upgrade() -> None:
         sa.Column('day', sa.Date(), primary_key=True),
         sa.Column('at', sa.DateTime(), nullable=False),
     )
+    op.create_table(
+        'reading_progress',
+        sa.Column('ticket', sa.String(length=64), primary_key=True),
+        sa.Column('done', sa.Integer(), nullable=False),
+        sa.Column('total', sa.Integer(), nullable=False),
+        sa.Column('at', sa.DateTime(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('reading_progress')
     op.drop_table('state_days')
     op.drop_index('ix_task_states_status', 'task_states')
     op.drop_index('ix_task_states_colour', 'task_states')

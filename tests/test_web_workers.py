@@ -1,0 +1,104 @@
+"""`duban serve --workers 2` on one PostgreSQL: 50 clients signed in across both processes report at the
+same moment, and every report and every audit entry is kept, the audit chain whole. Sessions, sign-in
+throttling and an upload's OCR progress live in the database, so any process answers any request."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from sqlalchemy import func, select
+
+from duban.store import audit, connect, transaction
+from duban.store.models import AuditEntry, ProgressReport, ReadingProgress, Task, TaskRole
+
+from .conftest import SEEDS, empty_database
+from .test_web_limits import free_port, signed_in
+from .web import build
+
+CLIENTS = 50
+
+
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.fixture
+def served(tmp_path):
+    with empty_database("postgresql", tmp_path) as url:
+        engine = connect(url)
+        ids = build(engine, [p for p in SEEDS if p.name[:3] in ("000", "003")])
+        port = free_port()
+        env = {**os.environ, "DUBAN_DATABASE_URL": url, "DUBAN_DATA_DIR": str(tmp_path / "data")}
+        log = tmp_path / "serve.log"
+        with open(log, "wb") as out:
+            proc = subprocess.Popen([sys.executable, "-m", "duban", "serve", "--port", str(port), "--workers", "2"],
+                                    env=env, stdout=out, stderr=out)
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/api/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            proc.kill()
+            pytest.fail(f"duban serve --workers 2 did not start: {log.read_text()[-2000:]}")
+        try:
+            yield base, proc, engine, ids
+        finally:
+            proc.terminate()
+            proc.wait(20)
+            engine.dispose()
+
+
+def counted(engine) -> tuple[int, int]:
+    with transaction(engine) as s:
+        return (s.scalar(select(func.count(ProgressReport.id))),
+                s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "report")))
+
+
+def test_two_workers_keep_every_report_of_fifty_clients_at_once(served):
+    base, proc, engine, ids = served
+    assert len(children(proc.pid)) >= 2  # two worker processes behind the one port
+    with transaction(engine) as s:
+        tasks = list(s.scalars(select(TaskRole.task_id).join(Task).where(
+            TaskRole.unit_id == ids.unit, TaskRole.role == "lead_units").distinct().order_by(TaskRole.task_id)))
+    clients = [signed_in(base, "unit") for _ in range(CLIENTS)]  # one after another: sign-in is throttled
+    before = counted(engine)
+    start, answers = threading.Barrier(CLIENTS), []
+
+    def send(k: int) -> None:
+        c, token = clients[k]
+        start.wait()
+        r = c.post(f"/api/units/{ids.unit}/tasks/{tasks[k % len(tasks)]}/report", headers={"X-CSRF-Token": token},
+                   data={"status": "序时推进", "percent": str(k + 1), "progress": f"第{k}号客户端报送的进展"})
+        answers.append(r.status_code)
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for c, _ in clients:
+        c.close()
+    reports, audits = counted(engine)
+    assert answers == [200] * CLIENTS
+    assert (reports - before[0], audits - before[1]) == (CLIENTS, CLIENTS)
+    with transaction(engine) as s:
+        assert audit.verify(s)[2] == []  # the chain whole: no entry lost, forked or out of order
+
+
+def test_an_upload_s_progress_is_answered_from_the_database(site):
+    with transaction(site.engine) as s:
+        s.add(ReadingProgress(ticket="t-1", done=3, total=12, at=datetime.now()))
+    c = site.client("office_staff")
+    assert c.get("/api/documents/upload-progress/t-1").json() == {"done": 3, "total": 12}
+    assert c.get("/api/documents/upload-progress/t-2").json() == {"done": 0, "total": 0}
