@@ -3,7 +3,7 @@ Each sample is printed to PDF by LibreOffice and rasterised at 200 dpi by pdftop
 each page is also made a phone photo (skewed 2°, slightly blurred, grey paper, JPEG); both go into
 image-only PDFs that the PDF reader renders and reads by OCR page by page. Prints task and role F1 for
 each, and OCR pages a second on one core and on two. Prints, never asserts. Needs soffice and pdftoppm
-(make system)."""
+(make system). BENCH_SAMPLES reads only the first N samples (CI's small run)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from duban.extract import extract
 from duban.ingest import ocr, read
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
+SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))[:int(os.environ.get("BENCH_SAMPLES", "5"))]
 GOLD = ROOT / "tests" / "data" / "gold"
 TIMED_PAGES = 6
 MARKDOWN = re.compile(r"^#+ *", re.MULTILINE)

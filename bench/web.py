@@ -1,7 +1,8 @@
 """The web UI under load (`make bench`): the ledger page and its JSON on a 100,000-task ledger in PostgreSQL
 (filtered pages, p50/p95 over repeated requests through a real `duban serve` process), and 20 unit
 liaisons reporting at the same moment from separate clients on PostgreSQL and SQLite: every report and
-every audit entry must be there. Prints, never asserts. BENCH_TASKS sets the ledger size."""
+every audit entry must be there; on PostgreSQL, the requests per second of 8 clients through 1 and 2
+worker processes. Prints, never asserts. BENCH_TASKS sets the ledger size."""
 
 from __future__ import annotations
 
@@ -36,10 +37,10 @@ def duban(args: list[str], env: dict) -> None:
 class Server:
     """`duban serve` in a process of its own, on a free port."""
 
-    def __init__(self, env: dict, port: int):
+    def __init__(self, env: dict, port: int, workers: int = 1):
         self.url = f"http://127.0.0.1:{port}"
-        self.proc = subprocess.Popen([sys.executable, "-m", "duban", "serve", "--port", str(port)], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen([sys.executable, "-m", "duban", "serve", "--port", str(port), "--workers",
+                                      str(workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         for _ in range(300):
             try:
                 if httpx.get(f"{self.url}/api/health").status_code == 200:
@@ -97,6 +98,44 @@ def judged_latency(url: str) -> list[float]:
     office, _ = client(url, "office")
     timed(office, f"/ledger?{JUDGED[0]}")
     return [timed(office, f"/ledger?{JUDGED[i % len(JUDGED)]}") for i in range(REPEAT)]
+
+
+def throughput(url: str, engine, clients: int = 8) -> float:
+    """Requests per second of `clients` signed-in offices asking for the ledger page mix at once."""
+    with engine.connect() as c:
+        doc = c.scalar(select(func.max(Task.document_id)))
+    mix = [f"/ledger?doc={doc}", "/ledger?q=推进", "/api/ledger?colour=red", "/ledger?sort=status&page=2",
+           "/api/ledger?due_from=2025-06-01&due_to=2025-12-31"]
+    offices = [client(url, "office")[0] for _ in range(clients)]
+    start, done = threading.Barrier(clients + 1), []
+
+    def ask(c: httpx.Client, k: int) -> None:
+        start.wait()
+        for i in range(REPEAT):
+            timed(c, mix[(i + k) % len(mix)])
+        done.append(REPEAT)
+
+    threads = [threading.Thread(target=ask, args=(c, k)) for k, c in enumerate(offices)]
+    for t in threads:
+        t.start()
+    start.wait()
+    began = time.perf_counter()
+    for t in threads:
+        t.join()
+    return sum(done) / (time.perf_counter() - began)
+
+
+def workers_ratio(name: str, env: dict, engine, port: int) -> None:
+    """The ledger page mix through 1 worker process, then 2 (both cores)."""
+    rates = {}
+    for workers in (1, 2):
+        server = Server(env, port, workers)
+        try:
+            rates[workers] = throughput(server.url, engine)
+        finally:
+            server.stop()
+    console.print(f"{name}: ledger page mix, 8 clients at once: 1 worker {rates[1]:.1f} req/s, 2 workers "
+                  f"{rates[2]:.1f} req/s (ratio {rates[2] / rates[1]:.2f}, bar 1.5)")
 
 
 def p95(xs: list[float]) -> float:
@@ -175,7 +214,9 @@ def site(name: str, url: str, plans: list[Path], work: Path, port: int, latency:
                       f"entries stored ({'nothing lost' if lost == 0 else f'{lost} LOST'}), {r['seconds']:.2f} s")
     finally:
         server.stop()
-        engine.dispose()
+    if latency and name == "PostgreSQL":
+        workers_ratio(name, env, engine, port)
+    engine.dispose()
 
 
 def main() -> None:
