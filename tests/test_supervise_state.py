@@ -47,8 +47,8 @@ def is_fresh(engine, day: date) -> bool:
 
 
 def refresh(engine, day: date) -> None:
-    with clock.set_to(day), transaction(engine) as s:
-        state.refresh(s, day)
+    with clock.set_to(day):
+        state.refresh_all(engine, day)
 
 
 def other_event(engine, doc: int, kind: str, day: date, pick: int, value) -> None:

@@ -171,10 +171,10 @@ def unit_tasks(site) -> set[int]:
 
 def trust_stored_states(site, trusted: bool) -> None:
     """Today's refresh run (the ledger filters by the stored states), or its mark removed (it derives)."""
-    with transaction(site.engine) as s:
-        if trusted:
-            state.refresh(s, date.today())
-        else:
+    if trusted:
+        state.refresh_all(site.engine, date.today())
+    else:
+        with transaction(site.engine) as s:
             s.execute(delete(StateDay))
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import httpx2 as httpx
@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import func, select
 
 from duban.store import audit, connect, transaction
-from duban.store.models import AuditEntry, ProgressReport, ReadingProgress, Task, TaskRole
+from duban.store.models import AuditEntry, ProgressReport, ReadingProgress, Task, TaskRole, TaskState
+from duban.supervise import state, warnings
 
 from .conftest import SEEDS, empty_database
 from .test_web_limits import free_port, signed_in
@@ -94,6 +95,11 @@ def test_two_workers_keep_every_report_of_fifty_clients_at_once(served):
     assert (reports - before[0], audits - before[1]) == (CLIENTS, CLIENTS)
     with transaction(engine) as s:
         assert audit.verify(s)[2] == []  # the chain whole: no entry lost, forked or out of order
+        # the states serve stored at its start, kept by each worker as the reports came: still the derived ones
+        derived = {e.facts.id: (e.status.status, e.warning.colour or "none")
+                   for e in warnings.board(s, date.today(), tasks=state.current_tasks(s))}
+        stored = {t.task_id: (t.status, t.colour) for t in s.scalars(select(TaskState))}
+        assert state.fresh(s, date.today()) and stored == derived
 
 
 def test_an_upload_s_progress_is_answered_from_the_database(site):

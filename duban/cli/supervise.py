@@ -175,16 +175,16 @@ def status_cmd(as_of: AsOf = None, doc: Doc = None,
 def refresh_cmd() -> None:
     """重新判定每项任务今天的状态和预警，台账据此筛选排序；每天运行一次，`duban serve` 启动时也运行
     (derive and store every task's status and warning colour for today: run daily)."""
-    with user_errors(), transaction(engine()) as s:
-        stored = refreshed(s)
+    with user_errors():
+        stored = refreshed(engine())
     typer.echo(f"已更新 {stored} 项任务截至 {clock.today()} 的状态和预警 (refreshed {stored} tasks)")
 
 
-def refreshed(s) -> int:
+def refreshed(db) -> int:
     """Every task's state for today, with a bar on stderr: a province's ledger takes a while."""
     with Progress(console=Console(stderr=True), transient=True) as bar:
         shown = bar.add_task("判定状态和预警 (status)", total=None)
-        return state.refresh(s, clock.today(), tick=lambda n: bar.advance(shown, n))
+        return state.refresh_all(db, clock.today(), tick=lambda n: bar.advance(shown, n))
 
 
 def entry_dict(e: warnings.Entry) -> dict:

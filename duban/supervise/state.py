@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import Engine, delete, event, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from .. import clock
+from ..store import transaction
 from ..store.ledger import BATCH
 from ..store.models import (
     Deadline,
@@ -57,28 +59,46 @@ def current_tasks(session: Session) -> list[int]:
                                 .order_by(Task.id)))
 
 
-def refresh(session: Session, day: date, tasks: Iterable[int] | None = None,
-            tick: Callable[[int], None] | None = None) -> int:
-    """Derive and store the state on `day` of these tasks (None: every current task, then mark the day);
-    how many were stored. A batch at a time, so memory stays flat however long the ledger."""
-    everything = tasks is None
-    ids = current_tasks(session) if everything else sorted(set(tasks))
-    stored = 0
+def refresh(session: Session, day: date, tasks: Iterable[int]) -> int:
+    """Derive and store the state on `day` of these tasks, in this transaction; how many were stored.
+    Their rows are locked first (PostgreSQL), so a concurrent refresh never stores what it read before a
+    report committed."""
+    ids, stored = sorted(set(tasks)), 0
     for i in range(0, len(ids), BATCH):
         batch = ids[i:i + BATCH]
+        session.execute(select(Task.id).where(Task.id.in_(batch)).order_by(Task.id).with_for_update())
         rows = [state_row(e, day) for e in board(session, day, tasks=batch)]
-        session.execute(delete(TaskState).where(TaskState.task_id.in_(batch)))
-        if rows:
-            session.execute(insert(TaskState), rows)
+        if gone := set(batch) - {r["task_id"] for r in rows}:  # no longer current: nothing to keep
+            session.execute(delete(TaskState).where(TaskState.task_id.in_(gone)))
+        upsert(session, TaskState, rows, "task_id")
         stored += len(rows)
-        if everything:
-            session.expunge_all()  # the facts of a batch are not needed again
-        if tick:
-            tick(len(batch))
-    if everything:
-        session.execute(delete(StateDay).where(StateDay.day == day))
-        session.add(StateDay(day=day, at=clock.now()))
     return stored
+
+
+def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = None) -> int:
+    """Every current task's state on `day`, a batch per transaction (writers wait for one batch at most,
+    memory stays flat), then the day marked: from now on the ledger trusts the stored states."""
+    with transaction(engine) as s:
+        ids = current_tasks(s)
+    stored = 0
+    for i in range(0, len(ids), BATCH):
+        with transaction(engine) as s:
+            stored += refresh(s, day, ids[i:i + BATCH])
+        if tick:
+            tick(len(ids[i:i + BATCH]))
+    with transaction(engine) as s:
+        upsert(s, StateDay, [{"day": day, "at": clock.now()}], "day")
+    return stored
+
+
+def upsert(session: Session, model: type, rows: list[dict], key: str) -> None:
+    """Insert the rows, or update those already there (another process may have stored them meanwhile)."""
+    if not rows:
+        return
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
+    statement = dialect.insert(model)
+    changed = {c: statement.excluded[c] for c in rows[0] if c != key}
+    session.execute(statement.on_conflict_do_update(index_elements=[key], set_=changed), rows)
 
 
 def fresh(session: Session, day: date) -> bool:
