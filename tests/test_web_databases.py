@@ -4,7 +4,6 @@ same moment from separate clients lose nothing: every report and every audit ent
 from __future__ import annotations
 
 import sqlite3
-import threading
 from urllib.parse import quote
 
 import pytest
@@ -15,7 +14,7 @@ from duban.store.models import AuditEntry, ProgressReport
 from duban.web import create_app
 
 from .conftest import SEEDS, empty_database
-from .web import Site, build, copy_site, csrf
+from .web import Site, at_once, build, copy_site, csrf
 
 CLIENTS = 20
 
@@ -43,20 +42,13 @@ def test_simultaneous_reports_are_all_kept(any_site):
     tokens = [csrf(c) for c in clients]
     with transaction(site.engine) as s:
         before = s.scalar(select(func.count()).select_from(ProgressReport))
-    start, answers = threading.Barrier(CLIENTS), []
 
-    def send(k: int) -> None:
-        start.wait()
-        r = clients[k].post(f"/api/units/{site.ids.unit}/tasks/{site.ids.own_task}/report",
-                            data={"percent": str(k), "progress": f"第{k}次报送"}, headers={"X-CSRF-Token": tokens[k]})
-        answers.append(r.status_code)
+    def send(k: int) -> int:
+        return clients[k].post(f"/api/units/{site.ids.unit}/tasks/{site.ids.own_task}/report",
+                               data={"percent": str(k), "progress": f"第{k}次报送"},
+                               headers={"X-CSRF-Token": tokens[k]}).status_code
 
-    threads = [threading.Thread(target=send, args=(k,)) for k in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert answers == [200] * CLIENTS
+    assert at_once(CLIENTS, send) == [200] * CLIENTS
     with transaction(site.engine) as s:
         stored = s.scalars(select(ProgressReport.progress).where(ProgressReport.id > before)).all()
         audited = s.scalar(select(func.count()).select_from(AuditEntry).where(

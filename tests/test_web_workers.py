@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ from duban.supervise import state, warnings
 
 from .conftest import SEEDS, empty_database
 from .test_web_limits import free_port, signed_in
-from .web import build
+from .web import at_once, build
 
 CLIENTS = 50
 
@@ -74,20 +73,13 @@ def test_two_workers_keep_every_report_of_fifty_clients_at_once(served):
             TaskRole.unit_id == ids.unit, TaskRole.role == "lead_units").distinct().order_by(TaskRole.task_id)))
     clients = [signed_in(base, "unit") for _ in range(CLIENTS)]  # one after another: sign-in is throttled
     before = counted(engine)
-    start, answers = threading.Barrier(CLIENTS), []
 
-    def send(k: int) -> None:
+    def send(k: int) -> int:
         c, token = clients[k]
-        start.wait()
-        r = c.post(f"/api/units/{ids.unit}/tasks/{tasks[k % len(tasks)]}/report", headers={"X-CSRF-Token": token},
-                   data={"status": "序时推进", "percent": str(k + 1), "progress": f"第{k}号客户端报送的进展"})
-        answers.append(r.status_code)
+        return c.post(f"/api/units/{ids.unit}/tasks/{tasks[k % len(tasks)]}/report", headers={"X-CSRF-Token": token},
+                      data={"status": "序时推进", "percent": str(k + 1), "progress": f"第{k}号客户端报送的进展"}).status_code
 
-    threads = [threading.Thread(target=send, args=(k,)) for k in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers = at_once(CLIENTS, send)
     for c, _ in clients:
         c.close()
     reports, audits = counted(engine)

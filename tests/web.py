@@ -5,6 +5,8 @@ session into a SQLite file that each test copies, so every test starts from the 
 from __future__ import annotations
 
 import shutil
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -90,3 +92,20 @@ def copy_site(template: Path, folder: Path, ids: Ids) -> Site:
 
 
 TODAY = date.today()
+
+
+def at_once(count: int, send: Callable[[int], int]) -> list[int]:
+    """`send(k)` for each k below `count`, each in a thread of its own, all released at the same moment;
+    what they answered."""
+    start, answers = threading.Barrier(count), []
+
+    def run(k: int) -> None:
+        start.wait()
+        answers.append(send(k))
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answers

@@ -66,7 +66,8 @@ def refresh(session: Session, day: date, tasks: Iterable[int]) -> int:
     ids, stored = sorted(set(tasks)), 0
     for i in range(0, len(ids), BATCH):
         batch = ids[i:i + BATCH]
-        session.execute(select(Task.id).where(Task.id.in_(batch)).order_by(Task.id).with_for_update())
+        # NO KEY UPDATE: refreshers of a task wait for each other, not for writers of its reports
+        session.execute(select(Task.id).where(Task.id.in_(batch)).order_by(Task.id).with_for_update(key_share=True))
         rows = [state_row(e, day) for e in board(session, day, tasks=batch)]
         if gone := set(batch) - {r["task_id"] for r in rows}:  # no longer current: nothing to keep
             session.execute(delete(TaskState).where(TaskState.task_id.in_(gone)))
