@@ -5,6 +5,8 @@ the daily refresh (without it, the stored states are not trusted)."""
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 import uuid
 from datetime import date, timedelta
 
@@ -128,3 +130,20 @@ def test_only_today_s_refresh_is_trusted(engine):
     with clock.set_to(day), transaction(made) as s:
         assert [d.day for d in s.scalars(select(StateDay))] == [day]
         assert not state.fresh(s, YEAR_END)  # not today
+
+
+def test_a_new_day_is_refreshed_beside_the_server(engine):
+    made, *_ = engine
+    stop = threading.Event()
+    watcher = threading.Thread(target=state.keep_fresh, args=(made, 0.05, stop))
+    watcher.start()
+    try:
+        for _ in range(200):
+            if is_fresh(made, date.today()):
+                break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        watcher.join()
+    stored, derived = stored_and_derived(made, date.today())
+    assert is_fresh(made, date.today()) and stored == derived and stored

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ from .. import clock, demo
 from ..errors import DubanError
 from ..store import audit, transaction, users
 from ..store.models import Document, Task, TaskRole
+from ..supervise import state
 from . import app, out, user_errors
 from .ledger import engine
 from .supervise import day as parse_day
@@ -50,6 +52,7 @@ def serve_cmd(
     if shown := clock.demo_day():
         typer.echo(f"演示：系统日期设为 {shown}（DUBAN_TODAY），数据为示例 (demo day {shown})")
     typer.echo(f"督办已启动，请用浏览器打开 (open in a browser): http://{host}:{port}/")
+    threading.Thread(target=state.keep_fresh, args=(db, 60, threading.Event()), daemon=True).start()  # midnight
     if workers == 1:
         uvicorn.run(application, host=host, port=port, log_level="warning")
     else:  # each process makes its own app on the same database: sessions, throttling and progress live there

@@ -3,11 +3,13 @@ and sorts by them in SQL instead of deriving every task on every request. They a
 transaction as every change that can move them: the session is watched, and what it flushed (a report,
 an override, an extension, a round, a task or document ingested, revised or finished) is derived again
 before it commits. The passage of days moves them too (a limit passes, a round shuts), so every task is
-derived once a day: `duban refresh`, run daily and at every start of `duban serve`. The stored values
+derived once a day: `duban refresh`, and `duban serve` at its start and on each new day. The stored values
 are trusted only on a day whose refresh ran (a `state_days` row); on any other day the ledger derives."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -38,6 +40,7 @@ BY_TASK = (ProgressReport, StatusOverride, Extension, Deadline, Target, TaskRole
 BY_DOCUMENT = (Round,)  # rows that move every task of their document
 COLOUR_ORDER = (*COLOURS, "none")  # red first
 TOUCHED = "duban.state.touched"  # session.info key: (task ids, document ids, everything?)
+log = logging.getLogger("duban.state")
 
 
 def status_rank(status: str) -> int:
@@ -105,6 +108,19 @@ def upsert(session: Session, model: type, rows: list[dict], key: str) -> None:
 def fresh(session: Session, day: date) -> bool:
     """Whether the stored states are the derived ones on `day`."""
     return day == clock.today() and session.get(StateDay, day) is not None
+
+
+def keep_fresh(engine: Engine, every: float, stop: threading.Event) -> None:
+    """Until `stop`: each `every` seconds, if today's states are not stored yet (a server that crossed
+    midnight), derive them. Run in a thread beside `duban serve`; a failure is logged and tried again."""
+    while not stop.wait(every):
+        try:
+            with transaction(engine) as s:
+                stale = not fresh(s, clock.today())
+            if stale:
+                refresh_all(engine, clock.today())
+        except Exception:  # noqa: BLE001 - the server goes on deriving per request; next round tries again
+            log.exception("refreshing today's task states failed")
 
 
 # --- watching the session: what a transaction changed is derived again before it commits -------------
