@@ -37,9 +37,11 @@ event = st.one_of(
 
 def stored_and_derived(engine, day: date) -> tuple[dict, dict]:
     with clock.set_to(day), transaction(engine) as s:
-        derived = {e.facts.id: (e.status.status, e.warning.colour or "none")
+        derived = {e.facts.id: (e.status.status, e.warning.colour or "none", e.status.due, e.status.overdue,
+                                warnings.days_left(e.status, day))
                    for e in warnings.board(s, day, tasks=state.current_tasks(s))}
-        stored = {t.task_id: (t.status, t.colour) for t in s.scalars(select(TaskState).where(TaskState.day == day))}
+        stored = {t.task_id: (t.status, t.colour, t.due, t.overdue, t.days_left)
+                  for t in s.scalars(select(TaskState).where(TaskState.day == day))}
     return stored, derived
 
 

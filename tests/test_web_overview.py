@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from duban import clock
+from duban.store import transaction
+from duban.supervise import state
+
 
 def test_health(site):
     assert site.client().get("/api/health").json() == {"ok": True}
@@ -56,3 +60,19 @@ def test_chapters_are_grouped_under_their_plan_and_late_units_come_first(site):
         assert p["title"] and len({g["name"] for g in p["chapters"]}) == len(p["chapters"])
     page = site.client("office_staff").get("/overview?as_of=2024-12-17").text
     assert page.index("各牵头单位预警情况") < page.index("逾期任务") < page.index("按文件和章节")
+
+
+@pytest.mark.parametrize("today", ["2024-12-17", None])  # ten working days before the year's end; the real today
+@pytest.mark.parametrize("doc", [None, "other"])
+def test_the_stored_states_give_the_overview_derivation_gives(site, monkeypatch, today, doc):
+    if today:
+        monkeypatch.setenv("DUBAN_TODAY", today)
+    c = site.client("office_staff")
+    query = f"?doc={site.ids.other}" if doc else ""
+    derived = c.get(f"/api/overview{query}").json()
+    state.refresh_all(site.engine, clock.today())
+    with transaction(site.engine) as s:
+        assert state.fresh(s, clock.today())
+    assert c.get(f"/api/overview{query}").json() == derived and derived["total"] > 0
+    if today and not doc:
+        assert derived["due_soon"] and derived["units"] and len(derived["plans"]) >= 2

@@ -431,6 +431,9 @@ class TaskState(Base):
     status_rank: Mapped[int] = mapped_column(Integer)  # the order of STATUSES: 已完成 first
     colour: Mapped[str] = mapped_column(String(10))  # red, yellow, blue or none
     colour_rank: Mapped[int] = mapped_column(Integer)  # red first, none last
+    due: Mapped[date | None] = mapped_column(Date)  # the limit in force
+    overdue: Mapped[int] = mapped_column(Integer, default=0)  # working days past it, not completed
+    days_left: Mapped[int | None] = mapped_column(Integer)  # working days to it, when it is near (临期)
 
 
 class StateDay(Base):

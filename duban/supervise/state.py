@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from sqlalchemy import Engine, delete, event, select
+from sqlalchemy import Engine, Select, delete, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -32,9 +32,10 @@ from ..store.models import (
     Task,
     TaskRole,
     TaskState,
+    Unit,
 )
 from .records import COLOURS, STATUSES
-from .warnings import Entry, board
+from .warnings import Entry, board, days_left
 
 BY_TASK = (ProgressReport, StatusOverride, Extension, Deadline, Target, TaskRole)  # rows naming their task
 BY_DOCUMENT = (Round,)  # rows that move every task of their document
@@ -52,9 +53,10 @@ def colour_rank(colour: str | None) -> int:
 
 
 def state_row(e: Entry, day: date) -> dict:
-    colour = e.warning.colour or "none"
-    return {"task_id": e.facts.id, "day": day, "status": e.status.status, "status_rank": status_rank(e.status.status),
-            "colour": colour, "colour_rank": colour_rank(colour)}
+    colour, s = e.warning.colour or "none", e.status
+    return {"task_id": e.facts.id, "day": day, "status": s.status, "status_rank": status_rank(s.status),
+            "colour": colour, "colour_rank": colour_rank(colour), "due": s.due, "overdue": s.overdue,
+            "days_left": days_left(s, day)}
 
 
 def current_tasks(session: Session) -> list[int]:
@@ -108,6 +110,46 @@ def upsert(session: Session, model: type, rows: list[dict], key: str) -> None:
 def fresh(session: Session, day: date) -> bool:
     """Whether the stored states are the derived ones on `day`."""
     return day == clock.today() and session.get(StateDay, day) is not None
+
+
+# --- counting from the stored states: 总览 on a day they are fresh -----------------------------------
+
+def chapter_counts(session: Session, scope: Select) -> list[tuple[int, str, str, str, int]]:
+    """(document, chapter, status, colour, tasks) of the tasks `scope` selects (ids), chapters in the
+    order they are printed."""
+    rows = list(session.execute(
+        select(Task.document_id, Task.chapter, TaskState.status, TaskState.colour, func.count(),
+               func.min(Task.position)).join(TaskState, TaskState.task_id == Task.id)
+        .where(Task.id.in_(scope)).group_by(Task.document_id, Task.chapter, TaskState.status, TaskState.colour)))
+    first: dict[tuple[int, str], int] = {}
+    for document_id, chapter, *_, position in rows:
+        first[document_id, chapter] = min(position, first.get((document_id, chapter), position))
+    return sorted(((d, c, st, co, n) for d, c, st, co, n, _ in rows), key=lambda r: (r[0], first[r[0], r[1]]))
+
+
+def unit_counts(session: Session, scope: Select) -> list[tuple[str | None, str, str, int]]:
+    """(lead unit's name, status, colour, tasks); None for the tasks that name no lead unit."""
+    leads = (select(TaskRole.task_id, TaskRole.unit_id).join(Unit, Unit.id == TaskRole.unit_id)
+             .where(TaskRole.role == "lead_units", Unit.kind != "group", TaskRole.task_id.in_(scope))
+             .distinct().subquery())
+    named = session.execute(
+        select(Unit.name, TaskState.status, TaskState.colour, func.count()).select_from(leads)
+        .join(Unit, Unit.id == leads.c.unit_id).join(TaskState, TaskState.task_id == leads.c.task_id)
+        .group_by(Unit.name, TaskState.status, TaskState.colour))
+    unnamed = session.execute(
+        select(TaskState.status, TaskState.colour, func.count())
+        .where(TaskState.task_id.in_(scope), TaskState.task_id.not_in(select(leads.c.task_id)))
+        .group_by(TaskState.status, TaskState.colour))
+    return [*map(tuple, named), *((None, st, co, n) for st, co, n in unnamed)]
+
+
+def overdue_and_due_soon(session: Session, scope: Select) -> tuple[list[int], list[int]]:
+    """The overdue tasks, longest overdue first, and those near their limit, soonest first (ties in the
+    documents' order)."""
+    q = select(Task.id).join(TaskState, TaskState.task_id == Task.id).where(Task.id.in_(scope))
+    overdue = q.where(TaskState.overdue > 0).order_by(TaskState.overdue.desc(), Task.document_id, Task.position)
+    soon = q.where(TaskState.days_left.is_not(None)).order_by(TaskState.due, Task.document_id, Task.position)
+    return list(session.scalars(overdue)), list(session.scalars(soon))
 
 
 def keep_fresh(engine: Engine, every: float, stop: threading.Event) -> None:

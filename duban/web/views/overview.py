@@ -1,10 +1,10 @@
 """总览: counts by status and warning colour over the running plans (or one document), each a link to
 the ledger filtered to those tasks; then who is late, per lead unit; then the overdue and due-soon lists
-(folded) and the counts per chapter, grouped under their plan."""
+(folded) and the counts per chapter, grouped under their plan. On a day whose states are stored
+(supervise/state.py) it counts them in SQL and derives only the listed tasks; else it derives every task."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
@@ -12,12 +12,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
+from ...store import ledger
 from ...store.ledger import RUNNING
+from ...supervise import state
 from ...supervise.records import COLOURS, STATUSES
 from ...supervise.warnings import board, days_left
 from ..access import Principal, allow
 from ..pages import page
-from .common import Asked, board_line, day, documents
+from .common import Asked, BoardLine, board_line, day, documents
 from .plans import proposals
 
 router = APIRouter()
@@ -33,11 +35,61 @@ class Group:
     statuses: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     colours: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COLOURS, 0))
 
-    def add(self, status: str, colour: str | None) -> None:
-        self.total += 1
-        self.statuses[status] = self.statuses.get(status, 0) + 1
+    def add(self, status: str, colour: str | None, n: int = 1) -> None:
+        self.total += n
+        self.statuses[status] = self.statuses.get(status, 0) + n
         if colour:
-            self.colours[colour] += 1
+            self.colours[colour] += n
+
+
+NO_LEAD, NO_CHAPTER = "（未指明牵头单位）", "（无章节）"
+COLOUR_OF = {**{c: c for c in COLOURS}, "none": None}  # a stored colour as the board says it
+
+
+@dataclass
+class Tally:
+    """What 总览 counts and lists: derived for every task, or read from the stored states."""
+
+    chapters: dict[tuple, Group] = field(default_factory=dict)
+    units: dict[str, Group] = field(default_factory=dict)
+    overdue: list[BoardLine] = field(default_factory=list)
+    due_soon: list[BoardLine] = field(default_factory=list)
+
+    def chapter(self, document_id: int, chapter: str, status: str, colour: str | None, n: int = 1) -> None:
+        key = (document_id, chapter)
+        self.chapters.setdefault(key, Group(chapter or NO_CHAPTER, document_id)).add(status, colour, n)
+
+    def unit(self, name: str, status: str, colour: str | None, n: int = 1) -> None:
+        self.units.setdefault(name, Group(name)).add(status, colour, n)
+
+
+def derived(s: Session, when: date, doc: int | None) -> Tally:
+    entries = board(s, when, [doc] if doc else None)
+    lines, t = [board_line(e) for e in entries], Tally()
+    for x in lines:
+        t.chapter(x.document_id, x.chapter, x.status, x.colour)
+        for unit in x.lead_units or [NO_LEAD]:
+            t.unit(unit, x.status, x.colour)
+    t.overdue = sorted((x for x in lines if x.overdue), key=lambda x: -x.overdue)
+    t.due_soon = sorted((x for x, e in zip(lines, entries, strict=True) if days_left(e.status, when) is not None),
+                        key=lambda x: x.due or when)
+    return t
+
+
+def stored(s: Session, when: date, doc: int | None) -> Tally:
+    """The same from today's stored states: counted in SQL; only the listed tasks are derived."""
+    scope = ledger.filtered(ledger.Filter(documents=[doc] if doc else None, plans=None if doc else RUNNING))
+    scope, t = scope.correlate(None), Tally()
+    for document_id, chapter, status, colour, n in state.chapter_counts(s, scope):
+        t.chapter(document_id, chapter, status, COLOUR_OF[colour], n)
+    for unit, status, colour, n in state.unit_counts(s, scope):
+        t.unit(unit or NO_LEAD, status, COLOUR_OF[colour], n)
+    overdue, soon = state.overdue_and_due_soon(s, scope)
+    listed = [*dict.fromkeys(overdue + soon)]
+    lines = {e.facts.id: board_line(e) for i in range(0, len(listed), ledger.BATCH)
+             for e in board(s, when, tasks=listed[i:i + ledger.BATCH])}
+    t.overdue, t.due_soon = [lines[i] for i in overdue], [lines[i] for i in soon]
+    return t
 
 
 @dataclass
@@ -66,28 +118,18 @@ def overview(request: Request, s: Session, who: Principal = allow("office"),
              as_of: Asked(date, "截至日期，默认今天 (as of)") = None) -> dict:
     """总览：按状态、预警颜色、章节、牵头单位统计，逾期与临期任务 (overview)."""
     when = day(as_of)
-    entries = board(s, when, [doc] if doc else None)
-    lines = [board_line(e) for e in entries]
-    chapters: dict[tuple, Group] = {}
-    units: dict[str, Group] = defaultdict(lambda: Group(""))
-    for x in lines:
-        chapters.setdefault((x.document_id, x.chapter), Group(x.chapter or "（无章节）", x.document_id)).add(
-            x.status, x.colour)
-        for unit in x.lead_units or ["（未指明牵头单位）"]:
-            units[unit].name = unit
-            units[unit].add(x.status, x.colour)
-    by_status, by_colour = Counter(x.status for x in lines), Counter(x.colour for x in lines if x.colour)
+    t = (stored if state.fresh(s, when) else derived)(s, when, doc)
+    groups = t.chapters.values()
+    by_status = {k: sum(g.statuses.get(k, 0) for g in groups) for k in STATUSES}
+    by_colour = {k: sum(g.colours[k] for g in groups) for k in COLOURS}
     docs = documents(s)
     return {
-        "as_of": when, "doc": doc, "documents": docs, "total": len(lines),
+        "as_of": when, "doc": doc, "documents": docs, "total": sum(g.total for g in groups),
         "links": {"total": ledger_link(doc, as_of), **{k: ledger_link(doc, as_of, status=k) for k in STATUSES},
                   **{k: ledger_link(doc, as_of, colour=k) for k in COLOURS}},
         "finished": sum(d.finished for d in docs), "proposed": [] if doc else proposals(s, when),
-        "statuses": {k: by_status.get(k, 0) for k in STATUSES},
-        "colours": {k: by_colour.get(k, 0) for k in COLOURS},
-        "plans": by_plan(chapters, {d.id: d.title for d in docs}),
-        "units": sorted(units.values(), key=lambda g: (-g.colours["red"], -g.colours["yellow"], -g.total, g.name)),
-        "overdue": sorted((x for x in lines if x.overdue), key=lambda x: -x.overdue),
-        "due_soon": sorted((x for x, e in zip(lines, entries, strict=True) if days_left(e.status, when) is not None),
-                           key=lambda x: x.due or when),
+        "statuses": by_status, "colours": by_colour,
+        "plans": by_plan(t.chapters, {d.id: d.title for d in docs}),
+        "units": sorted(t.units.values(), key=lambda g: (-g.colours["red"], -g.colours["yellow"], -g.total, g.name)),
+        "overdue": t.overdue, "due_soon": t.due_soon,
     }

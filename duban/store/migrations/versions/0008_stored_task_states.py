@@ -24,6 +24,9 @@ def upgrade() -> None:
         sa.Column('status_rank', sa.Integer(), nullable=False),
         sa.Column('colour', sa.String(length=10), nullable=False),
         sa.Column('colour_rank', sa.Integer(), nullable=False),
+        sa.Column('due', sa.Date(), nullable=True),
+        sa.Column('overdue', sa.Integer(), nullable=False),
+        sa.Column('days_left', sa.Integer(), nullable=True),
     )
     op.create_index('ix_task_states_colour', 'task_states', ['colour', 'task_id'])
     op.create_index('ix_task_states_status', 'task_states', ['status', 'task_id'])
