@@ -100,6 +100,13 @@ def judged_latency(url: str) -> list[float]:
     return [timed(office, f"/ledger?{JUDGED[i % len(JUDGED)]}") for i in range(REPEAT)]
 
 
+def overview_latency(url: str) -> list[float]:
+    """Seconds per 总览 of every running plan: counted from the stored states."""
+    office, _ = client(url, "office")
+    timed(office, "/overview")
+    return [timed(office, "/overview") for _ in range(max(REPEAT // 3, 2))]
+
+
 def throughput(url: str, engine, clients: int = 8) -> float:
     """Requests per second of `clients` signed-in offices asking for the ledger page mix at once."""
     with engine.connect() as c:
@@ -207,6 +214,9 @@ def site(name: str, url: str, plans: list[Path], work: Path, port: int, latency:
             console.print(f"{name} ledger page by status/colour ({len(xs)} requests, stored states): "
                           f"p50 {statistics.median(xs) * 1000:6.1f} ms, p95 {p95(xs) * 1000:6.1f} ms "
                           f"(bar 150 ms: p95/bar = {p95(xs) / 0.150:.2f})")
+            xs = overview_latency(server.url)
+            console.print(f"{name} 总览 ({len(xs)} requests): p50 {statistics.median(xs) * 1000:6.1f} ms, "
+                          f"p95 {p95(xs) * 1000:6.1f} ms (bar 500 ms: p95/bar = {p95(xs) / 0.500:.2f})")
         r = concurrent_reports(server.url, env, engine)
         lost, refused = r["ok"] - r["reports"], r["sent"] - r["ok"]
         console.print(f"{name}: {r['sent']} liaisons reporting at once: {r['ok']} answered 200"

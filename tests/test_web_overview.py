@@ -5,6 +5,7 @@ import pytest
 from duban import clock
 from duban.store import transaction
 from duban.supervise import state
+from duban.web.views import overview
 
 
 def test_health(site):
@@ -76,3 +77,16 @@ def test_the_stored_states_give_the_overview_derivation_gives(site, monkeypatch,
     assert c.get(f"/api/overview{query}").json() == derived and derived["total"] > 0
     if today and not doc:
         assert derived["due_soon"] and derived["units"] and len(derived["plans"]) >= 2
+
+
+def test_long_lists_show_the_first_tasks_and_say_how_many_in_all(site, monkeypatch):
+    monkeypatch.setenv("DUBAN_TODAY", "2024-12-17")
+    monkeypatch.setattr(overview, "LISTED", 3)
+    c = site.client("office_staff")
+    derived = c.get("/api/overview").json()
+    state.refresh_all(site.engine, clock.today())
+    stored = c.get("/api/overview").json()
+    assert stored == derived and derived["overdue_count"] > 3 and derived["due_soon_count"] > 3
+    assert len(derived["overdue"]) == len(derived["due_soon"]) == 3
+    assert [x["overdue"] for x in derived["overdue"]] == sorted((x["overdue"] for x in derived["overdue"]), reverse=True)
+    assert "列出逾期最久的 3 项" in c.get("/overview").text

@@ -143,13 +143,19 @@ def unit_counts(session: Session, scope: Select) -> list[tuple[str | None, str, 
     return [*map(tuple, named), *((None, st, co, n) for st, co, n in unnamed)]
 
 
-def overdue_and_due_soon(session: Session, scope: Select) -> tuple[list[int], list[int]]:
-    """The overdue tasks, longest overdue first, and those near their limit, soonest first (ties in the
-    documents' order)."""
+def overdue_and_due_soon(session: Session, scope: Select, cap: int) -> tuple[int, list[int], int, list[int]]:
+    """How many tasks are overdue and the first `cap` of them, longest overdue first; the same of those
+    near their limit, soonest first (ties in the documents' order)."""
     q = select(Task.id).join(TaskState, TaskState.task_id == Task.id).where(Task.id.in_(scope))
-    overdue = q.where(TaskState.overdue > 0).order_by(TaskState.overdue.desc(), Task.document_id, Task.position)
-    soon = q.where(TaskState.days_left.is_not(None)).order_by(TaskState.due, Task.document_id, Task.position)
-    return list(session.scalars(overdue)), list(session.scalars(soon))
+    overdue = q.where(TaskState.overdue > 0)
+    soon = q.where(TaskState.days_left.is_not(None))
+
+    def count(q: Select) -> int:
+        return session.scalar(select(func.count()).select_from(q.subquery()))
+
+    return (count(overdue), list(session.scalars(overdue.order_by(
+        TaskState.overdue.desc(), Task.document_id, Task.position).limit(cap))),
+        count(soon), list(session.scalars(soon.order_by(TaskState.due, Task.document_id, Task.position).limit(cap))))
 
 
 def keep_fresh(engine: Engine, every: float, stop: threading.Event) -> None:

@@ -43,6 +43,7 @@ class Group:
 
 
 NO_LEAD, NO_CHAPTER = "（未指明牵头单位）", "（无章节）"
+LISTED = 200  # overdue and 临期 tasks listed on the page; the count says how many in all
 COLOUR_OF = {**{c: c for c in COLOURS}, "none": None}  # a stored colour as the board says it
 
 
@@ -52,8 +53,10 @@ class Tally:
 
     chapters: dict[tuple, Group] = field(default_factory=dict)
     units: dict[str, Group] = field(default_factory=dict)
-    overdue: list[BoardLine] = field(default_factory=list)
+    overdue: list[BoardLine] = field(default_factory=list)  # the first LISTED
     due_soon: list[BoardLine] = field(default_factory=list)
+    overdue_count: int = 0
+    due_soon_count: int = 0
 
     def chapter(self, document_id: int, chapter: str, status: str, colour: str | None, n: int = 1) -> None:
         key = (document_id, chapter)
@@ -70,9 +73,10 @@ def derived(s: Session, when: date, doc: int | None) -> Tally:
         t.chapter(x.document_id, x.chapter, x.status, x.colour)
         for unit in x.lead_units or [NO_LEAD]:
             t.unit(unit, x.status, x.colour)
-    t.overdue = sorted((x for x in lines if x.overdue), key=lambda x: -x.overdue)
-    t.due_soon = sorted((x for x, e in zip(lines, entries, strict=True) if days_left(e.status, when) is not None),
-                        key=lambda x: x.due or when)
+    overdue = sorted((x for x in lines if x.overdue), key=lambda x: -x.overdue)
+    soon = sorted((x for x, e in zip(lines, entries, strict=True) if days_left(e.status, when) is not None),
+                  key=lambda x: x.due or when)
+    t.overdue, t.overdue_count, t.due_soon, t.due_soon_count = overdue[:LISTED], len(overdue), soon[:LISTED], len(soon)
     return t
 
 
@@ -84,7 +88,7 @@ def stored(s: Session, when: date, doc: int | None) -> Tally:
         t.chapter(document_id, chapter, status, COLOUR_OF[colour], n)
     for unit, status, colour, n in state.unit_counts(s, scope):
         t.unit(unit or NO_LEAD, status, COLOUR_OF[colour], n)
-    overdue, soon = state.overdue_and_due_soon(s, scope)
+    t.overdue_count, overdue, t.due_soon_count, soon = state.overdue_and_due_soon(s, scope, LISTED)
     listed = [*dict.fromkeys(overdue + soon)]
     lines = {e.facts.id: board_line(e) for i in range(0, len(listed), ledger.BATCH)
              for e in board(s, when, tasks=listed[i:i + ledger.BATCH])}
@@ -131,5 +135,6 @@ def overview(request: Request, s: Session, who: Principal = allow("office"),
         "statuses": by_status, "colours": by_colour,
         "plans": by_plan(t.chapters, {d.id: d.title for d in docs}),
         "units": sorted(t.units.values(), key=lambda g: (-g.colours["red"], -g.colours["yellow"], -g.total, g.name)),
-        "overdue": t.overdue, "due_soon": t.due_soon,
+        "overdue": t.overdue, "due_soon": t.due_soon, "overdue_count": t.overdue_count,
+        "due_soon_count": t.due_soon_count,
     }
