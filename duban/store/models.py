@@ -434,6 +434,7 @@ class TaskState(Base):
     due: Mapped[date | None] = mapped_column(Date)  # the limit in force
     overdue: Mapped[int] = mapped_column(Integer, default=0)  # working days past it, not completed
     days_left: Mapped[int | None] = mapped_column(Integer)  # working days to it, when it is near (临期)
+    standing: Mapped[bool] = mapped_column(Boolean, default=False)  # 长期坚持: no end of its own
 
 
 class StateDay(Base):

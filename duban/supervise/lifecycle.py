@@ -40,18 +40,25 @@ def period_end(session: Session, doc: Document, today: date) -> date | None:
     """The last day the plan asks anything for: its latest time limit (extensions included), or the end of
     its year when a task is standing; None when a standing plan names no year."""
     found = facts.of_tasks(session, today, documents=[doc.id]).values()
-    limits = [f.extended_to or f.due for f in found if not f.standing]
-    if any(f.standing for f in found) or not limits:
+    latest = max((f.extended_to or f.due for f in found if not f.standing), default=None)
+    return end_of(doc, any(f.standing for f in found), latest)
+
+
+def end_of(doc: Document, standing: bool, latest: date | None) -> date | None:
+    if standing or latest is None:
         year = plan_year(doc)
         return date(year, 12, 31) if year else None
-    return max(limits)
+    return latest
 
 
-def period_over(session: Session, today: date) -> list[tuple[Document, date]]:
-    """Running plans whose period ended before `today`, with the day it ended: to be confirmed 已办结."""
+def period_over(session: Session, today: date,
+                stored: dict[int, tuple[bool, date | None]] | None = None) -> list[tuple[Document, date]]:
+    """Running plans whose period ended before `today`, with the day it ended: to be confirmed 已办结.
+    `stored`: by document, (a task standing?, the latest other limit) as the stored states give them."""
     found = []
     for doc in session.scalars(select(Document).where(Document.current, Document.running).order_by(Document.id)):
-        if (end := period_end(session, doc, today)) is not None and end < today:
+        end = end_of(doc, *stored.get(doc.id, (False, None))) if stored is not None else period_end(session, doc, today)
+        if end is not None and end < today:
             found.append((doc, end))
     return found
 

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from sqlalchemy import Engine, Select, delete, event, func, select
+from sqlalchemy import Engine, Select, case, delete, event, false, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -56,7 +56,7 @@ def state_row(e: Entry, day: date) -> dict:
     colour, s = e.warning.colour or "none", e.status
     return {"task_id": e.facts.id, "day": day, "status": s.status, "status_rank": status_rank(s.status),
             "colour": colour, "colour_rank": colour_rank(colour), "due": s.due, "overdue": s.overdue,
-            "days_left": days_left(s, day)}
+            "days_left": days_left(s, day), "standing": e.facts.standing}
 
 
 def current_tasks(session: Session) -> list[int]:
@@ -156,6 +156,16 @@ def overdue_and_due_soon(session: Session, scope: Select, cap: int) -> tuple[int
     return (count(overdue), list(session.scalars(overdue.order_by(
         TaskState.overdue.desc(), Task.document_id, Task.position).limit(cap))),
         count(soon), list(session.scalars(soon.order_by(TaskState.due, Task.document_id, Task.position).limit(cap))))
+
+
+def plan_limits(session: Session) -> dict[int, tuple[bool, date | None]]:
+    """By current document: whether a task is standing, and the latest limit in force of the others."""
+    rows = session.execute(
+        select(Task.document_id, func.max(case((TaskState.standing, 1), else_=0)),
+               func.max(case((TaskState.standing == false(), TaskState.due))))
+        .join(TaskState, TaskState.task_id == Task.id).join(Document)
+        .where(Document.current, Task.active).group_by(Task.document_id))
+    return {document_id: (bool(standing), latest) for document_id, standing, latest in rows}
 
 
 def keep_fresh(engine: Engine, every: float, stop: threading.Event) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from ...supervise import lifecycle
+from ...supervise import lifecycle, state
 from ..access import Principal, allow
 from ..pages import action
 from .common import day
@@ -18,7 +18,9 @@ router = APIRouter()
 
 def proposals(s: Session, when: date) -> list[dict]:
     """Running plans whose period ended before `when`, for the office to confirm 已办结."""
-    return [{"id": doc.id, "title": doc.title or doc.path, "ended": end} for doc, end in lifecycle.period_over(s, when)]
+    stored = state.plan_limits(s) if state.fresh(s, when) else None  # else every task's facts are read
+    return [{"id": doc.id, "title": doc.title or doc.path, "ended": end}
+            for doc, end in lifecycle.period_over(s, when, stored)]
 
 
 @action(router, "/documents/{document_id}/finish")

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column('due', sa.Date(), nullable=True),
         sa.Column('overdue', sa.Integer(), nullable=False),
         sa.Column('days_left', sa.Integer(), nullable=True),
+        sa.Column('standing', sa.Boolean(), nullable=False),
     )
     op.create_index('ix_task_states_colour', 'task_states', ['colour', 'task_id'])
     op.create_index('ix_task_states_status', 'task_states', ['status', 'task_id'])
