@@ -89,9 +89,7 @@ def stored(s: Session, when: date, doc: int | None) -> Tally:
     for unit, status, colour, n in state.unit_counts(s, scope):
         t.unit(unit or NO_LEAD, status, COLOUR_OF[colour], n)
     t.overdue_count, overdue, t.due_soon_count, soon = state.overdue_and_due_soon(s, scope, LISTED)
-    listed = [*dict.fromkeys(overdue + soon)]
-    lines = {e.facts.id: board_line(e) for i in range(0, len(listed), ledger.BATCH)
-             for e in board(s, when, tasks=listed[i:i + ledger.BATCH])}
+    lines = {e.facts.id: board_line(e) for e in board(s, when, tasks=[*dict.fromkeys(overdue + soon)])}
     t.overdue, t.due_soon = [lines[i] for i in overdue], [lines[i] for i in soon]
     return t
 
