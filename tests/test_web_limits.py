@@ -10,6 +10,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -28,20 +30,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(web_template, tmp_path_factory):
-    template, ids = web_template
-    folder = tmp_path_factory.mktemp("served")
-    copy_site(template, folder, ids).engine.dispose()
+@contextmanager
+def serving(database_url: str, folder: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A real `duban serve` process on the database, with `args` (such as --workers 2); its address."""
     port = free_port()
-    env = {**os.environ, "DUBAN_DATABASE_URL": f"sqlite:///{folder / 'web.sqlite3'}",
-           "DUBAN_DATA_DIR": str(folder / "data")}
+    env = {**os.environ, "DUBAN_DATABASE_URL": database_url, "DUBAN_DATA_DIR": str(folder / "data")}
     log = folder / "serve.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "duban", "serve", "--port", str(port)], env=env,
+        proc = subprocess.Popen([sys.executable, "-m", "duban", "serve", "--port", str(port), *args], env=env,
                                 stdout=out, stderr=out)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    for _ in range(600):
         try:
             if httpx.get(f"{url}/api/health").status_code == 200:
                 break
@@ -50,9 +49,20 @@ def server(web_template, tmp_path_factory):
     else:
         proc.kill()
         pytest.fail(f"duban serve did not start: {log.read_text()[-2000:]}")
-    yield url, proc, ids
-    proc.terminate()
-    proc.wait(10)
+    try:
+        yield url, proc
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+@pytest.fixture(scope="module")
+def server(web_template, tmp_path_factory):
+    template, ids = web_template
+    folder = tmp_path_factory.mktemp("served")
+    copy_site(template, folder, ids).engine.dispose()
+    with serving(f"sqlite:///{folder / 'web.sqlite3'}", folder) as (url, proc):
+        yield url, proc, ids
 
 
 def signed_in(url: str, role: str) -> tuple[httpx.Client, str]:

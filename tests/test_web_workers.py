@@ -4,14 +4,9 @@ throttling and an upload's OCR progress live in the database, so any process ans
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from datetime import date, datetime
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -20,7 +15,7 @@ from duban.store.models import AuditEntry, ProgressReport, ReadingProgress, Task
 from duban.supervise import state, warnings
 
 from .conftest import SEEDS, empty_database
-from .test_web_limits import free_port, signed_in
+from .test_web_limits import serving, signed_in
 from .web import at_once, build
 
 CLIENTS = 50
@@ -35,27 +30,10 @@ def served(tmp_path):
     with empty_database("postgresql", tmp_path) as url:
         engine = connect(url)
         ids = build(engine, [p for p in SEEDS if p.name[:3] in ("000", "003")])
-        port = free_port()
-        env = {**os.environ, "DUBAN_DATABASE_URL": url, "DUBAN_DATA_DIR": str(tmp_path / "data")}
-        log = tmp_path / "serve.log"
-        with open(log, "wb") as out:
-            proc = subprocess.Popen([sys.executable, "-m", "duban", "serve", "--port", str(port), "--workers", "2"],
-                                    env=env, stdout=out, stderr=out)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/api/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            proc.kill()
-            pytest.fail(f"duban serve --workers 2 did not start: {log.read_text()[-2000:]}")
         try:
-            yield base, proc, engine, ids
+            with serving(url, tmp_path, "--workers", "2") as (base, proc):
+                yield base, proc, engine, ids
         finally:
-            proc.terminate()
-            proc.wait(20)
             engine.dispose()
 
 
