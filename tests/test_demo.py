@@ -72,8 +72,7 @@ def test_assessment_ranks_only_units_with_tasks_in_the_period(demo):
     engine, password, _ = demo
     ranked = {u["name"] for u in signed_in(engine, password).get("/api/assessment").json()["units"]}
     with transaction(engine) as s:
-        _, board = scoring.events(s, date(ON.year, 1, 1), ON, lifecycle.running(s))
-        leading = {name for e in board.values() for name in e.facts.lead_units.values()}
+        leading = set(scoring.events(s, date(ON.year, 1, 1), ON, lifecycle.running(s)).units.values())
     assert ranked == leading
 
 

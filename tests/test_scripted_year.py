@@ -25,7 +25,7 @@ from duban.errors import DubanError
 from duban.store import connect, transaction
 from duban.store.documents import ingest
 from duban.store.models import Document, ProgressReport
-from duban.supervise import extensions, facts, notes, problems, reports, rounds, scoring, warnings
+from duban.supervise import extensions, facts, notes, problems, remind, reports, rounds, scoring, warnings
 from duban.supervise.bulletin import bulletin
 from duban.units.registry import Registry
 
@@ -619,3 +619,23 @@ def test_a_past_day_replays_the_same_after_the_whole_year(run):
     with transaction(run.engine) as s:
         again = view(warnings.board(s, JUNE, [run.doc]))
     assert run.june_board is not None and again == run.june_board
+
+
+# ---- read a batch at a time ---------------------------------------------------------------------
+def readings(run: Run, day: date) -> tuple:
+    """Everything that reads the whole board on `day`: the board, the reminders, the assessment."""
+    with transaction(run.engine) as s:
+        return (view(warnings.board(s, day, [run.doc])),
+                [(r.unit, r.items, r.owed, r.round, r.due) for r in remind.reminders(s, day, [run.doc])],
+                scoring.assess(s, START, day, [run.doc], leaders=LEADERS))
+
+
+@pytest.mark.parametrize("day", [date(2024, 6, 24), END], ids=str)
+def test_batches_of_seven_tasks_read_the_same_as_one(run, day, monkeypatch):
+    """A province's ledger is read a batch of tasks at a time; a batch must see what the whole sees
+    (missed rounds, owed reports, open problems, the same scores)."""
+    whole = readings(run, day)
+    monkeypatch.setattr(warnings, "BATCH", 7)
+    monkeypatch.setattr(facts, "BATCH", 7)
+    assert readings(run, day) == whole
+    assert any(r[2] for r in whole[1]) or day == END  # a round is open on the 24th: reports are owed

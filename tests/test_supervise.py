@@ -343,9 +343,9 @@ def test_rounds_made_after_they_opened_are_never_missed(db, planned, ingested):
         assert (task, unit) in july.on_time and july.missed  # asked in time: not reporting counts
         board = warnings.board(s, date(2024, 7, 20))
         assert not [e for e in board if any("未报送" in r for r in e.warning.reasons)]
-        lost = [x for x in scoring.events(s, date(2024, 1, 1), date(2024, 7, 20))[0] if x.rule == "missed_report"]
+        lost = [x for x in scoring.events(s, date(2024, 1, 1), date(2024, 7, 20)).lines if x.rule == "missed_report"]
         assert not lost
-        assert [x for x in scoring.events(s, date(2024, 1, 1), august)[0] if x.rule == "missed_report"]
+        assert [x for x in scoring.events(s, date(2024, 1, 1), august).lines if x.rule == "missed_report"]
 
 
 def facts_of(engine):

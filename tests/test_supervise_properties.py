@@ -75,7 +75,7 @@ def test_no_red_for_rounds_nobody_was_asked_in_time_and_every_mark_says_why(
                         assert r.opens >= stored and r.opens >= r.opened_at.date(), (name, unit)
                     if e.warning.colour in ("red", "yellow"):
                         assert e.warning.reasons and all(len(x) > 4 for x in e.warning.reasons), e.warning
-                lost = [x.text for x in scoring.events(s, YEAR_START, day, [doc])[0] if x.rule == "missed_report"]
+                lost = [x.text for x in scoring.events(s, YEAR_START, day, [doc]).lines if x.rule == "missed_report"]
                 unasked = [n for n, r in made.items() if rounds.backfilled(r)]
                 assert not [t for t in lost if any(f"“{n}”" in t for n in unasked)]
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated
 
@@ -153,22 +154,31 @@ def status_cmd(as_of: AsOf = None, doc: Doc = None,
     """各任务状态与三色预警，逐条说明理由 (statuses and warnings, with reasons)."""
     when = day(as_of)
     with user_errors(), transaction(engine()) as s:
-        entries = warnings.board(s, when, documents_named(s, doc) if doc else None)
         uid = one_unit(s, unit)
-    entries = [e for e in entries if (uid is None or uid in e.facts.lead_units)
-               and (colour is None or e.warning.colour == colour)]
-    if format == "json":
-        json.dump([entry_dict(e) for e in entries], sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-        return
-    table = Table(title=f"任务状态与预警（截至{when}）(status)")
-    for col in ("任务ID", "序号", "任务", "牵头单位", "时限", "状态", "预警", "理由"):
-        table.add_column(col, overflow="fold")
-    for e in entries:
-        f, st, w = e.facts, e.status, e.warning
-        table.add_row(f.key, f.number, f.title[:24], "、".join(f.lead_units.values()), str(st.due or "无"),
-                      st.status, COLOUR_NAMES.get(w.colour, ""), "；".join(st.reasons + w.reasons))
+        entries = (e for e in warnings.stream(s, when, documents_named(s, doc) if doc else None)
+                   if (uid is None or uid in e.facts.lead_units) and (colour is None or e.warning.colour == colour))
+        if format == "json":
+            write_json_array(map(entry_dict, entries))
+            return
+        table = Table(title=f"任务状态与预警（截至{when}）(status)")
+        for col in ("任务ID", "序号", "任务", "牵头单位", "时限", "状态", "预警", "理由"):
+            table.add_column(col, overflow="fold")
+        for e in entries:
+            f, st, w = e.facts, e.status, e.warning
+            table.add_row(f.key, f.number, f.title[:24], "、".join(f.lead_units.values()), str(st.due or "无"),
+                          st.status, COLOUR_NAMES.get(w.colour, ""), "；".join(st.reasons + w.reasons))
     out.print(table)
+
+
+def write_json_array(items: Iterable[dict]) -> None:
+    """A JSON array written an item at a time, laid out as `json.dump(..., indent=1)` would: a province's
+    board is never held whole."""
+    first = True
+    for item in items:
+        sys.stdout.write(("[" if first else ",") + "\n " + json.dumps(item, ensure_ascii=False, indent=1)
+                         .replace("\n", "\n "))
+        first = False
+    sys.stdout.write("[]\n" if first else "\n]\n")
 
 
 @app.command("refresh")

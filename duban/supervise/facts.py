@@ -73,23 +73,32 @@ class Facts:
         return f"经批准延期至{self.extended_to}（原{self.limit_basis}）" if self.extended_to else self.limit_basis
 
 
-def of_tasks(session: Session, as_of: date, documents: Iterable[int] | None = None,
-             tasks: Iterable[int] | None = None) -> dict[int, Facts]:
-    """Facts of the current, active tasks (of some documents, or some tasks; else of every plan not
-    finished), by task id."""
-    q = select(Task, Document.date).join(Document).where(Document.current, Task.active)
+def current_ids(session: Session, documents: Iterable[int] | None = None,
+                tasks: Iterable[int] | None = None) -> list[int]:
+    """The current, active tasks (of some documents, or some tasks; else of every plan not finished), in
+    the documents' order."""
+    q = select(Task.id).join(Document).where(Document.current, Task.active)
     if documents is None and tasks is None:
         q = q.where(Document.running)  # a finished plan is asked for by name only
     if documents is not None:
         q = q.where(Document.id.in_(list(documents)))
     if tasks is not None:
         q = q.where(Task.id.in_(list(tasks)))
-    facts = {t.id: Facts(t.id, t.document_id, t.number, t.title, t.chapter, day, None, False)
-             for t, day in session.execute(q.order_by(Document.id, Task.position))}
+    return list(session.scalars(q.order_by(Document.id, Task.position)))
+
+
+def of_tasks(session: Session, as_of: date, documents: Iterable[int] | None = None,
+             tasks: Iterable[int] | None = None) -> dict[int, Facts]:
+    """Facts of the current, active tasks (of some documents, or some tasks; else of every plan not
+    finished), by task id, in the documents' order."""
+    order = current_ids(session, documents, tasks)
+    facts: dict[int, Facts] = {}
     cutoff = end_of(as_of)
-    order = list(facts)
     for i in range(0, len(order), BATCH):  # PostgreSQL takes at most 65,535 parameters in one statement
         ids = order[i:i + BATCH]
+        found = {t.id: Facts(t.id, t.document_id, t.number, t.title, t.chapter, day, None, False)
+                 for t, day in session.execute(select(Task, Document.date).join(Document).where(Task.id.in_(ids)))}
+        facts.update((task_id, found[task_id]) for task_id in ids)
         add_roles(session, facts, ids)
         add_limits(session, facts, ids)
         add_targets(session, facts, ids)

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from . import problems, rounds, warnings
+from .facts import Facts
 from .records import COLOUR_NAMES
 from .status import ymd
 
@@ -41,40 +42,50 @@ class Reminder:
 
 
 def reminders(session: Session, as_of: date, documents: list[int] | None = None) -> list[Reminder]:
-    """Units with something to be reminded of, most urgent (most red) first."""
-    board = warnings.board(session, as_of, documents)
+    """Units with something to be reminded of, most urgent (most red) first. The board is read a batch
+    at a time: only what a unit is told is kept."""
     by_unit: dict[str, Reminder] = {}
-    for e in board:
-        for unit, name in e.facts.lead_units.items():
-            # the unit is told of its own missed rounds, not of the other lead units'
-            w = warnings.warn(e.facts, e.status, as_of, {u: r for u, r in e.missed.items() if u == unit})
-            if w.colour:
-                by_unit.setdefault(unit, Reminder(name)).items.append(
-                    Item(e.facts.key, e.facts.number, e.facts.title, w.colour, "；".join(w.reasons)))
-    add_problems(session, as_of, board, by_unit)
-    add_owed(session, as_of, board, by_unit)
+    open_rounds: dict[int, list] = {}
+    for batch in warnings.batches(session, as_of, documents):
+        add_warned(as_of, batch, by_unit)
+        found = {e.facts.id: e.facts for e in batch}
+        add_problems(session, as_of, found, by_unit)
+        add_owed(session, as_of, found, by_unit, open_rounds)
     order = {"red": 0, "yellow": 1, "blue": 2, None: 3}
     for r in by_unit.values():
         r.items.sort(key=lambda x: order[x.colour])
     return sorted(by_unit.values(), key=lambda r: (-sum(x.colour == "red" for x in r.items), r.unit))
 
 
-def add_problems(session: Session, as_of: date, board: list[warnings.Entry], by_unit: dict[str, Reminder]) -> None:
-    facts = {e.facts.id: e.facts for e in board}
-    for p in problems.problems(session, as_of, list(facts)):
+def add_warned(as_of: date, batch: list[warnings.Entry], by_unit: dict[str, Reminder]) -> None:
+    for e in batch:
+        for unit, name in e.facts.lead_units.items():
+            # the unit is told of its own missed rounds, not of the other lead units'
+            w = warnings.warn(e.facts, e.status, as_of, {u: r for u, r in e.missed.items() if u == unit})
+            if w.colour:
+                by_unit.setdefault(unit, Reminder(name)).items.append(
+                    Item(e.facts.key, e.facts.number, e.facts.title, w.colour, "；".join(w.reasons)))
+
+
+def add_problems(session: Session, as_of: date, found: dict[int, Facts], by_unit: dict[str, Reminder]) -> None:
+    for p in problems.problems(session, as_of, list(found)):
         if problems.overdue(p, as_of):
-            f = facts[p.task_id]
+            f = found[p.task_id]
             for unit, name in f.lead_units.items():
                 by_unit.setdefault(unit, Reminder(name)).items.append(
                     Item(f.key, f.number, f.title, None, f"问题#{p.id}“{p.text}”逾期未销号（{problems.state_on(p, as_of)}）"))
 
 
-def add_owed(session: Session, as_of: date, board: list[warnings.Entry], by_unit: dict[str, Reminder]) -> None:
-    facts = {e.facts.id: e.facts for e in board}
-    for r in rounds.rounds_of(session, sorted({f.document_id for f in facts.values()})):
-        if r.opens <= as_of and not rounds.shut(r, as_of):
-            for task, unit in rounds.tally(session, r, as_of).pending:
-                if task in facts:
-                    reminder = by_unit.setdefault(unit, Reminder(facts[task].lead_units[unit]))
-                    reminder.owed.append(facts[task].number)
+def add_owed(session: Session, as_of: date, found: dict[int, Facts], by_unit: dict[str, Reminder],
+             open_rounds: dict[int, list]) -> None:
+    """The batch's reports owed in its documents' open rounds (`open_rounds` keeps them between batches)."""
+    for doc in sorted({f.document_id for f in found.values()}):
+        if doc not in open_rounds:
+            open_rounds[doc] = [r for r in rounds.rounds_of(session, [doc])
+                                if r.opens <= as_of and not rounds.shut(r, as_of)]
+        for r in open_rounds[doc]:
+            for task, unit in rounds.tally(session, r, as_of, list(found)).pending:
+                reminder = by_unit.setdefault(unit, Reminder(found[task].lead_units[unit]))
+                reminder.owed.append(found[task].number)
+                if reminder.due is None or r.due >= reminder.due:  # the text names the latest round
                     reminder.round, reminder.due = r.name, r.due

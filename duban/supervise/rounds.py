@@ -152,10 +152,11 @@ def expected(session: Session, r: Round, tasks: list[int] | None = None) -> list
 
 def tally(session: Session, r: Round, as_of: date, tasks: list[int] | None = None) -> Tally:
     first: dict[tuple[int, str], datetime] = {}
-    for task_id, unit_id, at in session.execute(
-            select(ProgressReport.task_id, ProgressReport.unit_id, ProgressReport.reported_at)
-            .where(ProgressReport.round_id == r.id, ProgressReport.reported_at <= facts.end_of(as_of))
-            .order_by(ProgressReport.reported_at)):
+    q = (select(ProgressReport.task_id, ProgressReport.unit_id, ProgressReport.reported_at)
+         .where(ProgressReport.round_id == r.id, ProgressReport.reported_at <= facts.end_of(as_of)))
+    if tasks is not None:
+        q = q.where(ProgressReport.task_id.in_(tasks))
+    for task_id, unit_id, at in session.execute(q.order_by(ProgressReport.reported_at)):
         first.setdefault((task_id, unit_id), at)
     t = Tally(r)
     for pair in expected(session, r, tasks):

@@ -6,7 +6,7 @@ or whose lead units they oversee (分管). Ties share a rank (1, 2, 2, 4)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +14,9 @@ import yaml
 from sqlalchemy.orm import Session
 
 from ..lexicon import load
+from ..store.models import Round
 from . import problems, rounds, warnings
+from .facts import Facts
 from .records import Ranked
 from .status import ymd
 
@@ -25,6 +27,7 @@ class Line:
     task_id: int
     rule: str
     text: str
+    leaders: tuple[str, ...] = ()  # the task's leaders (分管领导), scored on it too
 
 
 def rules_of(path: Path | None = None) -> dict:
@@ -51,27 +54,54 @@ def in_period(e: warnings.Entry, start: date, end: date) -> bool:
     return issued and (s.due is None or s.due >= start or (s.completed_on is not None and s.completed_on >= start))
 
 
-def events(session: Session, start: date, end: date, documents: list[int] | None = None) -> tuple[list[Line], dict]:
-    """Every scored event of the period, and the board of `end` (the tasks the period asks for)."""
-    board = [e for e in warnings.board(session, end, documents) if in_period(e, start, end)]
-    by_task = {e.facts.id: e for e in board}
-    found = []
-    for e in board:
-        for rule, text in task_lines(e, start, end):
-            found += [Line(u, e.facts.id, rule, text) for u in e.facts.lead_units]
-    for r in rounds.rounds_of(session, documents):
-        if start <= r.due <= end and rounds.shut(r, end) and not rounds.backfilled(r):
-            t = rounds.tally(session, r, end)
-            found += [Line(u, task, "late_report", f"“{r.name}”调度任务{by_task[task].facts.number}逾期报送")
-                      for task, u in t.late if task in by_task]
-            found += [Line(u, task, "missed_report", f"“{r.name}”调度任务{by_task[task].facts.number}未报送")
-                      for task, u in t.missed if task in by_task]
-    for p in problems.problems(session, end, list(by_task)):
-        if problems.overdue(p, end):
-            f = by_task[p.task_id].facts
-            found += [Line(u, f.id, "problem_overdue", f"问题#{p.id}（任务{f.number}）逾期未销号")
-                      for u in f.lead_units]
-    return found, by_task
+@dataclass
+class Period:
+    """What assessing a period found: its scored events, and who could be scored (the lead units of the
+    tasks it asks for, by id, and those tasks' leaders)."""
+
+    lines: list[Line] = field(default_factory=list)
+    units: dict[str, str] = field(default_factory=dict)  # unit id -> registry name
+    leaders: set[str] = field(default_factory=set)
+
+
+def events(session: Session, start: date, end: date, documents: list[int] | None = None) -> Period:
+    """Every scored event of the period, read from the board of `end` a batch of tasks at a time: the
+    tasks' own events, then the rounds' (round by round), then the problems', however the tasks are batched."""
+    found, shut, later = Period(), {}, []
+    for n, batch in enumerate(warnings.batches(session, end, documents)):
+        by_task = {e.facts.id: e.facts for e in batch if in_period(e, start, end)}
+        for e in batch:
+            if e.facts.id in by_task:
+                found.units.update(e.facts.lead_units)
+                found.leaders.update(e.facts.leaders)
+                found.lines += [Line(u, e.facts.id, rule, text, tuple(e.facts.leaders))
+                                for rule, text in task_lines(e, start, end) for u in e.facts.lead_units]
+        later += [((0, *key, n), line) for key, line in round_lines(session, start, end, by_task, shut)]
+        for p in problems.problems(session, end, list(by_task)):
+            if problems.overdue(p, end):
+                f = by_task[p.task_id]
+                later += [((1, p.id), Line(u, f.id, "problem_overdue", f"问题#{p.id}（任务{f.number}）逾期未销号",
+                                           tuple(f.leaders))) for u in f.lead_units]
+    found.lines += [line for _, line in sorted(later, key=lambda x: x[0])]
+    return found
+
+
+def round_lines(session: Session, start: date, end: date, by_task: dict[int, Facts],
+                shut: dict[int, list[Round]]) -> list[tuple[tuple, Line]]:
+    """Reports late or missed in the rounds due in the period and shut by its end, of these tasks, each
+    with the round's place (`shut` keeps each document's rounds between batches)."""
+    lines = []
+    for doc in sorted({f.document_id for f in by_task.values()}):
+        if doc not in shut:
+            shut[doc] = [r for r in rounds.rounds_of(session, [doc])
+                         if start <= r.due <= end and rounds.shut(r, end) and not rounds.backfilled(r)]
+        for r in shut[doc]:
+            t = rounds.tally(session, r, end, list(by_task))
+            for kind, (rule, pairs, words) in enumerate((("late_report", t.late, "逾期报送"),
+                                                          ("missed_report", t.missed, "未报送"))):
+                lines += [((r.due, r.id, kind), Line(u, task, rule, f"“{r.name}”调度任务{by_task[task].number}{words}",
+                                                     tuple(by_task[task].leaders))) for task, u in pairs if task in by_task]
+    return lines
 
 
 def ranked(scores: dict[str, float], explained: dict[str, list[str]]) -> list[Ranked]:
@@ -84,15 +114,14 @@ def assess(session: Session, start: date, end: date, documents: list[int] | None
     """(units ranked, leaders ranked) for the period; `leaders` maps a leader to the units they oversee.
     `summary`: explain each rule once with its count ("未报送 -2 × 3 项，计 -6"), for print."""
     rules = rules or rules_of()
-    lines, by_task = events(session, start, end, documents)
-    names = {u: n for e in by_task.values() for u, n in e.facts.lead_units.items()}
-    units = score(list(names.values()), [(names[x.unit], x) for x in lines], rules, summary)
+    found = events(session, start, end, documents)
+    names = found.units
+    units = score(list(names.values()), [(names[x.unit], x) for x in found.lines], rules, summary)
     oversees = {leader: set(us) for leader, us in (leaders or {}).items()}
-    for e in by_task.values():
-        for leader in e.facts.leaders:
-            oversees.setdefault(leader, set())
-    chosen = [(leader, x) for x in lines for leader, us in oversees.items()
-              if x.unit in us or names[x.unit] in us or leader in by_task[x.task_id].facts.leaders]
+    for leader in sorted(found.leaders):
+        oversees.setdefault(leader, set())
+    chosen = [(leader, x) for x in found.lines for leader, us in oversees.items()
+              if x.unit in us or names[x.unit] in us or leader in x.leaders]
     return units, score(list(oversees), chosen, rules, summary)
 
 

@@ -4,11 +4,13 @@ time limit is a few working days away. The worst colour wins; every reason is ke
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import Session
 
+from ..store.ledger import BATCH
 from . import calendar, facts, rounds, status
 from .facts import Facts
 from .status import RULES, Status, ymd
@@ -63,26 +65,45 @@ def days_left(s: Status, as_of: date, rules: dict = RULES) -> int | None:
     return left if left <= rules["warnings"]["blue_workdays"] else None
 
 
-def last_missed(session: Session, as_of: date, documents: list[int],
-                tasks: list[int] | None = None) -> dict[int, dict[str, str]]:
+def last_missed(session: Session, as_of: date, documents: list[int], tasks: list[int] | None = None,
+                shut_rounds: dict[int, list] | None = None) -> dict[int, dict[str, str]]:
     """task id -> {unit id: round name} for the latest round of each document shut by `as_of` (of some
-    tasks only: a page of the ledger need not tally whole documents)."""
+    tasks only: a page of the ledger need not tally whole documents). `shut_rounds` keeps each document's
+    rounds between batches."""
+    known = {} if shut_rounds is None else shut_rounds
     missed: dict[int, dict[str, str]] = {}
     for doc in documents:
-        shut = [r for r in rounds.rounds_of(session, [doc]) if rounds.shut(r, as_of)]
-        if shut:
+        if doc not in known:
+            known[doc] = [r for r in rounds.rounds_of(session, [doc]) if rounds.shut(r, as_of)]
+        if shut := known[doc]:
             for task_id, unit in rounds.tally(session, shut[-1], as_of, tasks).missed:
                 missed.setdefault(task_id, {})[unit] = shut[-1].name
     return missed
 
 
+def batches(session: Session, as_of: date, documents: list[int] | None = None, rules: dict = RULES,
+            tasks: list[int] | None = None) -> Iterator[list[Entry]]:
+    """The board a batch of tasks at a time: memory stays flat however large the ledger."""
+    ids = facts.current_ids(session, documents, tasks)
+    shut_rounds: dict[int, list] = {}
+    for i in range(0, len(ids), BATCH):
+        found = facts.of_tasks(session, as_of, tasks=ids[i:i + BATCH])
+        missed = last_missed(session, as_of, sorted({f.document_id for f in found.values()}), list(found),
+                             shut_rounds)
+        entries = []
+        for f in found.values():
+            s, owed = status.derive(f, as_of, rules), missed.get(f.id, {})
+            entries.append(Entry(f, s, warn(f, s, as_of, owed, rules), owed))
+        yield entries
+
+
+def stream(session: Session, as_of: date, documents: list[int] | None = None, rules: dict = RULES,
+           tasks: list[int] | None = None) -> Iterator[Entry]:
+    for entries in batches(session, as_of, documents, rules, tasks):
+        yield from entries
+
+
 def board(session: Session, as_of: date, documents: list[int] | None = None, rules: dict = RULES,
           tasks: list[int] | None = None) -> list[Entry]:
     """Every current task (of some documents, or some tasks) with its status and warning on `as_of`."""
-    found = facts.of_tasks(session, as_of, documents, tasks)
-    missed = last_missed(session, as_of, sorted({f.document_id for f in found.values()}), tasks)
-    entries = []
-    for f in found.values():
-        s, owed = status.derive(f, as_of, rules), missed.get(f.id, {})
-        entries.append(Entry(f, s, warn(f, s, as_of, owed, rules), owed))
-    return entries
+    return list(stream(session, as_of, documents, rules, tasks))
