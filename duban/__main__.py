@@ -2,4 +2,5 @@
 
 from .cli import app
 
-app()
+if __name__ == "__main__":  # not again in a worker process, which imports this module as __mp_main__
+    app()

@@ -18,11 +18,14 @@ from sqlalchemy import select
 from duban import clock
 from duban.errors import DubanError
 from duban.store import connect, transaction
-from duban.store.models import StateDay, TaskRole, TaskState
+from duban.store.documents import ingest
+from duban.store.models import Document, StateDay, TaskRole, TaskState
 from duban.store.unit_edits import merge_rows
-from duban.supervise import lifecycle, rounds, state, warnings
+from duban.supervise import facts, lifecycle, rounds, state, warnings
 from duban.supervise.records import STATUSES
+from duban.units.registry import Registry
 
+from .conftest import SEEDS, empty_database
 from .test_supervise_properties import YEAR_END, YEAR_START, days, happen, template  # noqa: F401
 
 event = st.one_of(
@@ -41,8 +44,14 @@ def stored_and_derived(engine, day: date) -> tuple[dict, dict]:
                                 warnings.days_left(e.status, day))
                    for e in warnings.board(s, day, tasks=state.current_tasks(s))}
         stored = {t.task_id: (t.status, t.colour, t.due, t.overdue, t.days_left)
-                  for t in s.scalars(select(TaskState).where(TaskState.day == day))}
+                  for t in s.scalars(select(TaskState))}
     return stored, derived
+
+
+def stored_on(engine, day: date) -> set[int]:
+    """The tasks whose stored state changed on `day` (a row whose values hold keeps its first day)."""
+    with transaction(engine) as s:
+        return set(s.scalars(select(TaskState.task_id).where(TaskState.day == day)))
 
 
 def is_fresh(engine, day: date) -> bool:
@@ -105,8 +114,9 @@ def test_the_stored_state_is_the_derived_one_after_any_history(template, tmp_pat
             stored, derived = stored_and_derived(engine, day)
             if is_fresh(engine, day):
                 assert stored == derived
-            else:  # what the day's events touched is stored, and stored right
-                assert stored == {t: derived[t] for t in stored if t in derived}
+            else:  # what the day's events changed is stored, and stored right
+                changed = stored_on(engine, day)
+                assert {t: stored[t] for t in changed} == {t: derived[t] for t in changed if t in derived}
     finally:
         engine.dispose()
 
@@ -149,3 +159,37 @@ def test_a_new_day_is_refreshed_beside_the_server(engine):
         watcher.join()
     stored, derived = stored_and_derived(made, date.today())
     assert is_fresh(made, date.today()) and stored == derived and stored
+
+
+def test_a_refresh_shared_among_processes_stores_what_one_derives(tmp_path, monkeypatch):
+    """On PostgreSQL `duban refresh` hands batches to a process per core: each must store what the
+    whole derives, and a second refresh leaves the rows whose state held as they were."""
+    day = date(2024, 6, 28)
+    with empty_database("postgresql", tmp_path) as url:
+        made = connect(url)
+        try:
+            with clock.set_to(YEAR_START):
+                ingest(made, SEEDS[3], Registry(None), "tester", True)
+            with transaction(made) as s:
+                doc = s.scalar(select(Document.id))
+                leads = [(f.id, unit) for f in facts.of_tasks(s, day, [doc]).values() for unit in f.lead_units]
+            for pick in range(0, 60, 7):
+                happen(made, doc, leads, "report", day - timedelta(days=pick), pick, pick + 30)
+            monkeypatch.setattr(state, "BATCH", 10)  # a dozen batches for the two processes
+            with clock.set_to(day):
+                assert state.refresh_all(made, day, workers=2) == len(state_rows(made)) > 100
+            stored, derived = stored_and_derived(made, day)
+            assert stored == derived
+            later = date(2024, 7, 1)  # a new month: 序时进度 moves, and with it some statuses
+            with clock.set_to(later):
+                state.refresh_all(made, later, workers=2)
+            again, derived = stored_and_derived(made, later)
+            moved = {t for t in stored if stored[t] != again[t]}
+            assert again == derived and moved and stored_on(made, later) == moved != set(stored)
+        finally:
+            made.dispose()
+
+
+def state_rows(engine) -> list[int]:
+    with transaction(engine) as s:
+        return list(s.scalars(select(TaskState.task_id)))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..errors import DubanError
 from ..store import audit
+from ..store.among import among
 from ..store.models import Problem, ProblemStep, Task
 from . import calendar
 from .facts import end_of
@@ -72,4 +73,4 @@ def overdue(p: Problem, as_of: date) -> bool:
 def problems(session: Session, as_of: date, task_ids: list[int] | None = None) -> list[Problem]:
     """Problems raised by `as_of`, oldest first."""
     q = select(Problem).where(Problem.raised_at <= end_of(as_of)).order_by(Problem.id)
-    return list(session.scalars(q.where(Problem.task_id.in_(task_ids)) if task_ids is not None else q))
+    return list(session.scalars(q.where(among(Problem.task_id, task_ids)) if task_ids is not None else q))

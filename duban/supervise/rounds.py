@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..errors import DubanError
 from ..store import audit
+from ..store.among import among
 from ..store.models import Cycle, ProgressReport, Round
 from . import calendar, facts, status
 from .lifecycle import current_document
@@ -155,7 +156,7 @@ def tally(session: Session, r: Round, as_of: date, tasks: list[int] | None = Non
     q = (select(ProgressReport.task_id, ProgressReport.unit_id, ProgressReport.reported_at)
          .where(ProgressReport.round_id == r.id, ProgressReport.reported_at <= facts.end_of(as_of)))
     if tasks is not None:
-        q = q.where(ProgressReport.task_id.in_(tasks))
+        q = q.where(among(ProgressReport.task_id, tasks))
     for task_id, unit_id, at in session.execute(q.order_by(ProgressReport.reported_at)):
         first.setdefault((task_id, unit_id), at)
     t = Tally(r)

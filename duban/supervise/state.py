@@ -8,17 +8,36 @@ are trusted only on a day whose refresh ran (a `state_days` row); on any other d
 
 from __future__ import annotations
 
+import json
 import logging
+import multiprocessing
+import os
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
+from itertools import repeat
 
-from sqlalchemy import Engine, Select, case, delete, event, false, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    Engine,
+    NullPool,
+    Select,
+    case,
+    create_engine,
+    delete,
+    event,
+    false,
+    func,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from .. import clock
 from ..store import transaction
+from ..store.among import among
 from ..store.ledger import BATCH
 from ..store.models import (
     Deadline,
@@ -72,39 +91,77 @@ def refresh(session: Session, day: date, tasks: Iterable[int]) -> int:
     for i in range(0, len(ids), BATCH):
         batch = ids[i:i + BATCH]
         # NO KEY UPDATE: refreshers of a task wait for each other, not for writers of its reports
-        session.execute(select(Task.id).where(Task.id.in_(batch)).order_by(Task.id).with_for_update(key_share=True))
+        session.execute(select(Task.id).where(among(Task.id, batch)).order_by(Task.id).with_for_update(key_share=True))
         rows = [state_row(e, day) for e in board(session, day, tasks=batch)]
         if gone := set(batch) - {r["task_id"] for r in rows}:  # no longer current: nothing to keep
-            session.execute(delete(TaskState).where(TaskState.task_id.in_(gone)))
-        upsert(session, TaskState, rows, "task_id")
+            session.execute(delete(TaskState).where(among(TaskState.task_id, gone)))
+        upsert(session, TaskState, rows, "task_id", stamp="day")
         stored += len(rows)
     return stored
 
 
-def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = None) -> int:
+def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = None,
+                workers: int | None = None) -> int:
     """Every current task's state on `day`, a batch per transaction (writers wait for one batch at most,
-    memory stays flat), then the day marked: from now on the ledger trusts the stored states."""
+    memory stays flat), then the day marked: from now on the ledger trusts the stored states. On
+    PostgreSQL the batches are shared among `workers` processes (one per core by default)."""
     with transaction(engine) as s:
         ids = current_tasks(s)
+    batches = [ids[i:i + BATCH] for i in range(0, len(ids), BATCH)]
+    workers = min(workers or os.cpu_count() or 1, len(batches))
     stored = 0
-    for i in range(0, len(ids), BATCH):
-        with transaction(engine) as s:
-            stored += refresh(s, day, ids[i:i + BATCH])
-        if tick:
-            tick(len(ids[i:i + BATCH]))
+    if engine.dialect.name != "postgresql" or workers < 2:
+        for batch in batches:
+            with transaction(engine) as s:
+                stored += refresh(s, day, batch)
+            if tick:
+                tick(len(batch))
+    else:
+        url = engine.url.render_as_string(hide_password=False)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for n in pool.map(refresh_batch, repeat(url), repeat(day), batches):
+                stored += n
+                if tick:
+                    tick(n)
     with transaction(engine) as s:
         upsert(s, StateDay, [{"day": day, "at": clock.now()}], "day")
     return stored
 
 
-def upsert(session: Session, model: type, rows: list[dict], key: str) -> None:
-    """Insert the rows, or update those already there (another process may have stored them meanwhile)."""
+def refresh_batch(url: str, day: date, batch: list[int]) -> int:
+    """One batch in a worker process, on an engine of its own (kept for the process's next batches)."""
+    global _worker_engine
+    if _worker_engine is None:
+        _worker_engine = create_engine(url, poolclass=NullPool)
+    with transaction(_worker_engine) as s:
+        return refresh(s, day, batch)
+
+
+_worker_engine: Engine | None = None
+
+
+def upsert(session: Session, model: type, rows: list[dict], key: str, stamp: str | None = None) -> None:
+    """Insert the rows, or update those already there (another process may have stored them meanwhile).
+    With a `stamp` column, a row whose other values are unchanged is left alone, stamp included: a day's
+    refresh rewrites only the tasks whose state moved. PostgreSQL gets the rows as one JSON document: a
+    statement per row was a quarter of a refresh."""
     if not rows:
         return
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
-    statement = dialect.insert(model)
-    changed = {c: statement.excluded[c] for c in rows[0] if c != key}
-    session.execute(statement.on_conflict_do_update(index_elements=[key], set_=changed), rows)
+    names, table = list(rows[0]), model.__tablename__
+    compared = [n for n in names if n not in (key, stamp)]
+    if session.get_bind().dialect.name == "postgresql":
+        updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != key)
+        moved = (f" WHERE ({', '.join(f'{table}.{n}' for n in compared)}) IS DISTINCT FROM "
+                 f"({', '.join(f'excluded.{n}' for n in compared)})") if stamp else ""
+        session.execute(text(
+            f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM "
+            f"json_populate_recordset(NULL::{table}, :rows) ON CONFLICT ({key}) DO UPDATE SET {updates}{moved}"),
+            {"rows": json.dumps(rows, default=str)})
+        return
+    statement = sqlite.insert(model)
+    changed = {c: statement.excluded[c] for c in names if c != key}
+    moved = or_(*(model.__table__.c[n].is_distinct_from(statement.excluded[n]) for n in compared)) if stamp else None
+    session.execute(statement.on_conflict_do_update(index_elements=[key], set_=changed, where=moved), rows)
 
 
 def fresh(session: Session, day: date) -> bool:

@@ -87,7 +87,7 @@ def batches(session: Session, as_of: date, documents: list[int] | None = None, r
     ids = facts.current_ids(session, documents, tasks)
     shut_rounds: dict[int, list] = {}
     for i in range(0, len(ids), BATCH):
-        found = facts.of_tasks(session, as_of, tasks=ids[i:i + BATCH])
+        found = facts.read(session, as_of, ids[i:i + BATCH])
         missed = last_missed(session, as_of, sorted({f.document_id for f in found.values()}), list(found),
                              shut_rounds)
         entries = []
