@@ -44,7 +44,9 @@ def serve_cmd(
         db = engine()
         with transaction(db) as s:
             first = users.first_admin(s, audit.current_user())
-        refreshed(db)  # the ledger filters by today's stored states
+            stale = not state.fresh(s, clock.today())
+        if stale:  # the ledger filters by today's stored states; the hooks kept them since they were derived
+            refreshed(db)
         application = create_app(db) if workers == 1 else None
     if first:
         typer.echo(f"首次启动：已建立管理员账号 admin，初始密码 {first}（只显示这一次，首次登录须修改）"

@@ -48,8 +48,7 @@ class Filter:
     due_from: date | None = None  # a printed time limit on or after this day
     due_to: date | None = None  # a printed time limit on or before this day
     plans: str | None = None  # RUNNING or FINISHED: tasks of such plans only
-    # the stored states (supervise/state.py) of a day on which the caller knows them to be fresh
-    judged_on: date | None = None
+    # by the stored states (supervise/state.py): the caller knows them to be fresh today
     judged_status: str | None = None  # a derived status
     judged_colour: str | None = None  # a warning colour: red, yellow, blue or none
 
@@ -126,8 +125,7 @@ def narrowed(q: Select, f: Filter) -> Select:
         limits += [Deadline.due <= f.due_to] if f.due_to else []
         q = q.where(exists(select(Deadline.id).where(and_(*limits))))
     if f.judged_status or f.judged_colour:
-        judged = [TaskState.day == f.judged_on]
-        judged += [TaskState.status == f.judged_status] if f.judged_status else []
+        judged = [TaskState.status == f.judged_status] if f.judged_status else []
         judged += [TaskState.colour == f.judged_colour] if f.judged_colour else []
         q = q.where(Task.id.in_(select(TaskState.task_id).where(*judged)))
     return q
@@ -170,12 +168,14 @@ def in_order(q: Select, sort: str, descending: bool) -> Select:
     q, keys = sort_keys(q, sort)
     by_keys = [part for key in keys for part in (key.is_(None), key.desc() if descending else key)]
     # equal keys stay in document order; with no key, descending reverses the document order itself
-    then = [Document.id.desc(), Task.position.desc()] if descending and not keys else [Document.id, Task.position]
+    # Task.document_id, not Document.id: then PostgreSQL walks the (document, position) index and stops at the page
+    then = ([Task.document_id.desc(), Task.position.desc()] if descending and not keys
+            else [Task.document_id, Task.position])
     return q.order_by(*by_keys, *then)
 
 
 def task_ids(session: Session, f: Filter) -> list[int]:
-    return list(session.scalars(filtered(f).order_by(Document.id, Task.position)))
+    return list(session.scalars(filtered(f).order_by(Task.document_id, Task.position)))
 
 
 def documents(session: Session, f: Filter) -> list[str]:

@@ -149,7 +149,7 @@ def listing(s: Session, who: Principal, ask: Ask, sort: str = "", offset: int = 
         ids = ledger.sorted_ids(s, f, key, descending, offset, limit)
         return (ledger.count(s, f, COUNT_CAP) if limit else len(ids)), ids, None
     if state.fresh(s, when):  # the stored states are today's: filter, sort and count in SQL
-        f.judged_on, f.judged_status, f.judged_colour = when, ask.status, ask.colour
+        f.judged_status, f.judged_colour = ask.status, ask.colour
         ids = ledger.sorted_ids(s, f, key, descending, offset, limit)
         return (ledger.count(s, f, COUNT_CAP) if limit else len(ids)), ids, None
     # another day (or today's refresh has not run): judge every filtered task, then page in Python
