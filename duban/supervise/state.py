@@ -25,6 +25,7 @@ from sqlalchemy import (
     case,
     create_engine,
     delete,
+    distinct,
     event,
     false,
     func,
@@ -75,7 +76,8 @@ def state_row(e: Entry, day: date) -> dict:
     colour, s = e.warning.colour or "none", e.status
     return {"task_id": e.facts.id, "day": day, "status": s.status, "status_rank": status_rank(s.status),
             "colour": colour, "colour_rank": colour_rank(colour), "due": s.due, "overdue": s.overdue,
-            "days_left": days_left(s, day), "standing": e.facts.standing}
+            "days_left": days_left(s, day), "standing": e.facts.standing, "document_id": e.facts.document_id,
+            "position": e.facts.position}
 
 
 def current_tasks(session: Session) -> list[int]:
@@ -171,31 +173,45 @@ def fresh(session: Session, day: date) -> bool:
 
 # --- counting from the stored states: 总览 on a day they are fresh -----------------------------------
 
-def chapter_counts(session: Session, scope: Select) -> list[tuple[int, str, str, str, int]]:
-    """(document, chapter, status, colour, tasks) of the tasks `scope` selects (ids), chapters in the
-    order they are printed."""
+def totals(session: Session, scope: Select) -> list[tuple[str, str, int]]:
+    """(status, colour, tasks) of the tasks `scope` selects (ids)."""
+    return [tuple(r) for r in session.execute(
+        select(TaskState.status, TaskState.colour, func.count()).where(TaskState.task_id.in_(scope))
+        .group_by(TaskState.status, TaskState.colour))]
+
+
+def plan_count(session: Session, scope: Select) -> int:
+    return session.scalar(select(func.count(distinct(Task.document_id))).where(Task.id.in_(scope)))
+
+
+def chapter_counts(session: Session, scope: Select, plans: int) -> list[tuple[int, str, str, str, int]]:
+    """(document, chapter, status, colour, tasks) of the tasks `scope` selects (ids) in its first `plans`
+    documents, chapters in the order they are printed."""
+    first = (select(Task.document_id).where(Task.id.in_(scope)).group_by(Task.document_id)
+             .order_by(Task.document_id).limit(plans).scalar_subquery())
     rows = list(session.execute(
-        select(Task.document_id, Task.chapter, TaskState.status, TaskState.colour, func.count(),
-               func.min(Task.position)).join(TaskState, TaskState.task_id == Task.id)
-        .where(Task.id.in_(scope)).group_by(Task.document_id, Task.chapter, TaskState.status, TaskState.colour)))
-    first: dict[tuple[int, str], int] = {}
+        select(TaskState.document_id, Task.chapter, TaskState.status, TaskState.colour, func.count(),
+               func.min(TaskState.position)).join(Task, TaskState.task_id == Task.id)
+        .where(TaskState.task_id.in_(scope), TaskState.document_id.in_(first))
+        .group_by(TaskState.document_id, Task.chapter, TaskState.status, TaskState.colour)))
+    at: dict[tuple[int, str], int] = {}
     for document_id, chapter, *_, position in rows:
-        first[document_id, chapter] = min(position, first.get((document_id, chapter), position))
-    return sorted(((d, c, st, co, n) for d, c, st, co, n, _ in rows), key=lambda r: (r[0], first[r[0], r[1]]))
+        at[document_id, chapter] = min(position, at.get((document_id, chapter), position))
+    return sorted(((d, c, st, co, n) for d, c, st, co, n, _ in rows), key=lambda r: (r[0], at[r[0], r[1]]))
 
 
 def unit_counts(session: Session, scope: Select) -> list[tuple[str | None, str, str, int]]:
     """(lead unit's name, status, colour, tasks); None for the tasks that name no lead unit."""
-    leads = (select(TaskRole.task_id, TaskRole.unit_id).join(Unit, Unit.id == TaskRole.unit_id)
-             .where(TaskRole.role == "lead_units", Unit.kind != "group", TaskRole.task_id.in_(scope))
-             .distinct().subquery())
+    lead = (select(TaskRole.task_id, TaskRole.unit_id).join(Unit, Unit.id == TaskRole.unit_id)
+            .where(TaskRole.role == "lead_units", Unit.kind != "group"))
+    leads = lead.where(TaskRole.task_id.in_(scope)).distinct().subquery()
     named = session.execute(
         select(Unit.name, TaskState.status, TaskState.colour, func.count()).select_from(leads)
         .join(Unit, Unit.id == leads.c.unit_id).join(TaskState, TaskState.task_id == leads.c.task_id)
         .group_by(Unit.name, TaskState.status, TaskState.colour))
-    unnamed = session.execute(
+    unnamed = session.execute(  # NOT EXISTS: NOT IN over a million ids never finished
         select(TaskState.status, TaskState.colour, func.count())
-        .where(TaskState.task_id.in_(scope), TaskState.task_id.not_in(select(leads.c.task_id)))
+        .where(TaskState.task_id.in_(scope), ~lead.where(TaskRole.task_id == TaskState.task_id).exists())
         .group_by(TaskState.status, TaskState.colour))
     return [*map(tuple, named), *((None, st, co, n) for st, co, n in unnamed)]
 

@@ -44,6 +44,7 @@ class Group:
 
 NO_LEAD, NO_CHAPTER = "（未指明牵头单位）", "（无章节）"
 LISTED = 200  # overdue and 临期 tasks listed on the page; the count says how many in all
+PLANS_BY_CHAPTER = 30  # plans whose chapters are counted: a province's thousands are chosen by number
 COLOUR_OF = {**{c: c for c in COLOURS}, "none": None}  # a stored colour as the board says it
 
 
@@ -51,7 +52,9 @@ COLOUR_OF = {**{c: c for c in COLOURS}, "none": None}  # a stored colour as the 
 class Tally:
     """What 总览 counts and lists: derived for every task, or read from the stored states."""
 
-    chapters: dict[tuple, Group] = field(default_factory=dict)
+    everything: Group = field(default_factory=lambda: Group("全部"))
+    chapters: dict[tuple, Group] = field(default_factory=dict)  # of the first PLANS_BY_CHAPTER plans
+    plans: int = 0  # in all
     units: dict[str, Group] = field(default_factory=dict)
     overdue: list[BoardLine] = field(default_factory=list)  # the first LISTED
     due_soon: list[BoardLine] = field(default_factory=list)
@@ -69,8 +72,12 @@ class Tally:
 def derived(s: Session, when: date, doc: int | None) -> Tally:
     entries = board(s, when, [doc] if doc else None)
     lines, t = [board_line(e) for e in entries], Tally()
+    first = sorted({x.document_id for x in lines})
+    t.plans, first = len(first), set(first[:PLANS_BY_CHAPTER])
     for x in lines:
-        t.chapter(x.document_id, x.chapter, x.status, x.colour)
+        t.everything.add(x.status, x.colour)
+        if x.document_id in first:
+            t.chapter(x.document_id, x.chapter, x.status, x.colour)
         for unit in x.lead_units or [NO_LEAD]:
             t.unit(unit, x.status, x.colour)
     overdue = sorted((x for x in lines if x.overdue), key=lambda x: -x.overdue)
@@ -84,7 +91,10 @@ def stored(s: Session, when: date, doc: int | None) -> Tally:
     """The same from today's stored states: counted in SQL; only the listed tasks are derived."""
     scope = ledger.filtered(ledger.Filter(documents=[doc] if doc else None, plans=None if doc else RUNNING))
     scope, t = scope.correlate(None), Tally()
-    for document_id, chapter, status, colour, n in state.chapter_counts(s, scope):
+    for status, colour, n in state.totals(s, scope):
+        t.everything.add(status, COLOUR_OF[colour], n)
+    t.plans = state.plan_count(s, scope)
+    for document_id, chapter, status, colour, n in state.chapter_counts(s, scope, PLANS_BY_CHAPTER):
         t.chapter(document_id, chapter, status, COLOUR_OF[colour], n)
     for unit, status, colour, n in state.unit_counts(s, scope):
         t.unit(unit or NO_LEAD, status, COLOUR_OF[colour], n)
@@ -121,16 +131,15 @@ def overview(request: Request, s: Session, who: Principal = allow("office"),
     """总览：按状态、预警颜色、章节、牵头单位统计，逾期与临期任务 (overview)."""
     when = day(as_of)
     t = (stored if state.fresh(s, when) else derived)(s, when, doc)
-    groups = t.chapters.values()
-    by_status = {k: sum(g.statuses.get(k, 0) for g in groups) for k in STATUSES}
-    by_colour = {k: sum(g.colours[k] for g in groups) for k in COLOURS}
+    by_status = {k: t.everything.statuses.get(k, 0) for k in STATUSES}
     docs = documents(s)
     return {
-        "as_of": when, "doc": doc, "documents": docs, "total": sum(g.total for g in groups),
+        "as_of": when, "doc": doc, "documents": docs, "total": t.everything.total, "plans_counted": t.plans,
+        "plans_by_chapter": PLANS_BY_CHAPTER,
         "links": {"total": ledger_link(doc, as_of), **{k: ledger_link(doc, as_of, status=k) for k in STATUSES},
                   **{k: ledger_link(doc, as_of, colour=k) for k in COLOURS}},
         "finished": sum(d.finished for d in docs), "proposed": [] if doc else proposals(s, when),
-        "statuses": by_status, "colours": by_colour,
+        "statuses": by_status, "colours": t.everything.colours,
         "plans": by_plan(t.chapters, {d.id: d.title for d in docs}),
         "units": sorted(t.units.values(), key=lambda g: (-g.colours["red"], -g.colours["yellow"], -g.total, g.name)),
         "overdue": t.overdue, "due_soon": t.due_soon, "overdue_count": t.overdue_count,
