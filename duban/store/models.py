@@ -50,7 +50,7 @@ class Document(Base):
     date: Mapped[date | None] = mapped_column(Date)
     region: Mapped[str | None] = mapped_column(String(100))
     public: Mapped[bool | None] = mapped_column(Boolean)
-    source_text: Mapped[str] = mapped_column(Text)  # the decoded file: every span points into it
+    source_text: Mapped[str] = mapped_column(Text, deferred=True)  # the decoded file, read when asked
     ingested_at: Mapped[datetime] = mapped_column(DateTime)
     finished_on: Mapped[date | None] = mapped_column(Date)  # 已办结: marked by the office; None while 执行中
     finished_by: Mapped[str | None] = mapped_column(String(100))
