@@ -45,6 +45,7 @@ bench: install system
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/province.py
 	$(BIN)/python bench/ocr.py
 
 lint: install
