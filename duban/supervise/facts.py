@@ -12,7 +12,7 @@ from sqlalchemy import Row, Select, Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ..store.among import among
-from ..store.ledger import BATCH, task_key
+from ..store.ledger import BATCH, STREAMED, task_key
 from ..store.models import (
     Deadline,
     Document,
@@ -86,7 +86,7 @@ def current_ids(session: Session, documents: Iterable[int] | None = None,
         q = q.where(among(Document.id, list(documents)))
     if tasks is not None:
         q = q.where(among(Task.id, list(tasks)))
-    return list(session.scalars(q.order_by(Document.id, Task.position)))
+    return list(session.scalars(q.order_by(Document.id, Task.position).execution_options(yield_per=STREAMED)))
 
 
 def of_tasks(session: Session, as_of: date, documents: Iterable[int] | None = None,

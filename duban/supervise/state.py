@@ -39,7 +39,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from .. import clock
 from ..store import transaction
 from ..store.among import among
-from ..store.ledger import BATCH
+from ..store.ledger import BATCH, STREAMED
 from ..store.models import (
     Deadline,
     Document,
@@ -82,7 +82,7 @@ def state_row(e: Entry, day: date) -> dict:
 
 def current_tasks(session: Session) -> list[int]:
     return list(session.scalars(select(Task.id).join(Document).where(Document.current, Task.active)
-                                .order_by(Task.id)))
+                                .order_by(Task.id).execution_options(yield_per=STREAMED)))
 
 
 def refresh(session: Session, day: date, tasks: Iterable[int]) -> int:
@@ -127,6 +127,8 @@ def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = 
                     tick(n)
     with transaction(engine) as s:
         upsert(s, StateDay, [{"day": day, "at": clock.now()}], "day")
+    with engine.begin() as c:  # the planner must know the states as they are now, or the ledger's pages scan them
+        c.exec_driver_sql("ANALYZE task_states")
     return stored
 
 
