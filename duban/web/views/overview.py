@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ...store import ledger
 from ...store.ledger import RUNNING
-from ...supervise import state
+from ...supervise import counts, state
 from ...supervise.records import COLOURS, STATUSES
 from ...supervise.warnings import board, days_left
 from ..access import Principal, allow
@@ -91,14 +91,14 @@ def stored(s: Session, when: date, doc: int | None) -> Tally:
     """The same from today's stored states: counted in SQL; only the listed tasks are derived."""
     scope = ledger.filtered(ledger.Filter(documents=[doc] if doc else None, plans=None if doc else RUNNING))
     scope, t = scope.correlate(None), Tally()
-    for status, colour, n in state.totals(s, scope):
+    for status, colour, n in counts.totals(s, scope):
         t.everything.add(status, COLOUR_OF[colour], n)
-    t.plans = state.plan_count(s, scope)
-    for document_id, chapter, status, colour, n in state.chapter_counts(s, scope, PLANS_BY_CHAPTER):
+    t.plans = counts.plan_count(s, scope)
+    for document_id, chapter, status, colour, n in counts.chapter_counts(s, scope, PLANS_BY_CHAPTER):
         t.chapter(document_id, chapter, status, COLOUR_OF[colour], n)
-    for unit, status, colour, n in state.unit_counts(s, scope):
+    for unit, status, colour, n in counts.unit_counts(s, scope):
         t.unit(unit or NO_LEAD, status, COLOUR_OF[colour], n)
-    t.overdue_count, overdue, t.due_soon_count, soon = state.overdue_and_due_soon(s, scope, LISTED)
+    t.overdue_count, overdue, t.due_soon_count, soon = counts.overdue_and_due_soon(s, scope, LISTED)
     lines = {e.facts.id: board_line(e) for e in board(s, when, tasks=[*dict.fromkeys(overdue + soon)])}
     t.overdue, t.due_soon = [lines[i] for i in overdue], [lines[i] for i in soon]
     return t

@@ -8,7 +8,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from ...supervise import lifecycle, state
+from ...supervise import counts, lifecycle, state
 from ..access import Principal, allow
 from ..pages import action
 from .common import day
@@ -18,7 +18,7 @@ router = APIRouter()
 
 def proposals(s: Session, when: date) -> list[dict]:
     """Running plans whose period ended before `when`, for the office to confirm 已办结."""
-    stored = state.plan_limits(s) if state.fresh(s, when) else None  # else every task's facts are read
+    stored = counts.plan_limits(s) if state.fresh(s, when) else None  # else every task's facts are read
     return [{"id": doc.id, "title": doc.title or doc.path, "ended": end}
             for doc, end in lifecycle.period_over(s, when, stored)]
 
