@@ -17,6 +17,7 @@ from duban.ingest import read
 from duban.store import ledger, transaction
 from duban.store.documents import ingest, match_tasks
 from duban.store.models import AuditEntry, Document, ProgressReport, Task, TaskRole
+from duban.store.search import mentions
 from duban.units.registry import Registry
 
 from .conftest import SEEDS
@@ -162,3 +163,26 @@ def test_a_percent_or_underscore_typed_is_searched_as_such(db, field, typed):
         literally = [t.id for t in s.scalars(select(Task).order_by(Task.id)) if typed in getattr(t, field)]
         everything = s.scalar(select(func.count(Task.id)))
     assert sorted(found) == literally and len(found) < everything
+
+
+@pytest.mark.parametrize("words", [["推进"], ["高标准农田"], ["县"], ["6%"], ["推进", "建设"], ["绝无此词"], ["A"]])
+def test_the_word_search_finds_exactly_the_tasks_holding_every_word(db, words):
+    """On PostgreSQL the character-pair index picks the candidates and LIKE checks them: the same tasks
+    as a plain substring test, for one character, two, five, and several words."""
+    ingest_one(db, PLAN)
+    with transaction(db) as s:
+        found = ledger.task_ids(s, ledger.Filter(words=words))
+        holding = [t.id for t in s.scalars(select(Task).order_by(Task.document_id, Task.position))
+                   if all(w in t.title or w in t.text for w in words)]
+    assert found == holding
+
+
+def test_the_word_search_can_be_answered_by_the_index_on_postgresql(db):
+    if db.dialect.name != "postgresql":
+        pytest.skip("SQLite scans: its tasks are an office's, not a province's")
+    ingest_one(db, PLAN)
+    compiled = select(Task.id).where(mentions("高标准农田")).compile(dialect=db.dialect)
+    with db.begin() as c:
+        c.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a small table would be scanned anyway
+        plan = "\n".join(r[0] for r in c.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params))
+    assert "ix_tasks_bigrams" in plan

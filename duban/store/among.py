@@ -26,7 +26,7 @@ def among(column: ColumnElement, ids: Iterable) -> Among:
 
 @compiles(Among)
 def _as_in(element: Among, compiler, **kw) -> str:
-    return compiler.process(element.column.in_(element.ids), **kw)
+    return f"({compiler.process(element.column.in_(element.ids), **kw)})"
 
 
 @compiles(Among, "postgresql")
@@ -35,4 +35,4 @@ def _as_any(element: Among, compiler, **kw) -> str:
         array = cast(bindparam(None, "{" + ",".join(map(str, element.ids)) + "}", type_=String()), ARRAY(Integer()))
     else:
         array = bindparam(None, element.ids, type_=ARRAY(String()))
-    return compiler.process(element.column == any_(array), **kw)
+    return f"({compiler.process(element.column == any_(array), **kw)})"

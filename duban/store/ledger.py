@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from .. import render
 from ..errors import DubanError
 from .models import Deadline, Document, Person, ProgressReport, Target, Task, TaskRole, TaskState, Unit
+from .search import mentions
 
 BATCH = 1000
 STREAMED = 20_000  # rows fetched at a time from a server-side cursor: a million ids never sit in a buffer
@@ -118,8 +119,7 @@ def narrowed(q: Select, f: Filter) -> Select:
         q = q.where(Task.id.in_(select(TaskRole.task_id).where(TaskRole.role == "lead_leaders",
                                                                TaskRole.person_id == f.person)))
     for word in f.words or []:
-        # Chinese is not split into words: a substring match is the honest full-text search
-        q = q.where(or_(Task.text.contains(word, autoescape=True), Task.title.contains(word, autoescape=True)))
+        q = q.where(mentions(word))
     if f.due_from or f.due_to:
         limits = [Deadline.task_id == Task.id, Deadline.due.is_not(None)]
         limits += [Deadline.due >= f.due_from] if f.due_from else []
