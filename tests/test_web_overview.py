@@ -90,3 +90,20 @@ def test_long_lists_show_the_first_tasks_and_say_how_many_in_all(site, monkeypat
     assert len(derived["overdue"]) == len(derived["due_soon"]) == 3
     assert [x["overdue"] for x in derived["overdue"]] == sorted((x["overdue"] for x in derived["overdue"]), reverse=True)
     assert "列出逾期最久的 3 项" in c.get("/overview").text
+
+
+def test_many_plans_count_every_task_and_list_the_chapters_of_the_first(site, monkeypatch):
+    """A province's thousands of plans: the totals count every task, the chapters only the first plans',
+    and the page says how many there are; stored or derived alike."""
+    monkeypatch.setenv("DUBAN_TODAY", "2024-12-17")
+    c = site.client("office_staff")
+    every = c.get("/api/overview").json()
+    monkeypatch.setattr(overview, "PLANS_BY_CHAPTER", 1)
+    derived = c.get("/api/overview").json()
+    state.refresh_all(site.engine, clock.today())
+    assert c.get("/api/overview").json() == derived
+    assert (derived["total"], derived["statuses"], derived["colours"]) == (
+        every["total"], every["statuses"], every["colours"])
+    assert [p["id"] for p in derived["plans"]] == [every["plans"][0]["id"]] and len(every["plans"]) >= 2
+    assert derived["plans_counted"] == len(every["plans"])
+    assert f"共{len(every['plans'])}份文件" in c.get("/overview").text
