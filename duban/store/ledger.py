@@ -135,21 +135,22 @@ def narrowed(q: Select, f: Filter) -> Select:
 SORTS = ("number", "chapter", "due", "status", "colour")  # the orders SQL gives besides document order
 
 
-def sort_keys(q: Select, sort: str) -> tuple[Select, list[ColumnElement], list[ColumnElement]]:
-    """The query joined to what `sort` needs, the keys to order by (missing values sort last), and the
-    document order that breaks their ties."""
+def sort_keys(q: Select, sort: str) -> tuple[Select, list[tuple[ColumnElement, bool]], list[ColumnElement]]:
+    """The query joined to what `sort` needs, the keys to order by (each with whether a task may lack it:
+    those sort last), and the document order that breaks their ties."""
     in_document = [Task.document_id, Task.position]  # not Document.id: the (document, position) index serves
     if sort == "due":  # each task's latest printed time limit: one grouped join, not a subquery per row
         due = select(Deadline.task_id, func.max(Deadline.due).label("due")).group_by(Deadline.task_id).subquery()
-        return q.outerjoin(due, due.c.task_id == Task.id), [due.c.due], in_document
+        return q.outerjoin(due, due.c.task_id == Task.id), [(due.c.due, True)], in_document
     if sort == "number":
-        return q, [func.length(Task.number), Task.number], in_document  # "9" before "10"
+        return q, [(func.length(Task.number), True), (Task.number, True)], in_document  # "9" before "10"
     if sort == "chapter":
-        return q, [Task.chapter], in_document
+        return q, [(Task.chapter, True)], in_document
     if sort in ("status", "colour"):  # by the stored states: the caller knows them fresh, every task has one
         rank = TaskState.status_rank if sort == "status" else TaskState.colour_rank
         # never missing, and tied in the state's copy of the document order: one index gives the page
-        return q.join(TaskState, TaskState.task_id == Task.id), [rank], [TaskState.document_id, TaskState.position]
+        return q.join(TaskState, TaskState.task_id == Task.id), [(rank, False)], [TaskState.document_id,
+                                                                                 TaskState.position]
     return q, [], in_document
 
 
@@ -170,8 +171,8 @@ def sorted_ids(session: Session, f: Filter, sort: str = "", descending: bool = F
 def in_order(q: Select, sort: str, descending: bool) -> Select:
     """The query sorted as asked, missing values last, ties in document order."""
     q, keys, then = sort_keys(q, sort)
-    stored = sort in ("status", "colour")
-    by_keys = [part for key in keys for part in ([] if stored else [key.is_(None)]) + [key.desc() if descending else key]]
+    by_keys = [part for key, may_lack in keys
+               for part in [key.is_(None)] * may_lack + [key.desc() if descending else key]]
     # equal keys stay in document order; with no key, descending reverses the document order itself
     return q.order_by(*by_keys, *(c.desc() if descending and not keys else c for c in then))
 

@@ -45,12 +45,12 @@ def reminders(session: Session, as_of: date, documents: list[int] | None = None)
     """Units with something to be reminded of, most urgent (most red) first. The board is read a batch
     at a time: only what a unit is told is kept."""
     by_unit: dict[str, Reminder] = {}
-    open_rounds: dict[int, list] = {}
+    known: dict[int, list] = {}  # each document's rounds
     for batch in warnings.batches(session, as_of, documents):
         add_warned(as_of, batch, by_unit)
         found = {e.facts.id: e.facts for e in batch}
         add_problems(session, as_of, found, by_unit)
-        add_owed(session, as_of, found, by_unit, open_rounds)
+        add_owed(session, as_of, found, by_unit, known)
     order = {"red": 0, "yellow": 1, "blue": 2, None: 3}
     for r in by_unit.values():
         r.items.sort(key=lambda x: order[x.colour])
@@ -77,13 +77,10 @@ def add_problems(session: Session, as_of: date, found: dict[int, Facts], by_unit
 
 
 def add_owed(session: Session, as_of: date, found: dict[int, Facts], by_unit: dict[str, Reminder],
-             open_rounds: dict[int, list]) -> None:
-    """The batch's reports owed in its documents' open rounds (`open_rounds` keeps them between batches)."""
+             known: dict[int, list]) -> None:
+    """The batch's reports owed in its documents' open rounds (`known`: the rounds, kept between batches)."""
     for doc in sorted({f.document_id for f in found.values()}):
-        if doc not in open_rounds:
-            open_rounds[doc] = [r for r in rounds.rounds_of(session, [doc])
-                                if r.opens <= as_of and not rounds.shut(r, as_of)]
-        for r in open_rounds[doc]:
+        for r in [r for r in rounds.of_document(session, doc, known) if r.opens <= as_of and not rounds.shut(r, as_of)]:
             for task, unit in rounds.tally(session, r, as_of, list(found)).pending:
                 reminder = by_unit.setdefault(unit, Reminder(found[task].lead_units[unit]))
                 reminder.owed.append(found[task].number)

@@ -118,6 +118,13 @@ def rounds_of(session: Session, document_ids: list[int] | None = None) -> list[R
     return list(session.scalars(q.where(Round.document_id.in_(document_ids)) if document_ids else q))
 
 
+def of_document(session: Session, document_id: int, known: dict[int, list[Round]]) -> list[Round]:
+    """The document's rounds in order, read once: `known` keeps them while its tasks are read in batches."""
+    if document_id not in known:
+        known[document_id] = rounds_of(session, [document_id])
+    return known[document_id]
+
+
 def find_round(session: Session, name: str) -> Round:
     """A round by id or name; DubanError when none or several match."""
     q = select(Round).where(Round.id == int(name)) if name.isdigit() else select(Round).where(Round.name == name)

@@ -67,7 +67,7 @@ class Period:
 def events(session: Session, start: date, end: date, documents: list[int] | None = None) -> Period:
     """Every scored event of the period, read from the board of `end` a batch of tasks at a time: the
     tasks' own events, then the rounds' (round by round), then the problems', however the tasks are batched."""
-    found, shut, later = Period(), {}, []
+    found, known, later = Period(), {}, []
     for n, batch in enumerate(warnings.batches(session, end, documents)):
         by_task = {e.facts.id: e.facts for e in batch if in_period(e, start, end)}
         for e in batch:
@@ -76,7 +76,7 @@ def events(session: Session, start: date, end: date, documents: list[int] | None
                 found.leaders.update(e.facts.leaders)
                 found.lines += [Line(u, e.facts.id, rule, text, tuple(e.facts.leaders))
                                 for rule, text in task_lines(e, start, end) for u in e.facts.lead_units]
-        later += [((0, *key, n), line) for key, line in round_lines(session, start, end, by_task, shut)]
+        later += [((0, *key, n), line) for key, line in round_lines(session, start, end, by_task, known)]
         for p in problems.problems(session, end, list(by_task)):
             if problems.overdue(p, end):
                 f = by_task[p.task_id]
@@ -87,15 +87,13 @@ def events(session: Session, start: date, end: date, documents: list[int] | None
 
 
 def round_lines(session: Session, start: date, end: date, by_task: dict[int, Facts],
-                shut: dict[int, list[Round]]) -> list[tuple[tuple, Line]]:
+                known: dict[int, list[Round]]) -> list[tuple[tuple, Line]]:
     """Reports late or missed in the rounds due in the period and shut by its end, of these tasks, each
-    with the round's place (`shut` keeps each document's rounds between batches)."""
+    with the round's place (`known` keeps each document's rounds between batches)."""
     lines = []
     for doc in sorted({f.document_id for f in by_task.values()}):
-        if doc not in shut:
-            shut[doc] = [r for r in rounds.rounds_of(session, [doc])
-                         if start <= r.due <= end and rounds.shut(r, end) and not rounds.backfilled(r)]
-        for r in shut[doc]:
+        for r in [r for r in rounds.of_document(session, doc, known)
+                  if start <= r.due <= end and rounds.shut(r, end) and not rounds.backfilled(r)]:
             t = rounds.tally(session, r, end, list(by_task))
             for kind, (rule, pairs, words) in enumerate((("late_report", t.late, "逾期报送"),
                                                           ("missed_report", t.missed, "未报送"))):

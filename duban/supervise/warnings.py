@@ -65,17 +65,14 @@ def days_left(s: Status, as_of: date, rules: dict = RULES) -> int | None:
     return left if left <= rules["warnings"]["blue_workdays"] else None
 
 
-def last_missed(session: Session, as_of: date, documents: list[int], tasks: list[int] | None = None,
-                shut_rounds: dict[int, list] | None = None) -> dict[int, dict[str, str]]:
+def last_missed(session: Session, as_of: date, documents: list[int], tasks: list[int],
+                known: dict[int, list]) -> dict[int, dict[str, str]]:
     """task id -> {unit id: round name} for the latest round of each document shut by `as_of` (of some
-    tasks only: a page of the ledger need not tally whole documents). `shut_rounds` keeps each document's
+    tasks only: a page of the ledger need not tally whole documents). `known` keeps each document's
     rounds between batches."""
-    known = {} if shut_rounds is None else shut_rounds
     missed: dict[int, dict[str, str]] = {}
     for doc in documents:
-        if doc not in known:
-            known[doc] = [r for r in rounds.rounds_of(session, [doc]) if rounds.shut(r, as_of)]
-        if shut := known[doc]:
+        if shut := [r for r in rounds.of_document(session, doc, known) if rounds.shut(r, as_of)]:
             for task_id, unit in rounds.tally(session, shut[-1], as_of, tasks).missed:
                 missed.setdefault(task_id, {})[unit] = shut[-1].name
     return missed
@@ -85,11 +82,11 @@ def batches(session: Session, as_of: date, documents: list[int] | None = None, r
             tasks: list[int] | None = None) -> Iterator[list[Entry]]:
     """The board a batch of tasks at a time: memory stays flat however large the ledger."""
     ids = facts.current_ids(session, documents, tasks)
-    shut_rounds: dict[int, list] = {}
+    known: dict[int, list] = {}  # each document's rounds
     for i in range(0, len(ids), BATCH):
         found = facts.read(session, as_of, ids[i:i + BATCH])
         missed = last_missed(session, as_of, sorted({f.document_id for f in found.values()}), list(found),
-                             shut_rounds)
+                             known)
         entries = []
         for f in found.values():
             s, owed = status.derive(f, as_of, rules), missed.get(f.id, {})
