@@ -17,12 +17,13 @@ from sqlalchemy import func, or_, select
 
 from .. import clock, export, render
 from ..errors import DubanError
+from ..extract import extract_file
 from ..ingest import ACCEPTED
 from ..sheets.inert import csv_field
 from ..sheets.ledger import Sheet, heading_of, write_ledger
 from ..sheets.returns import read_returned
 from ..store import analyze, audit, connect, ledger, transaction
-from ..store.documents import ingest
+from ..store.ahead import ingest_files
 from ..store.models import AuditEntry, Document, ProgressReport, Task, TaskRole, Unit
 from ..store.progress import import_progress
 from . import app, open_registry, out, pages_shown, user_errors
@@ -54,6 +55,8 @@ def ingest_cmd(
     folder: Annotated[Path | None, typer.Option("--dir", help="导入目录下的全部文件 (every file under a folder)")] = None,
     first_leads: Annotated[bool, typer.Option(
         "--first-leads/--no-first-leads", help="未注明角色时列第一位的单位为牵头单位 (the first unnamed-role unit leads)")] = True,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="同时读取的文件数，默认每核一个 (files read at once; one per core)")] = None,
 ) -> None:
     """把文件读入工作台账；同一文件再次导入不变，修订版成为新版本 (ingest files into the ledger)."""
     files = files_of(paths or [], folder)
@@ -61,12 +64,17 @@ def ingest_cmd(
     results, failed = [], []
     with Progress(console=out, transient=True) as progress:
         bar = progress.add_task("导入 (ingesting)", total=len(files))
-        for path in files:
-            try:
-                with pages_shown(path, progress):
-                    results.append(ingest(db, path, registry, actor, first_leads))
-            except (DubanError, OSError) as e:
-                failed.append(f"{path}: {e}" if not isinstance(e, DubanError) or not e.path else str(e))
+
+        def read(path: Path) -> tuple:  # in a thread of its own: its scan's pages on the same bar
+            with pages_shown(path, progress):
+                return extract_file(path)
+
+        for path, result in ingest_files(db, files, registry, actor, first_leads, read, workers):
+            if isinstance(result, Exception):
+                failed.append(f"{path}: {result}" if not isinstance(result, DubanError) or not result.path
+                              else str(result))
+            else:
+                results.append(result)
             progress.advance(bar)
     if sum(r.tasks for r in results) >= ANALYZE_AFTER:
         analyze(db)

@@ -9,6 +9,7 @@ version in place."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from ..records import Task as ExtractedTask
 from ..review import match_tasks, squeeze
 from ..units.registry import Registry
 from . import audit, corrections, transaction
+from .bulk import insert_rows
 from .models import Deadline, Document, Person, Target, Task, TaskRole, Unit
 
 
@@ -139,8 +141,7 @@ def insert_tasks(session: Session, tasks: list[tuple[int, ExtractedTask, list[di
         for model, more in children(t, task_id, roles).items():
             rows[model] += more
     for model, more in rows.items():
-        if more:
-            session.execute(insert(model), more)
+        insert_rows(session, model, more)  # the tasks' insert told the session their document changed
     return list(ids)
 
 
@@ -236,13 +237,15 @@ def correct(session: Session, docs: list[Extracted], source) -> set[int]:
     return done
 
 
-def ingest_in(session: Session, path: Path, registry: Registry, actor: str, first_leads: bool = True) -> FileResult:
+def ingest_in(session: Session, path: Path, registry: Registry, actor: str, first_leads: bool = True,
+              read: Callable[[Path], tuple] = extract_file) -> FileResult:
     """Read, extract, correct and store one file in the caller's transaction (DubanError for a file that
-    cannot be read). The same bytes twice change nothing, unless corrected since."""
+    cannot be read). The same bytes twice change nothing, unless corrected since. `read` extracts the
+    file (one read ahead hands over its result)."""
     digest = sha256(path.read_bytes())
     if seen := stored_unchanged(session, digest):  # a file is stored whole or not at all
         return FileResult(path, [DocumentResult(d.title or "", d.version, "unchanged") for d in seen])
-    source, docs = extract_file(path)
+    source, docs = read(path)
     if labels := mapped_labels(session, docs):  # a table read again with its columns as the reviewer mapped them
         source, docs = extract_file(path, labels=labels)
     corrected = correct(session, docs, source)
@@ -261,7 +264,8 @@ def ingest_in(session: Session, path: Path, registry: Registry, actor: str, firs
     return result
 
 
-def ingest(engine: Engine, path: Path, registry: Registry, actor: str, first_leads: bool = True) -> FileResult:
+def ingest(engine: Engine, path: Path, registry: Registry, actor: str, first_leads: bool = True,
+           read: Callable[[Path], tuple] = extract_file) -> FileResult:
     """Read, extract, correct and store one file in one transaction: a file that fails changes nothing."""
     with transaction(engine) as session:
-        return ingest_in(session, path, registry, actor, first_leads)
+        return ingest_in(session, path, registry, actor, first_leads, read)

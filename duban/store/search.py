@@ -3,7 +3,8 @@ split into words, so the match is a substring (LIKE, with the typed % and _ take
 PostgreSQL an index answers first: every pair of neighbouring characters of the task
 (`duban_bigrams`, migration 0010) in a GIN index, so a word of three characters or more is looked up by
 its pairs and only the tasks holding all of them are checked with LIKE. pg_trgm would not do: under the C
-locale it drops CJK characters."""
+locale it drops CJK characters. On SQLite an FTS5 table with the trigram tokenizer (`task_search`,
+migration 0011) finds the tasks holding the word, then LIKE checks them."""
 
 from __future__ import annotations
 
@@ -55,3 +56,13 @@ def _indexed(element: Mentions, compiler, **kw) -> str:
     title, text = (compiler.process(c, **kw) for c in (Task.title, Task.text))
     # the index's own expression, repeated as it is written there (a bound ' ' would not match it)
     return f"(duban_bigrams({title} || ' ' || {text}) @> CAST({pairs} AS TEXT[]) AND ({like}))"
+
+
+@compiles(Mentions, "sqlite")
+def _trigrams(element: Mentions, compiler, **kw) -> str:
+    like = compiler.process(_like(element.word), **kw)
+    if len(element.word) < INDEXED_FROM:  # a trigram index cannot look up fewer than three characters
+        return f"({like})"
+    phrase = compiler.process(bindparam(None, '"' + element.word.replace('"', '""') + '"', type_=Text()), **kw)
+    task = compiler.process(Task.id, **kw)
+    return f"({task} IN (SELECT rowid FROM task_search WHERE task_search MATCH {phrase}) AND ({like}))"
