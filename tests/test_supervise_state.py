@@ -4,10 +4,12 @@ the daily refresh (without it, the stored states are not trusted)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 import time
 import uuid
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -21,7 +23,7 @@ from duban.store import connect, transaction
 from duban.store.documents import ingest
 from duban.store.models import Document, StateDay, TaskRole, TaskState
 from duban.store.unit_edits import merge_rows
-from duban.supervise import facts, lifecycle, rounds, state, warnings
+from duban.supervise import facts, lifecycle, rounds, state, tallies, warnings
 from duban.supervise.records import STATUSES
 from duban.units.registry import Registry
 
@@ -41,11 +43,20 @@ event = st.one_of(
 def stored_and_derived(engine, day: date) -> tuple[dict, dict]:
     with clock.set_to(day), transaction(engine) as s:
         derived = {e.facts.id: (e.status.status, e.warning.colour or "none", e.status.due, e.status.overdue,
-                                warnings.days_left(e.status, day))
+                                warnings.days_left(e.status, day), e.facts.chapter, json.dumps(sorted(e.facts.lead_units)))
                    for e in warnings.board(s, day, tasks=state.current_tasks(s))}
-        stored = {t.task_id: (t.status, t.colour, t.due, t.overdue, t.days_left)
+        stored = {t.task_id: (t.status, t.colour, t.due, t.overdue, t.days_left, t.chapter, t.lead_units)
                   for t in s.scalars(select(TaskState))}
     return stored, derived
+
+
+def tallied_and_counted(engine) -> tuple[dict, dict]:
+    """Each tally table as kept, and counted afresh from the stored states."""
+    with transaction(engine) as s:
+        kept = {m.__tablename__: Counter({tuple(r)[:-1]: r.n for r in s.execute(select(*m.__table__.c)) if r.n})
+                for m in tallies.TABLES}
+        rows = [r._asdict() for r in s.execute(select(*TaskState.__table__.c))]
+    return kept, {m.__tablename__: Counter(k for r in rows for k in keys(r)) for m, (_, keys) in tallies.TABLES.items()}
 
 
 def stored_on(engine, day: date) -> set[int]:
@@ -112,6 +123,8 @@ def test_the_stored_state_is_the_derived_one_after_any_history(template, tmp_pat
             else:
                 happen(engine, doc, leads, kind, day, pick, value)
             stored, derived = stored_and_derived(engine, day)
+            kept, counted = tallied_and_counted(engine)
+            assert kept == counted
             if is_fresh(engine, day):
                 assert stored == derived
             else:  # what the day's events changed is stored, and stored right
@@ -131,6 +144,10 @@ def test_a_bulk_merge_of_units_derives_every_task_again(engine):
         moved = s.scalar(select(TaskRole.task_id).where(TaskRole.unit_id == "合并后的单位").limit(1))
     stored, derived = stored_and_derived(made, day)
     assert moved and is_fresh(made, day) and stored == derived
+    kept, counted = tallied_and_counted(made)
+    assert kept == counted  # the merged unit's counts moved to the unit it merged into
+    assert not any(k[0] == unit for k in kept["running_unit_tallies"])
+    assert any(k[0] == "合并后的单位" for k in kept["running_unit_tallies"])
 
 
 def test_only_today_s_refresh_is_trusted(engine):

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -424,6 +425,13 @@ class TaskState(Base):
 
     __tablename__ = "task_states"
     __table_args__ = (Index("ix_task_states_colour", "colour", "task_id"),
+                      Index("ix_task_states_document", "document_id", "standing", "due"),  # each plan's limits
+                      # 总览's lists: the longest overdue and the soonest due, only those tasks indexed
+                      Index("ix_task_states_overdue", sql_text("overdue DESC"), "document_id", "position",
+                            postgresql_where=sql_text("overdue > 0"), sqlite_where=sql_text("overdue > 0")),
+                      Index("ix_task_states_soon", "due", "document_id", "position",
+                            postgresql_where=sql_text("days_left IS NOT NULL"),
+                            sqlite_where=sql_text("days_left IS NOT NULL")),
                       Index("ix_task_states_status", "status", "task_id"),
                       # sorted by status or colour (either way, ties in document order), a page walks
                       # one of these instead of sorting every task
@@ -442,6 +450,62 @@ class TaskState(Base):
     standing: Mapped[bool] = mapped_column(Boolean, default=False)  # 长期坚持: no end of its own
     document_id: Mapped[int | None] = mapped_column(Integer)  # the task's, copied: the ledger's order
     position: Mapped[int | None] = mapped_column(Integer)
+    # what the tallies counted it under (its chapter, its lead units as a JSON list of ids), so that a
+    # change of either moves its counts from the old place to the new
+    chapter: Mapped[str] = mapped_column(Text, default="", server_default="")
+    lead_units: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    running: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # its plan not 已办结
+
+
+class ChapterTally(Base):
+    """How many stored task states a chapter of a document has in each status, colour and lateness
+    (overdue, soon: 临期, or neither): 总览 of a province sums these instead of counting a million rows.
+    Kept by supervise/tallies.py with every change of task_states, in the same transaction."""
+
+    __tablename__ = "chapter_tallies"
+
+    document_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chapter: Mapped[str] = mapped_column(Text, primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), primary_key=True)
+    colour: Mapped[str] = mapped_column(String(10), primary_key=True)
+    late: Mapped[str] = mapped_column(String(10), primary_key=True)  # overdue, soon or ""
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class UnitTally(Base):
+    """The same per lead unit of a document (its id; "" for the tasks naming none): a task with two lead
+    units is counted for each."""
+
+    __tablename__ = "unit_tallies"
+
+    document_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), primary_key=True)
+    colour: Mapped[str] = mapped_column(String(10), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class RunningTally(Base):
+    """The tasks of every running plan (not 已办结) by status, colour and lateness: 总览 of a province reads
+    a dozen rows instead of summing its thousands of plans' tallies."""
+
+    __tablename__ = "running_tallies"
+
+    status: Mapped[str] = mapped_column(String(10), primary_key=True)
+    colour: Mapped[str] = mapped_column(String(10), primary_key=True)
+    late: Mapped[str] = mapped_column(String(10), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class RunningUnitTally(Base):
+    """The same per lead unit ("" for the tasks naming none)."""
+
+    __tablename__ = "running_unit_tallies"
+
+    unit_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), primary_key=True)
+    colour: Mapped[str] = mapped_column(String(10), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
 
 
 class StateDay(Base):

@@ -53,6 +53,7 @@ class Facts:
     due: date | None  # the printed time limit (the latest, where there are several)
     standing: bool  # 长期坚持: no end, or only a recurring duty
     position: int = 0  # its place in the document
+    running: bool = True  # its plan not marked 已办结
     limit_basis: str = ""  # why `due` (or standing): the words it was read from, and which rule chose them
     lead_units: dict[str, str] = field(default_factory=dict)  # unit id -> registry name (groups left out)
     leaders: list[str] = field(default_factory=list)
@@ -102,9 +103,11 @@ def read(session: Session, as_of: date, order: list[int]) -> dict[int, Facts]:
     cutoff = end_of(as_of)
     for i in range(0, len(order), BATCH):  # PostgreSQL takes at most 65,535 parameters in one statement
         ids = order[i:i + BATCH]
-        found = {t.id: Facts(t.id, t.document_id, t.number, t.title, t.chapter, t.date, None, False, position=t.position)
+        found = {t.id: Facts(t.id, t.document_id, t.number, t.title, t.chapter, t.date, None, False, position=t.position,
+                             running=t.finished_on is None)
                  for t in fetched(session, select(Task.id, Task.document_id, Task.number, Task.title, Task.chapter,
-                                                  Task.position, Document.date).join(Document).where(among(Task.id, ids)))}
+                                                  Task.position, Document.date, Document.finished_on)
+                                  .join(Document).where(among(Task.id, ids)))}
         facts.update((task_id, found[task_id]) for task_id in ids)
         add_roles(session, facts, ids)
         add_limits(session, facts, ids)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from ..errors import DubanError
@@ -30,13 +30,13 @@ def running(session: Session) -> list[int]:
                                 .order_by(Document.id)))
 
 
-def plan_year(doc: Document) -> int | None:
+def plan_year(doc: Document | Row) -> int | None:
     """The year a plan is for: the first year in its title (2024年工作要点), else the year it was issued."""
     found = PLAN_YEAR.search(doc.title or "")
     return int(found.group(1)) if found else doc.date.year if doc.date else None
 
 
-def period_end(session: Session, doc: Document, today: date) -> date | None:
+def period_end(session: Session, doc: Document | Row, today: date) -> date | None:
     """The last day the plan asks anything for: its latest time limit (extensions included), or the end of
     its year when a task is standing; None when a standing plan names no year."""
     found = facts.of_tasks(session, today, documents=[doc.id]).values()
@@ -44,7 +44,7 @@ def period_end(session: Session, doc: Document, today: date) -> date | None:
     return end_of(doc, any(f.standing for f in found), latest)
 
 
-def end_of(doc: Document, standing: bool, latest: date | None) -> date | None:
+def end_of(doc: Document | Row, standing: bool, latest: date | None) -> date | None:
     if standing or latest is None:
         year = plan_year(doc)
         return date(year, 12, 31) if year else None
@@ -52,11 +52,13 @@ def end_of(doc: Document, standing: bool, latest: date | None) -> date | None:
 
 
 def period_over(session: Session, today: date,
-                stored: dict[int, tuple[bool, date | None]] | None = None) -> list[tuple[Document, date]]:
-    """Running plans whose period ended before `today`, with the day it ended: to be confirmed 已办结.
-    `stored`: by document, (a task standing?, the latest other limit) as the stored states give them."""
+                stored: dict[int, tuple[bool, date | None]] | None = None) -> list[tuple[Row, date]]:
+    """Running plans (id, title, date, path, ingested_at) whose period ended before `today`, with the day
+    it ended: to be confirmed 已办结. `stored`: by document, (a task standing?, the latest other limit) as
+    the stored states give them. Rows, not documents: a province has thousands of plans."""
     found = []
-    for doc in session.scalars(select(Document).where(Document.current, Document.running).order_by(Document.id)):
+    for doc in session.execute(select(Document.id, Document.title, Document.date, Document.path, Document.ingested_at)
+                               .where(Document.current, Document.running).order_by(Document.id)):
         end = end_of(doc, *stored.get(doc.id, (False, None))) if stored is not None else period_end(session, doc, today)
         if end is not None and end < today:
             found.append((doc, end))

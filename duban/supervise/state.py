@@ -48,6 +48,7 @@ from ..store.models import (
     TaskRole,
     TaskState,
 )
+from . import tallies
 from .records import COLOURS, STATUSES
 from .warnings import Entry, board, days_left
 
@@ -71,7 +72,8 @@ def state_row(e: Entry, day: date) -> dict:
     return {"task_id": e.facts.id, "day": day, "status": s.status, "status_rank": status_rank(s.status),
             "colour": colour, "colour_rank": colour_rank(colour), "due": s.due, "overdue": s.overdue,
             "days_left": days_left(s, day), "standing": e.facts.standing, "document_id": e.facts.document_id,
-            "position": e.facts.position}
+            "position": e.facts.position, "chapter": e.facts.chapter, "lead_units": json.dumps(sorted(e.facts.lead_units)),
+            "running": e.facts.running}
 
 
 def current_tasks(session: Session) -> list[int]:
@@ -80,19 +82,22 @@ def current_tasks(session: Session) -> list[int]:
 
 
 def refresh(session: Session, day: date, tasks: Iterable[int]) -> int:
-    """Derive and store the state on `day` of these tasks, in this transaction; how many were stored.
-    Their rows are locked first (PostgreSQL), so a concurrent refresh never stores what it read before a
-    report committed."""
-    ids, stored = sorted(set(tasks)), 0
+    """Derive and store the state on `day` of these tasks, in this transaction, and move their tallies;
+    how many were stored. Their rows are locked first (PostgreSQL), so a concurrent refresh never stores
+    what it read before a report committed."""
+    ids, stored, moves = sorted(set(tasks)), 0, tallies.Moves()
     for i in range(0, len(ids), BATCH):
         batch = ids[i:i + BATCH]
         # NO KEY UPDATE: refreshers of a task wait for each other, not for writers of its reports
         session.execute(select(Task.id).where(among(Task.id, batch)).order_by(Task.id).with_for_update(key_share=True))
-        rows = [state_row(e, day) for e in board(session, day, tasks=batch)]
+        old, rows = tallies.counted(session, batch), [state_row(e, day) for e in board(session, day, tasks=batch)]
         if gone := set(batch) - {r["task_id"] for r in rows}:  # no longer current: nothing to keep
             session.execute(delete(TaskState).where(among(TaskState.task_id, gone)))
+        moved = [r for r in rows if old.get(r["task_id"]) != {n: r[n] for n in tallies.COUNTED}]
+        moves.add([old[t] for t in [*gone, *(r["task_id"] for r in moved)] if t in old], moved)
         upsert(session, TaskState, rows, "task_id", stamp="day")
         stored += len(rows)
+    moves.store(session)  # last: the tallies every transaction adds to are held until it commits
     return stored
 
 

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from ...store import ledger
 from ...store.ledger import RUNNING
 from ...supervise import counts, state
 from ...supervise.records import COLOURS, STATUSES
@@ -88,17 +87,17 @@ def derived(s: Session, when: date, doc: int | None) -> Tally:
 
 
 def stored(s: Session, when: date, doc: int | None) -> Tally:
-    """The same from today's stored states: counted in SQL; only the listed tasks are derived."""
-    scope = ledger.filtered(ledger.Filter(documents=[doc] if doc else None, plans=None if doc else RUNNING))
-    scope, t = scope.correlate(None), Tally()
-    for status, colour, n in counts.totals(s, scope):
+    """The same from today's stored states: the tallies kept beside them; only the listed tasks are derived."""
+    t, late = Tally(), {"overdue": 0, "soon": 0, "": 0}
+    for status, colour, lateness, n in counts.totals(s, doc):
         t.everything.add(status, COLOUR_OF[colour], n)
-    t.plans = counts.plan_count(s, scope)
-    for document_id, chapter, status, colour, n in counts.chapter_counts(s, scope, PLANS_BY_CHAPTER):
+        late[lateness] += n
+    t.plans, t.overdue_count, t.due_soon_count = counts.plan_count(s, doc), late["overdue"], late["soon"]
+    for document_id, chapter, status, colour, n in counts.chapter_counts(s, doc, PLANS_BY_CHAPTER):
         t.chapter(document_id, chapter, status, COLOUR_OF[colour], n)
-    for unit, status, colour, n in counts.unit_counts(s, scope):
+    for unit, status, colour, n in counts.unit_counts(s, doc):
         t.unit(unit or NO_LEAD, status, COLOUR_OF[colour], n)
-    t.overdue_count, overdue, t.due_soon_count, soon = counts.overdue_and_due_soon(s, scope, LISTED)
+    overdue, soon = counts.overdue_and_due_soon(s, doc, LISTED)
     lines = {e.facts.id: board_line(e) for e in board(s, when, tasks=[*dict.fromkeys(overdue + soon)])}
     t.overdue, t.due_soon = [lines[i] for i in overdue], [lines[i] for i in soon]
     return t

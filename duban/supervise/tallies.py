@@ -1,0 +1,75 @@
+"""Counts kept beside the stored task states: whenever a state row is written or dropped, the counts it
+was under lose one and those it is under now gain one, in the same transaction. 总览 then reads a few
+rows instead of counting a million states. Each state row says under which chapter, lead units and
+lifecycle it was counted (a plan revised, two units merged or a plan finished moves it), so the old
+counts are known without deriving anything again."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..store.among import among
+from ..store.models import ChapterTally, RunningTally, RunningUnitTally, TaskState, UnitTally
+
+COUNTED = ("task_id", "document_id", "chapter", "lead_units", "running", "status", "colour", "overdue", "days_left")
+NO_LEAD = ""  # the unit id under which the tasks naming no lead unit are counted
+
+
+def lateness(row: dict) -> str:
+    return "overdue" if row["overdue"] else "soon" if row["days_left"] is not None else ""
+
+
+def leads(row: dict) -> list[str]:
+    return json.loads(row["lead_units"]) or [NO_LEAD]
+
+
+# each table: its key columns, and the keys a state row is counted under
+TABLES: dict[type, tuple[tuple[str, ...], Callable[[dict], list[tuple]]]] = {
+    ChapterTally: (("document_id", "chapter", "status", "colour", "late"),
+                   lambda r: [(r["document_id"], r["chapter"], r["status"], r["colour"], lateness(r))]),
+    UnitTally: (("document_id", "unit_id", "status", "colour"),
+                lambda r: [(r["document_id"], u, r["status"], r["colour"]) for u in leads(r)]),
+    RunningTally: (("status", "colour", "late"),
+                   lambda r: [(r["status"], r["colour"], lateness(r))] if r["running"] else []),
+    RunningUnitTally: (("unit_id", "status", "colour"),
+                       lambda r: [(u, r["status"], r["colour"]) for u in leads(r)] if r["running"] else []),
+}
+
+
+def counted(session: Session, tasks: list[int]) -> dict[int, dict]:
+    """What the stored states of these tasks are counted under now, by task id."""
+    q = select(*(TaskState.__table__.c[n] for n in COUNTED)).where(among(TaskState.task_id, tasks))
+    return {r.task_id: r._asdict() for r in session.connection().execute(q)}
+
+
+class Moves:
+    """Counts to move, gathered over a transaction's batches and stored at its end."""
+
+    def __init__(self) -> None:
+        self.delta = {model: Counter() for model in TABLES}
+
+    def add(self, old: Iterable[dict], new: Iterable[dict]) -> None:
+        """The counts of the `old` rows (as they were counted) taken away, those of the `new` rows added."""
+        for sign, rows in ((-1, old), (1, new)):
+            for row in rows:
+                for model, (_, keys) in TABLES.items():
+                    for key in keys(row):
+                        self.delta[model][key] += sign
+
+    def store(self, session: Session) -> None:
+        """Each count raised by its delta, table by table, in key order: two transactions adding to the
+        same counts lock them in the same order, so one waits for the other instead of deadlocking."""
+        dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
+        for model, (names, _) in TABLES.items():
+            rows = [{**dict(zip(names, k, strict=True)), "n": n} for k, n in sorted(self.delta[model].items()) if n]
+            if rows:
+                statement = dialect.insert(model)
+                session.execute(statement.on_conflict_do_update(index_elements=list(names),
+                                                                set_={"n": model.n + statement.excluded.n}), rows)
+        self.delta = {model: Counter() for model in TABLES}
