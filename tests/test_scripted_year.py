@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import time as clock
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
@@ -552,22 +553,27 @@ def test_problems_are_overdue_after_fifteen_working_days(run):
 
 
 # ---- assessment ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("summary", [False, True], ids=["explained", "counted"])
 @pytest.mark.parametrize(("start", "end"), PERIODS, ids=str)
-def test_unit_scores_and_ranks(run, start, end):
+def test_unit_scores_and_ranks(run, start, end, summary):
     with transaction(run.engine) as s:
-        units, _ = scoring.assess(s, start, end, [run.doc])
+        units, _ = scoring.assess(s, start, end, [run.doc], summary=summary)
     expected, _, events = run.rules.scores(start, end)
     assert {r.name: (r.rank, r.score) for r in units} == expected
     assert [r.rank for r in units] == sorted(r.rank for r in units)
     busiest = max(events, key=lambda u: (events[u], u))
     (line,) = [r for r in units if r.name == busiest]
-    assert len(line.explanation) == events[busiest] + 1  # the base, then one line per event
+    if summary:  # the base, then a line per rule counting its events
+        assert sum(int(re.search(r"× (\d+) 项", x).group(1)) for x in line.explanation[1:]) == events[busiest]
+    else:
+        assert len(line.explanation) == events[busiest] + 1  # the base, then one line per event
 
 
+@pytest.mark.parametrize("summary", [False, True], ids=["explained", "counted"])
 @pytest.mark.parametrize(("start", "end"), PERIODS, ids=str)
-def test_leader_scores_follow_the_units_they_oversee(run, start, end):
+def test_leader_scores_follow_the_units_they_oversee(run, start, end, summary):
     with transaction(run.engine) as s:
-        _, leaders = scoring.assess(s, start, end, [run.doc], leaders=LEADERS)
+        _, leaders = scoring.assess(s, start, end, [run.doc], leaders=LEADERS, summary=summary)
     _, expected, _ = run.rules.scores(start, end, LEADERS)
     assert {r.name: (r.rank, r.score) for r in leaders} == expected
 

@@ -149,13 +149,13 @@ def assess_cmd(start: Annotated[str, typer.Option("--from", help="考核期起 Y
                end: Annotated[str, typer.Option("--to", help="考核期止 YYYY-MM-DD")], doc: Doc = None,
                rules: Annotated[Path | None, typer.Option("--rules", help="评分规则 .yaml")] = None,
                leaders: Annotated[Path | None, typer.Option("--leaders", help="分管关系 .yaml（领导: [单位]）")] = None,
-               explain: Annotated[bool, typer.Option("--explain", help="逐条列出得分理由")] = False,
+               explain: Annotated[bool, typer.Option("--explain", help="逐条列出得分理由（否则每条规则一行计数）")] = False,
                format: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table") -> None:
     """考核：各单位、各领导得分和排名，可逐条说明 (scores and ranks, explained)."""
     with user_errors(), transaction(engine()) as s:
         units, heads = scoring.assess(s, day(start, "--from"), day(end, "--to"),
                                       documents_named(s, doc) if doc else None, scoring.rules_of(rules),
-                                      leaders_of(leaders))
+                                      leaders_of(leaders), summary=not explain)
     if format == "json":
         json.dump({k: [vars(r) for r in v] for k, v in (("units", units), ("leaders", heads))}, sys.stdout,
                   ensure_ascii=False, indent=1)
@@ -164,10 +164,10 @@ def assess_cmd(start: Annotated[str, typer.Option("--from", help="考核期起 Y
     for title, ranking in (("单位", units), ("领导", heads)):
         if ranking:
             table = Table(title=f"{title}考核（{start} 至 {end}）")
-            for col in ("名次", title, "得分", *(["得分说明"] if explain else [])):
+            for col in ("名次", title, "得分", "得分说明"):
                 table.add_column(col, overflow="fold")
             for r in ranking:
-                table.add_row(str(r.rank), r.name, f"{r.score:g}", *(["\n".join(r.explanation)] if explain else []))
+                table.add_row(str(r.rank), r.name, f"{r.score:g}", "\n".join(r.explanation))
             out.print(table)
 
 

@@ -23,8 +23,8 @@ def rows(reminders: list[Reminder]):
         due = ymd(r.due) if r.due else ""
         for x in r.items:
             yield r.unit, x.key, x.number, x.title, COLOUR_NAMES.get(x.colour, ""), x.reason, "", ""
-        if r.owed:
-            yield r.unit, "", "、".join(r.owed), "", "", f"尚有{len(r.owed)}项未报送", r.round, due
+        if owed := r.owed:
+            yield r.unit, "", "、".join(owed), "", "", f"尚有{len(owed)}项未报送", r.round, due
 
 
 def write_reminders(reminders: list[Reminder], as_of: date, path: Path) -> None:
@@ -65,8 +65,7 @@ NOTICE_WIDTHS = (22, 8, 8, 8, 8, 90)
 
 def notice_rows(reminders: list[Reminder], as_of: date, issuer: str):
     for r in reminders:
-        counts = [sum(x.colour == c for x in r.items) for c in ("red", "yellow", "blue")]
-        yield r.unit, *counts, len(r.owed), r.text(as_of, issuer)
+        yield r.unit, r.colours["red"], r.colours["yellow"], r.colours["blue"], r.owing, r.text(as_of, issuer)
 
 
 def write_notices(reminders: list[Reminder], as_of: date, issuer: str, path: Path) -> None:

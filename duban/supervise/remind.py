@@ -1,8 +1,11 @@
 """Reminders (催办): for each lead unit, the tasks with a warning and the reports still owed in the open
-round, as a message the office can paste into a chat, and as rows for a sheet."""
+round, as a message the office can paste into a chat, and as rows for a sheet. What each unit is told
+waits in a temporary SQLite file until read back unit by unit: a province's reminders in flat memory."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,6 +15,8 @@ from . import problems, rounds, warnings
 from .facts import Facts
 from .records import COLOUR_NAMES
 from .status import ymd
+
+ORDER = {"red": 0, "yellow": 1, "blue": 2, None: 3}  # most urgent first
 
 
 @dataclass
@@ -23,66 +28,120 @@ class Item:
     reason: str
 
 
+class Spool:
+    """Items and owed task numbers by unit, in insertion order, on disk ("" opens a private temporary file)."""
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("", check_same_thread=False)  # a request's threads take turns with it
+        self.db.execute("CREATE TABLE items (unit TEXT, rank INT, key TEXT, number TEXT, title TEXT, colour TEXT, "
+                        "reason TEXT)")
+        self.db.execute("CREATE TABLE owed (unit TEXT, number TEXT)")
+
+    def add_item(self, unit: str, x: Item) -> None:
+        self.db.execute("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (unit, ORDER[x.colour], x.key, x.number, x.title, x.colour, x.reason))
+
+    def add_owed(self, unit: str, number: str) -> None:
+        self.db.execute("INSERT INTO owed VALUES (?, ?)", (unit, number))
+
+    def finish(self) -> None:
+        self.db.execute("CREATE INDEX items_by_unit ON items (unit, rank)")  # rowid, the order added, comes last in any index
+        self.db.execute("CREATE INDEX owed_by_unit ON owed (unit)")
+
+    def items(self, unit: str) -> list[Item]:
+        return [Item(*row) for row in self.db.execute(
+            "SELECT key, number, title, colour, reason FROM items WHERE unit = ? ORDER BY rank, rowid", (unit,))]
+
+    def owed(self, unit: str) -> list[str]:
+        return [n for (n,) in self.db.execute("SELECT number FROM owed WHERE unit = ? ORDER BY rowid", (unit,))]
+
+
 @dataclass
 class Reminder:
     unit: str  # registry name
-    items: list[Item] = field(default_factory=list)
-    owed: list[str] = field(default_factory=list)  # task numbers not yet reported in the open round
+    unit_id: str = ""
+    spool: Spool | None = field(default=None, repr=False, compare=False)
+    colours: Counter = field(default_factory=Counter)  # warned items by colour (None: an overdue problem)
+    owing: int = 0  # reports not yet made in the open round
     round: str = ""
     due: date | None = None
+
+    @property
+    def items(self) -> list[Item]:
+        """Warned tasks and overdue problems, most urgent first."""
+        return self.spool.items(self.unit_id) if self.spool else []
+
+    @property
+    def owed(self) -> list[str]:
+        """Task numbers not yet reported in the open round."""
+        return self.spool.owed(self.unit_id) if self.spool and self.owing else []
 
     def text(self, as_of: date, issuer: str) -> str:
         lines = [f"【督办提醒】{self.unit}：", f"截至{ymd(as_of)}，你单位牵头的以下任务需抓紧推进："]
         lines += [f"{i}. {COLOUR_NAMES.get(x.colour, '提示')}｜任务{x.number}“{x.title}”：{x.reason}"
                   for i, x in enumerate(self.items, start=1)]
-        if self.owed:
-            lines.append(f"请于{ymd(self.due)}前报送“{self.round}”调度进展（尚有{len(self.owed)}项未报：任务"
-                         f"{'、'.join(self.owed)}）。")
+        if owed := self.owed:
+            lines.append(f"请于{ymd(self.due)}前报送“{self.round}”调度进展（尚有{len(owed)}项未报：任务"
+                         f"{'、'.join(owed)}）。")
         return "\n".join([*lines, f"{issuer}  {ymd(as_of)}"])
+
+
+class Board:
+    """The reminders being gathered: a Reminder per unit, what it is told in the spool."""
+
+    def __init__(self) -> None:
+        self.spool, self.by_unit = Spool(), {}
+
+    def of(self, unit: str, name: str) -> Reminder:
+        return self.by_unit.setdefault(unit, Reminder(name, unit, self.spool))
+
+    def item(self, unit: str, name: str, x: Item) -> None:
+        self.of(unit, name).colours[x.colour] += 1
+        self.spool.add_item(unit, x)
+
+    def owe(self, unit: str, name: str, number: str, r) -> None:
+        reminder = self.of(unit, name)
+        reminder.owing += 1
+        self.spool.add_owed(unit, number)
+        if reminder.due is None or r.due >= reminder.due:  # the text names the latest round
+            reminder.round, reminder.due = r.name, r.due
 
 
 def reminders(session: Session, as_of: date, documents: list[int] | None = None) -> list[Reminder]:
     """Units with something to be reminded of, most urgent (most red) first. The board is read a batch
     at a time: only what a unit is told is kept."""
-    by_unit: dict[str, Reminder] = {}
+    board: Board = Board()
     known: dict[int, list] = {}  # each document's rounds
     for batch in warnings.batches(session, as_of, documents):
-        add_warned(as_of, batch, by_unit)
+        add_warned(as_of, batch, board)
         found = {e.facts.id: e.facts for e in batch}
-        add_problems(session, as_of, found, by_unit)
-        add_owed(session, as_of, found, by_unit, known)
-    order = {"red": 0, "yellow": 1, "blue": 2, None: 3}
-    for r in by_unit.values():
-        r.items.sort(key=lambda x: order[x.colour])
-    return sorted(by_unit.values(), key=lambda r: (-sum(x.colour == "red" for x in r.items), r.unit))
+        add_problems(session, as_of, found, board)
+        add_owed(session, as_of, found, board, known)
+    board.spool.finish()
+    return sorted(board.by_unit.values(), key=lambda r: (-r.colours["red"], r.unit))
 
 
-def add_warned(as_of: date, batch: list[warnings.Entry], by_unit: dict[str, Reminder]) -> None:
+def add_warned(as_of: date, batch: list[warnings.Entry], board: Board) -> None:
     for e in batch:
         for unit, name in e.facts.lead_units.items():
             # the unit is told of its own missed rounds, not of the other lead units'
             w = warnings.warn(e.facts, e.status, as_of, {u: r for u, r in e.missed.items() if u == unit})
             if w.colour:
-                by_unit.setdefault(unit, Reminder(name)).items.append(
-                    Item(e.facts.key, e.facts.number, e.facts.title, w.colour, "；".join(w.reasons)))
+                board.item(unit, name, Item(e.facts.key, e.facts.number, e.facts.title, w.colour, "；".join(w.reasons)))
 
 
-def add_problems(session: Session, as_of: date, found: dict[int, Facts], by_unit: dict[str, Reminder]) -> None:
+def add_problems(session: Session, as_of: date, found: dict[int, Facts], board: Board) -> None:
     for p in problems.problems(session, as_of, list(found)):
         if problems.overdue(p, as_of):
             f = found[p.task_id]
             for unit, name in f.lead_units.items():
-                by_unit.setdefault(unit, Reminder(name)).items.append(
-                    Item(f.key, f.number, f.title, None, f"问题#{p.id}“{p.text}”逾期未销号（{problems.state_on(p, as_of)}）"))
+                board.item(unit, name, Item(f.key, f.number, f.title, None,
+                                            f"问题#{p.id}“{p.text}”逾期未销号（{problems.state_on(p, as_of)}）"))
 
 
-def add_owed(session: Session, as_of: date, found: dict[int, Facts], by_unit: dict[str, Reminder],
-             known: dict[int, list]) -> None:
+def add_owed(session: Session, as_of: date, found: dict[int, Facts], board: Board, known: dict[int, list]) -> None:
     """The batch's reports owed in its documents' open rounds (`known`: the rounds, kept between batches)."""
     for doc in sorted({f.document_id for f in found.values()}):
         for r in [r for r in rounds.of_document(session, doc, known) if r.opens <= as_of and not rounds.shut(r, as_of)]:
             for task, unit in rounds.tally(session, r, as_of, list(found)).pending:
-                reminder = by_unit.setdefault(unit, Reminder(found[task].lead_units[unit]))
-                reminder.owed.append(found[task].number)
-                if reminder.due is None or r.due >= reminder.due:  # the text names the latest round
-                    reminder.round, reminder.due = r.name, r.due
+                board.owe(unit, found[task].lead_units[unit], found[task].number, r)

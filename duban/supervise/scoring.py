@@ -56,33 +56,46 @@ def in_period(e: warnings.Entry, start: date, end: date) -> bool:
 
 @dataclass
 class Period:
-    """What assessing a period found: its scored events, and who could be scored (the lead units of the
-    tasks it asks for, by id, and those tasks' leaders)."""
+    """What assessing a period found: its scored events counted by unit, rule and leaders (and each event
+    itself, in order, when `explained`), and who could be scored (the lead units of the tasks it asks for,
+    by id, and those tasks' leaders). Counting only keeps a province's assessment in flat memory."""
 
+    explained: bool = True
     lines: list[Line] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)  # (unit, rule, leaders) -> events
     units: dict[str, str] = field(default_factory=dict)  # unit id -> registry name
     leaders: set[str] = field(default_factory=set)
 
+    def add(self, lines: list[Line]) -> None:
+        self.counts.update((x.unit, x.rule, x.leaders) for x in lines)
+        if self.explained:
+            self.lines += lines
 
-def events(session: Session, start: date, end: date, documents: list[int] | None = None) -> Period:
+
+def events(session: Session, start: date, end: date, documents: list[int] | None = None,
+           explained: bool = True) -> Period:
     """Every scored event of the period, read from the board of `end` a batch of tasks at a time: the
     tasks' own events, then the rounds' (round by round), then the problems', however the tasks are batched."""
-    found, known, later = Period(), {}, []
+    found, known, later = Period(explained), {}, []
     for n, batch in enumerate(warnings.batches(session, end, documents)):
         by_task = {e.facts.id: e.facts for e in batch if in_period(e, start, end)}
         for e in batch:
             if e.facts.id in by_task:
                 found.units.update(e.facts.lead_units)
                 found.leaders.update(e.facts.leaders)
-                found.lines += [Line(u, e.facts.id, rule, text, tuple(e.facts.leaders))
-                                for rule, text in task_lines(e, start, end) for u in e.facts.lead_units]
-        later += [((0, *key, n), line) for key, line in round_lines(session, start, end, by_task, known)]
+                found.add([Line(u, e.facts.id, rule, text, tuple(e.facts.leaders))
+                           for rule, text in task_lines(e, start, end) for u in e.facts.lead_units])
+        ordered = [((0, *key, n), line) for key, line in round_lines(session, start, end, by_task, known)]
         for p in problems.problems(session, end, list(by_task)):
             if problems.overdue(p, end):
                 f = by_task[p.task_id]
-                later += [((1, p.id), Line(u, f.id, "problem_overdue", f"问题#{p.id}（任务{f.number}）逾期未销号",
-                                           tuple(f.leaders))) for u in f.lead_units]
-    found.lines += [line for _, line in sorted(later, key=lambda x: x[0])]
+                ordered += [((1, p.id), Line(u, f.id, "problem_overdue", f"问题#{p.id}（任务{f.number}）逾期未销号",
+                                             tuple(f.leaders))) for u in f.lead_units]
+        if explained:  # in the order of the rounds and problems, once every batch is read
+            later += ordered
+        else:
+            found.add([line for _, line in ordered])
+    found.add([line for _, line in sorted(later, key=lambda x: x[0])])
     return found
 
 
@@ -112,27 +125,31 @@ def assess(session: Session, start: date, end: date, documents: list[int] | None
     """(units ranked, leaders ranked) for the period; `leaders` maps a leader to the units they oversee.
     `summary`: explain each rule once with its count ("未报送 -2 × 3 项，计 -6"), for print."""
     rules = rules or rules_of()
-    found = events(session, start, end, documents)
+    found = events(session, start, end, documents, explained=not summary)
     names = found.units
-    units = score(list(names.values()), [(names[x.unit], x) for x in found.lines], rules, summary)
+    # (line, how many such events): each event when explained, else one line per unit, rule and leaders
+    lines = [(x, 1) for x in found.lines] if not summary else [
+        (Line(unit, 0, rule, "", leads), n) for (unit, rule, leads), n in found.counts.items()]
+    units = score(list(names.values()), [(names[x.unit], x, n) for x, n in lines], rules, summary)
     oversees = {leader: set(us) for leader, us in (leaders or {}).items()}
     for leader in sorted(found.leaders):
         oversees.setdefault(leader, set())
-    chosen = [(leader, x) for x in found.lines for leader, us in oversees.items()
+    chosen = [(leader, x, n) for x, n in lines for leader, us in oversees.items()
               if x.unit in us or names[x.unit] in us or leader in x.leaders]
     return units, score(list(oversees), chosen, rules, summary)
 
 
-def score(names: list[str], lines: list[tuple[str, Line]], rules: dict, summary: bool = False) -> list[Ranked]:
-    """Each name's base plus the points of its lines, explained line by line (or rule by rule), ranked."""
+def score(names: list[str], lines: list[tuple[str, Line, int]], rules: dict, summary: bool = False) -> list[Ranked]:
+    """Each name's base plus the points of its lines (each standing for n events), explained line by line
+    (or rule by rule), ranked."""
     base = rules["base"]
     totals = defaultdict(float, {name: base for name in names})
     explained = defaultdict(list, {name: [f"基础分 {base:g}"] for name in names})
     counted: dict[str, Counter] = defaultdict(Counter)
-    for name, x in lines:
+    for name, x, n in lines:
         rule = rules["rules"][x.rule]
-        totals[name] += rule["points"]
-        counted[name][x.rule] += 1
+        totals[name] += rule["points"] * n
+        counted[name][x.rule] += n
         if not summary:
             explained[name].append(f"{rule['label']} {rule['points']:+g}：{x.text}")
     if summary:

@@ -54,8 +54,7 @@ class Notice:
 
 
 def notice(r: remind.Reminder, when: date, issuer: str) -> Notice:
-    red, yellow, blue = (sum(x.colour == c for x in r.items) for c in ("red", "yellow", "blue"))
-    return Notice(r.unit, red, yellow, blue, len(r.owed), r.text(when, issuer))
+    return Notice(r.unit, r.colours["red"], r.colours["yellow"], r.colours["blue"], r.owing, r.text(when, issuer))
 
 
 Doc = Asked(int, "只催办这份文件的任务 (document id)")
