@@ -313,3 +313,21 @@ def test_the_plan_title_is_a_group_row_not_in_every_row(site):
 def test_the_printed_page_names_its_filters(site):
     html = site.client("office_staff").get("/ledger", params={"colour": "red", "as_of": EARLY, "q": "建设"}).text
     assert "筛选条件：预警：红色预警；搜索：建设" in html and 'data-print' in html
+
+
+@pytest.mark.parametrize("path", ["/ledger", "/overview", "/reminders", "/problems", "/assessment", "/rounds"])
+def test_past_the_choices_a_document_is_asked_for_by_number(site, monkeypatch, path):
+    """A province's thousands of plans are not listed (nor read) on every page: the filter takes a number,
+    and the printed filters still name the chosen plan."""
+    from duban.web.views import common
+
+    c = site.client("office_staff")
+    assert f'<option value="{site.ids.plan}"' in c.get(path).text
+    monkeypatch.setattr(common, "CHOICES", 1)
+    html = c.get(path, params={"doc": site.ids.plan}).text
+    assert f'<option value="{site.ids.plan}"' not in html
+    assert f'name="doc" min="1" value="{site.ids.plan}"' in html and "编号见“文件”页" in html
+    if path == "/ledger":
+        with transaction(site.engine) as s:
+            title = s.get(Document, site.ids.plan).title
+        assert f"文件：{title}" in html

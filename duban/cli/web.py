@@ -39,7 +39,7 @@ def serve_cmd(
     """启动网页界面和 JSON 接口 (serve the web UI and the API)."""
     import uvicorn
 
-    from ..web import create_app
+    from ..web import served_app
     with user_errors():
         db = engine()
         with transaction(db) as s:
@@ -47,7 +47,7 @@ def serve_cmd(
             stale = not state.fresh(s, clock.today())
         if stale:  # the ledger filters by today's stored states; the hooks kept them since they were derived
             refreshed(db)
-        application = create_app(db) if workers == 1 else None
+        application = served_app(db) if workers == 1 else None
     if first:
         typer.echo(f"首次启动：已建立管理员账号 admin，初始密码 {first}（只显示这一次，首次登录须修改）"
                    f"(first start: account admin, password {first}, shown once)")
@@ -58,7 +58,7 @@ def serve_cmd(
     if workers == 1:
         uvicorn.run(application, host=host, port=port, log_level="warning")
     else:  # each process makes its own app on the same database: sessions, throttling and progress live there
-        uvicorn.run("duban.web:create_app", factory=True, workers=workers, host=host, port=port, log_level="warning")
+        uvicorn.run("duban.web:served_app", factory=True, workers=workers, host=host, port=port, log_level="warning")
 
 
 def ask_password(password: str | None) -> str:

@@ -15,7 +15,7 @@ from ...supervise import scoring
 from ...supervise.records import Ranked
 from ..access import Principal, allow
 from ..pages import page
-from .common import day, documents
+from .common import choices, day
 
 router = APIRouter()
 
@@ -58,6 +58,6 @@ def assessment(request: Request, s: Session, who: Principal = allow("office"),
     # summary=True explains each rule once with its count; the plain run lists every event behind it
     units, leaders = scoring.assess(s, start, end, docs, rules, summary=True)
     unit_lines, leader_lines = scoring.assess(s, start, end, docs, rules)
-    return {"as_of": end, "start": start, "end": end, "doc": doc, "documents": documents(s), "base": rules["base"],
+    return {"as_of": end, "start": start, "end": end, "doc": doc, "documents": choices(s), "base": rules["base"],
             "rules": [Rule(k, r["label"], r["points"]) for k, r in rules["rules"].items()],
             "units": explained(units, unit_lines), "leaders": explained(leaders, leader_lines)}

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from fastapi import Query
 from fastapi.responses import Response
 from pydantic import BeforeValidator
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ... import clock
@@ -59,14 +59,33 @@ class DocumentChoice:
     finished: bool  # 已办结
 
 
-def documents(s: Session, public_only: bool = False) -> list[DocumentChoice]:
-    """The current version of every document in the ledger."""
+def documents(s: Session, public_only: bool = False, only: list[int] | None = None) -> list[DocumentChoice]:
+    """The current version of every document in the ledger (or of those `only`)."""
     q = select(Document.id, Document.title, Document.path, Document.version, Document.public,
                Document.finished_on).where(Document.current).order_by(Document.id)  # source_text is the file
     if public_only:
         q = q.where(Document.public.is_(True))
+    if only is not None:
+        q = q.where(Document.id.in_(only))
     return [DocumentChoice(i, title or path, version, public, finished is not None)
             for i, title, path, version, public, finished in s.execute(q)]
+
+
+CHOICES = 300  # a longer list nobody scrolls: the filter asks for the document's number (macros.html)
+
+
+class Choices(list):
+    """The documents a page's filter offers: every current one, or none past CHOICES (a province's
+    thousands, not even read); `total` says how many there are."""
+
+    def __init__(self, listed: list[DocumentChoice], total: int):
+        super().__init__(listed if total <= CHOICES else [])
+        self.total = total
+
+
+def choices(s: Session) -> Choices:
+    total = s.scalar(select(func.count()).select_from(Document).where(Document.current))
+    return Choices(documents(s) if total <= CHOICES else [], total)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from ...supervise.records import COLOUR_NAMES, COLOURS, STATUSES
 from ...supervise.warnings import Entry, board
 from ..access import Principal, allow
 from ..pages import page
-from .common import XLSX, Asked, BoardLine, board_line, day, documents, download
+from .common import XLSX, Asked, BoardLine, board_line, choices, day, documents, download
 
 router = APIRouter()
 COUNT_CAP = 5000  # a page says "5000+" past this: an exact count of a broad search scans the whole ledger
@@ -209,14 +209,14 @@ def ledger_page(request: Request, s: Session, ask: Annotated[Ask, Depends()], wh
     total, ids, lines = listing(s, who, ask, sort, (page - 1) * per, per)
     lines = judge(s, day(ask.as_of), ids, warned_line) if lines is None else lines
     rows = [ledger_line(row, lines[row.id]) for row in ledger.batch_rows(s, ids) if row.id in lines]
-    choices = documents(s)
+    offered = choices(s)
     more = total > COUNT_CAP  # then `total` is COUNT_CAP and the pager goes on while pages are full
     total = min(total, COUNT_CAP)
     return {
         "as_of": day(ask.as_of), "filters": ask, "sort": sort, "page": page, "per": per, "total": total,
         "more": more, "pages": max(1, math.ceil(total / per), page + 1 if more and len(rows) == per else 1),
-        "rows": rows, "documents": choices,
-        "filter_words": filter_words(ask, {d.id: d.title for d in choices}),
+        "rows": rows, "documents": offered,
+        "filter_words": filter_words(ask, {d.id: d.title for d in documents(s, only=[ask.doc] if ask.doc else [])}),
         "statuses": STATUSES, "colours": COLOUR_CHOICES, "sorts": SORT_NAMES,
         # the pager keeps filters, order and page size; sort links and the export keep the filters
         "query": ask.query(sort=sort, per=per if per != 50 else None),

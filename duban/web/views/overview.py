@@ -10,15 +10,17 @@ from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...store.ledger import RUNNING
+from ...store.models import Document
 from ...supervise import counts, state
 from ...supervise.records import COLOURS, STATUSES
 from ...supervise.warnings import board, days_left
 from ..access import Principal, allow
 from ..pages import page
-from .common import Asked, BoardLine, board_line, day, documents
+from .common import Asked, BoardLine, board_line, choices, day, documents
 from .plans import proposals
 
 router = APIRouter()
@@ -116,6 +118,10 @@ def ledger_link(doc: int | None, as_of: date | None, **only) -> str:
     return "/ledger?" + urlencode({**scope, **({"as_of": as_of} if as_of else {}), **only})
 
 
+def finished_count(s: Session) -> int:
+    return s.scalar(select(func.count()).select_from(Document).where(Document.current, Document.finished_on.is_not(None)))
+
+
 def by_plan(chapters: dict[tuple, Group], titles: dict[int, str]) -> list[PlanChapters]:
     plans: dict[int, PlanChapters] = {}
     for (document_id, _), group in chapters.items():
@@ -131,15 +137,14 @@ def overview(request: Request, s: Session, who: Principal = allow("office"),
     when = day(as_of)
     t = (stored if state.fresh(s, when) else derived)(s, when, doc)
     by_status = {k: t.everything.statuses.get(k, 0) for k in STATUSES}
-    docs = documents(s)
     return {
-        "as_of": when, "doc": doc, "documents": docs, "total": t.everything.total, "plans_counted": t.plans,
+        "as_of": when, "doc": doc, "documents": choices(s), "total": t.everything.total, "plans_counted": t.plans,
         "plans_by_chapter": PLANS_BY_CHAPTER,
         "links": {"total": ledger_link(doc, as_of), **{k: ledger_link(doc, as_of, status=k) for k in STATUSES},
                   **{k: ledger_link(doc, as_of, colour=k) for k in COLOURS}},
-        "finished": sum(d.finished for d in docs), "proposed": [] if doc else proposals(s, when),
+        "finished": finished_count(s), "proposed": [] if doc else proposals(s, when),
         "statuses": by_status, "colours": t.everything.colours,
-        "plans": by_plan(t.chapters, {d.id: d.title for d in docs}),
+        "plans": by_plan(t.chapters, {d.id: d.title for d in documents(s, only=sorted({k[0] for k in t.chapters}))}),
         "units": sorted(t.units.values(), key=lambda g: (-g.colours["red"], -g.colours["yellow"], -g.total, g.name)),
         "overdue": t.overdue, "due_soon": t.due_soon, "overdue_count": t.overdue_count,
         "due_soon_count": t.due_soon_count,

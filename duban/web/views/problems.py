@@ -20,7 +20,7 @@ from ...supervise import extensions, problems
 from ...supervise.facts import end_of
 from ..access import Principal, allow
 from ..pages import action, page
-from .common import day, documents
+from .common import choices, day
 from .rounds import TaskRef
 
 router = APIRouter()
@@ -107,7 +107,7 @@ def problem_board(request: Request, s: Session, who: Principal = allow("office")
     lines = [problem_line(p, when, tasks[p.task_id], units) for p in found]
     lines = [x for x in lines if (doc is None or x.document_id == doc) and (not overdue or x.overdue)]
     groups = [StateGroup(k, [x for x in lines if x.state == k]) for k in problems.STATES if state in (None, "", k)]
-    return {"as_of": when, "doc": doc, "state": state, "overdue_only": overdue, "documents": documents(s),
+    return {"as_of": when, "doc": doc, "state": state, "overdue_only": overdue, "documents": choices(s),
             "states": list(problems.STATES), "total": sum(len(g.problems) for g in groups),
             "overdue": sum(x.overdue for g in groups for x in g.problems), "groups": groups}
 

@@ -25,7 +25,7 @@ from ...store.models import Document
 from ...supervise import bulletin, remind
 from ..access import Principal, allow
 from ..pages import page
-from .common import XLSX, Asked, day, documents, download
+from .common import XLSX, Asked, choices, day, download
 
 router = APIRouter()
 Issuer = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
@@ -69,7 +69,7 @@ def reminder_page(request: Request, s: Session, who: Principal = allow("office")
     when, signed = day(as_of), issuer_of(s, issuer)
     notices = [notice(r, when, signed) for r in found(s, doc, as_of)]
     given = {k: v for k, v in {"doc": doc, "as_of": as_of, "issuer": issuer}.items() if v}
-    return {"as_of": when, "doc": doc, "issuer": signed, "issuer_given": issuer or "", "documents": documents(s),
+    return {"as_of": when, "doc": doc, "issuer": signed, "issuer_given": issuer or "", "documents": choices(s),
             "notices": notices, "query": urlencode(given)}
 
 
