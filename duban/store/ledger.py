@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import find_tables
 
 from .. import render
 from ..errors import DubanError
@@ -125,11 +126,18 @@ def narrowed(q: Select, f: Filter) -> Select:
         limits += [Deadline.due >= f.due_from] if f.due_from else []
         limits += [Deadline.due <= f.due_to] if f.due_to else []
         q = q.where(exists(select(Deadline.id).where(and_(*limits))))
-    if f.judged_status or f.judged_colour:
+    if f.judged_status or f.judged_colour:  # a join, not IN: one index gives a page sorted by the states too
         judged = [TaskState.status == f.judged_status] if f.judged_status else []
         judged += [TaskState.colour == f.judged_colour] if f.judged_colour else []
-        q = q.where(Task.id.in_(select(TaskState.task_id).where(*judged)))
+        q = with_states(q).where(*judged)
     return q
+
+
+def with_states(q: Select) -> Select:
+    """The query joined to the stored states, once."""
+    if any(TaskState.__table__ in find_tables(f, include_joins=True) for f in q.get_final_froms()):
+        return q
+    return q.join(TaskState, TaskState.task_id == Task.id)
 
 
 SORTS = ("number", "chapter", "due", "status", "colour")  # the orders SQL gives besides document order
@@ -149,8 +157,7 @@ def sort_keys(q: Select, sort: str) -> tuple[Select, list[tuple[ColumnElement, b
     if sort in ("status", "colour"):  # by the stored states: the caller knows them fresh, every task has one
         rank = TaskState.status_rank if sort == "status" else TaskState.colour_rank
         # never missing, and tied in the state's copy of the document order: one index gives the page
-        return q.join(TaskState, TaskState.task_id == Task.id), [(rank, False)], [TaskState.document_id,
-                                                                                 TaskState.position]
+        return with_states(q), [(rank, False)], [TaskState.document_id, TaskState.position]
     return q, [], in_document
 
 

@@ -418,25 +418,30 @@ class Correction(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
 
 
+# a status or colour filter with the other as the order, either way (migration 0013)
+JUDGED_INDEXES = {f"ix_task_states_{by}_{rank}{way}": (by, sql_text(f"{rank} DESC") if way else rank, "document_id",
+                                                      "position")
+                  for by, rank in (("colour", "status_rank"), ("status", "colour_rank")) for way in ("", "_desc")}
+
+
 class TaskState(Base):
     """A task's status and warning colour on `day` as the rules derive them, kept so that the ledger can
     filter and sort by them in SQL. supervise/state.py writes it in the transaction of every event that
     changes it, and for every task when the day changes (`duban refresh`)."""
 
     __tablename__ = "task_states"
-    __table_args__ = (Index("ix_task_states_colour", "colour", "task_id"),
-                      Index("ix_task_states_document", "document_id", "standing", "due"),  # each plan's limits
+    __table_args__ = (Index("ix_task_states_document", "document_id", "standing", "due"),  # each plan's limits
                       # 总览's lists: the longest overdue and the soonest due, only those tasks indexed
                       Index("ix_task_states_overdue", sql_text("overdue DESC"), "document_id", "position",
                             postgresql_where=sql_text("overdue > 0"), sqlite_where=sql_text("overdue > 0")),
                       Index("ix_task_states_soon", "due", "document_id", "position",
                             postgresql_where=sql_text("days_left IS NOT NULL"),
                             sqlite_where=sql_text("days_left IS NOT NULL")),
-                      Index("ix_task_states_status", "status", "task_id"),
                       # sorted by status or colour (either way, ties in document order), a page walks
-                      # one of these instead of sorting every task
+                      # one of these instead of sorting every task; filtered by one and sorted by the other too
                       *(Index(f"ix_task_states_{rank}{way}", sql_text(f"{rank} DESC") if way else rank, "document_id",
-                              "position") for rank in ("status_rank", "colour_rank") for way in ("", "_desc")))
+                              "position") for rank in ("status_rank", "colour_rank") for way in ("", "_desc")),
+                      *(Index(name, *columns) for name, columns in JUDGED_INDEXES.items()))
 
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date)  # when these values were derived first (kept while they hold)
