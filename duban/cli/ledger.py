@@ -30,7 +30,9 @@ from . import app, open_registry, out, pages_shown, user_errors
 
 ROLE_NAMES = {k: v for k, v in render.ROLE_NAMES.items() if k != "unattributed_units"}  # the ledger's roles
 
-ANALYZE_AFTER = 1000  # tasks stored by one ingest after which the planner's statistics are refreshed
+# tasks stored by one ingest after which the planner's statistics are refreshed, and again each time they
+# double: a fresh PostgreSQL planned a growing ledger's reads for empty tables (20,000 tasks: 341 tasks/s)
+ANALYZE_AFTER = 1000
 
 
 def engine():
@@ -61,7 +63,7 @@ def ingest_cmd(
     """把文件读入工作台账；同一文件再次导入不变，修订版成为新版本 (ingest files into the ledger)."""
     files = files_of(paths or [], folder)
     db, registry, actor = engine(), open_registry(), audit.current_user()
-    results, failed = [], []
+    results, failed, analyzed = [], [], 0
     with Progress(console=out, transient=True) as progress:
         bar = progress.add_task("导入 (ingesting)", total=len(files))
 
@@ -75,8 +77,11 @@ def ingest_cmd(
                               else str(result))
             else:
                 results.append(result)
+                if (stored := sum(r.tasks for r in results)) >= max(ANALYZE_AFTER, 2 * analyzed):
+                    analyze(db)
+                    analyzed = stored
             progress.advance(bar)
-    if sum(r.tasks for r in results) >= ANALYZE_AFTER:
+    if ANALYZE_AFTER <= sum(r.tasks for r in results) != analyzed:
         analyze(db)
     table = Table(title=f"导入 {len(files)} 个文件 (ingested files)")
     for name in ("文件", "公文", "版本", "结果", "沿用任务", "内容有改动", "新增", "已删除"):

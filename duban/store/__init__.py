@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from ..errors import DubanError
 from ..limits import limit
+from .models import Base
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -70,7 +71,14 @@ def analyze(engine: Engine) -> None:
     """Refresh the query planner's statistics: after a bulk load, PostgreSQL would otherwise plan the
     ledger's queries for empty tables (a page 5x slower) until autovacuum gets round to it."""
     with engine.begin() as connection:
-        connection.exec_driver_sql("ANALYZE")
+        connection.exec_driver_sql(f"ANALYZE {own_tables()}" if engine.dialect.name == "postgresql" else "ANALYZE")
+
+
+def own_tables() -> str:
+    """The ledger's tables, not every schema's in the database as a bare ANALYZE would; the tasks by their
+    columns, so the search index's expression is not computed again for 30,000 sampled tasks (3 s)."""
+    return ", ".join(f"{name} ({', '.join(t.columns.keys())})" if name == "tasks" else name
+                     for name, t in Base.metadata.tables.items())
 
 
 BUSY_STATES = {"40001", "40P01", "55P03"}  # PostgreSQL: serialization failure, deadlock, lock not available
