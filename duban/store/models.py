@@ -160,6 +160,7 @@ class Target(Base):
 
 class Deadline(Base):
     __tablename__ = "deadlines"
+    __table_args__ = (Index("ix_deadlines_due", "due", "task_id"),)  # the ledger by a range of time limits
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
