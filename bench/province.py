@@ -102,10 +102,11 @@ def latency(url: str, engine) -> dict[str, list[float]]:
         doc = c.scalar(select(func.max(Task.document_id)))
         unit = c.scalar(select(TaskRole.unit_id).where(TaskRole.role == "lead_units", TaskRole.unit_id.is_not(None))
                         .group_by(TaskRole.unit_id).order_by(func.count().desc()).limit(1))
+    year = time.strftime("%Y")  # the plans were moved to this year
     pages = {"plain and filtered": ["", f"doc={doc}", f"unit={unit}", f"unit={unit}&page=3", "page=500",
-                                    "due_from=2026-06-01&due_to=2026-09-30", f"doc={doc}&q=建设"],
+                                    f"due_from={year}-06-01&due_to={year}-09-30", f"doc={doc}&q=建设"],
              "status and colour": ["colour=red", "sort=status", "status=滞后", "colour=yellow&sort=-status",
-                                   "sort=-colour&page=2", f"unit={unit}&colour=red"],
+                                   "sort=-colour&page=2", f"unit={unit}&colour=red", "colour=red&sort=-status"],
              "word search": ["q=推进", "q=高标准农田"]}
     office, _ = client(url, "office")
     times: dict[str, list[float]] = {}
