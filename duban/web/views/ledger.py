@@ -139,6 +139,13 @@ def passes(x: BoardLine, ask: Ask) -> bool:
         ask.colour is None or (x.colour or "none") == ask.colour)
 
 
+def counted(s: Session, f: ledger.Filter, ids: list[int], offset: int, limit: int | None) -> int:
+    """How many tasks pass: a page short of full is the last one and says it without counting."""
+    if limit is None or (len(ids) < limit and (ids or not offset)):
+        return offset + len(ids)
+    return ledger.count(s, f, COUNT_CAP)
+
+
 def listing(s: Session, who: Principal, ask: Ask, sort: str = "", offset: int = 0,
             limit: int | None = None) -> tuple[int, list[int], dict[int, BoardLine] | None]:
     """How many tasks pass, the ids of the page asked (all with no limit), and their lines where the
@@ -149,11 +156,11 @@ def listing(s: Session, who: Principal, ask: Ask, sort: str = "", offset: int = 
         return 0, [], {}
     if ask.status is None and ask.colour is None and key not in DERIVED_SORTS:
         ids = ledger.sorted_ids(s, f, key, descending, offset, limit)
-        return (ledger.count(s, f, COUNT_CAP) if limit else len(ids)), ids, None
+        return counted(s, f, ids, offset, limit), ids, None
     if state.fresh(s, when):  # the stored states are today's: filter, sort and count in SQL
         f.judged_status, f.judged_colour = ask.status, ask.colour
         ids = ledger.sorted_ids(s, f, key, descending, offset, limit)
-        return (ledger.count(s, f, COUNT_CAP) if limit else len(ids)), ids, None
+        return counted(s, f, ids, offset, limit), ids, None
     # another day (or today's refresh has not run): judge every filtered task, then page in Python
     everything = ledger.sorted_ids(s, f, key, descending and key not in DERIVED_SORTS)
     lines = judge(s, when, everything, warned_line)
