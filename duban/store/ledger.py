@@ -204,10 +204,9 @@ def units_of(session: Session, f: Filter) -> list[Unit]:
 
 
 def latest_reports(session: Session, ids: list[int]) -> dict[int, ProgressReport]:
-    latest = {}
-    for r in session.scalars(select(ProgressReport).where(among(ProgressReport.task_id, ids)).order_by(ProgressReport.id)):
-        latest[r.task_id] = r
-    return latest
+    """Each task's latest report, as plain values read by attribute like the model."""
+    reports = select(*ProgressReport.__table__.columns).where(among(ProgressReport.task_id, ids))
+    return {r.task_id: r for r in session.execute(reports.order_by(ProgressReport.id))}
 
 
 def batch_rows(session: Session, ids: list[int]) -> list[Row]:
