@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import DubanError
 from ..store import audit
+from ..store.among import among
 from ..store.ledger import FINISHED, RUNNING
 from ..store.models import Document
 from . import facts
@@ -56,9 +57,11 @@ def period_over(session: Session, today: date,
     """Running plans (id, title, date, path, ingested_at) whose period ended before `today`, with the day
     it ended: to be confirmed 已办结. `stored`: by document, (a task standing?, the latest other limit) as
     the stored states give them. Rows, not documents: a province has thousands of plans."""
-    found = []
-    for doc in session.execute(select(Document.id, Document.title, Document.date, Document.path, Document.ingested_at)
-                               .where(Document.current, Document.running).order_by(Document.id)):
+    found, q = [], select(Document.id, Document.title, Document.date, Document.path, Document.ingested_at)
+    if stored is not None:  # only the plans that may have ended are read: a limit still to come rules out the rest
+        q = q.where(among(Document.id, [d for d, (standing, latest) in stored.items()
+                                        if standing or latest is None or latest < today]))
+    for doc in session.execute(q.where(Document.current, Document.running).order_by(Document.id)):
         end = end_of(doc, *stored.get(doc.id, (False, None))) if stored is not None else period_end(session, doc, today)
         if end is not None and end < today:
             found.append((doc, end))

@@ -44,7 +44,7 @@ class Group:
 
 
 NO_LEAD, NO_CHAPTER = "（未指明牵头单位）", "（无章节）"
-LISTED = 200  # overdue and 临期 tasks listed on the page; the count says how many in all
+LISTED = 100  # overdue and 临期 tasks listed on the page (each derived with its reasons); the count says how many in all
 PLANS_BY_CHAPTER = 30  # plans whose chapters are counted: a province's thousands are chosen by number
 COLOUR_OF = {**{c: c for c in COLOURS}, "none": None}  # a stored colour as the board says it
 
