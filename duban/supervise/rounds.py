@@ -121,8 +121,17 @@ def rounds_of(session: Session, document_ids: list[int] | None = None) -> list[R
 def of_document(session: Session, document_id: int, known: dict[int, list[Round]]) -> list[Round]:
     """The document's rounds in order, read once: `known` keeps them while its tasks are read in batches."""
     if document_id not in known:
-        known[document_id] = rounds_of(session, [document_id])
+        of_documents(session, [document_id], known)
     return known[document_id]
+
+
+def of_documents(session: Session, document_ids: list[int], known: dict[int, list[Round]]) -> None:
+    """The rounds of the documents `known` lacks, in one query: a ledger page's 50 tasks may come from 50
+    plans (a query each was half the statements of a province's page)."""
+    if missing := [d for d in document_ids if d not in known]:
+        known.update((d, []) for d in missing)
+        for r in session.scalars(select(Round).where(among(Round.document_id, missing)).order_by(Round.due, Round.id)):
+            known[r.document_id].append(r)
 
 
 def find_round(session: Session, name: str) -> Round:
