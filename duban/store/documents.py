@@ -25,7 +25,7 @@ from ..records import Task as ExtractedTask
 from ..review import match_tasks, squeeze
 from ..units.registry import Registry
 from . import audit, corrections, transaction
-from .bulk import insert_rows
+from .bulk import insert_returning_ids, insert_rows
 from .models import Deadline, Document, Person, Target, Task, TaskRole, Unit
 
 
@@ -134,14 +134,14 @@ def insert_tasks(session: Session, tasks: list[tuple[int, ExtractedTask, list[di
     """Bulk-insert (position, task, roles) with their roles, targets and deadlines; their new ids."""
     if not tasks:
         return []
-    ids = session.scalars(insert(Task).returning(Task.id, sort_by_parameter_order=True),
-                          [task_row(t, document_id, pos) for pos, t, _ in tasks]).all()
+    # through COPY on PostgreSQL, unseen by the session's events: the document's own flush told them it changed
+    ids = insert_returning_ids(session, Task, [task_row(t, document_id, pos) for pos, t, _ in tasks])
     rows: dict[type, list[dict]] = {TaskRole: [], Target: [], Deadline: []}
     for task_id, (_, t, roles) in zip(ids, tasks, strict=True):
         for model, more in children(t, task_id, roles).items():
             rows[model] += more
     for model, more in rows.items():
-        insert_rows(session, model, more)  # the tasks' insert told the session their document changed
+        insert_rows(session, model, more)
     return list(ids)
 
 
