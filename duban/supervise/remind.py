@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from ..store.models import Round
 from . import problems, rounds, warnings
 from .facts import Facts
 from .records import COLOUR_NAMES
@@ -99,7 +100,7 @@ class Board:
         self.of(unit, name).colours[x.colour] += 1
         self.spool.add_item(unit, x)
 
-    def owe(self, unit: str, name: str, number: str, r) -> None:
+    def owe(self, unit: str, name: str, number: str, r: Round) -> None:
         reminder = self.of(unit, name)
         reminder.owing += 1
         self.spool.add_owed(unit, number)
@@ -110,7 +111,7 @@ class Board:
 def reminders(session: Session, as_of: date, documents: list[int] | None = None) -> list[Reminder]:
     """Units with something to be reminded of, most urgent (most red) first. The board is read a batch
     at a time: only what a unit is told is kept."""
-    board: Board = Board()
+    board = Board()
     known: dict[int, list] = {}  # each document's rounds
     for batch in warnings.batches(session, as_of, documents):
         add_warned(as_of, batch, board)

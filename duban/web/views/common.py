@@ -75,17 +75,19 @@ CHOICES = 300  # a longer list nobody scrolls: the filter asks for the document'
 
 
 class Choices(list):
-    """The documents a page's filter offers: every current one, or none past CHOICES (a province's
-    thousands, not even read); `total` says how many there are."""
+    """The documents a page's filter offers; `total` says how many there are."""
 
     def __init__(self, listed: list[DocumentChoice], total: int):
-        super().__init__(listed if total <= CHOICES else [])
+        super().__init__(listed)
         self.total = total
 
 
-def choices(s: Session) -> Choices:
-    total = s.scalar(select(func.count()).select_from(Document).where(Document.current))
-    return Choices(documents(s) if total <= CHOICES else [], total)
+def choices(s: Session, read: list[DocumentChoice] | None = None) -> Choices:
+    """Every current document, or none past CHOICES (a province's thousands are not even read); `read`:
+    the documents the page has read already."""
+    total = len(read) if read is not None else s.scalar(select(func.count()).select_from(Document)
+                                                        .where(Document.current))
+    return Choices([] if total > CHOICES else read if read is not None else documents(s), total)
 
 
 @dataclass

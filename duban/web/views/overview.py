@@ -119,7 +119,7 @@ def ledger_link(doc: int | None, as_of: date | None, **only) -> str:
 
 
 def finished_count(s: Session) -> int:
-    return s.scalar(select(func.count()).select_from(Document).where(Document.current, Document.finished_on.is_not(None)))
+    return s.scalar(select(func.count()).select_from(Document).where(Document.current, ~Document.running))
 
 
 def by_plan(chapters: dict[tuple, Group], titles: dict[int, str]) -> list[PlanChapters]:

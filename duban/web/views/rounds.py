@@ -19,7 +19,7 @@ from ...store.models import Cycle, Round, User
 from ...supervise import facts, rounds
 from ..access import Principal, allow
 from ..pages import action, page
-from .common import Choices, day, documents
+from .common import choices, day, documents
 
 router = APIRouter()
 EVERY_NAMES = {"month": "每月", "quarter": "每季度"}
@@ -128,7 +128,7 @@ def rounds_page(request: Request, s: Session, who: Principal = allow("office"),
     shown = sorted((d for d in docs if doc is None or d.id == doc), key=lambda d: (d.finished, -d.id))  # the live plan first
     plans = [DocumentRounds(d.id, d.title, cycles_of(s, d.id), [round_line(s, r, when) for r in rounds.rounds_of(s, [d.id])],
                             d.finished) for d in shown]
-    return {"as_of": when, "doc": doc, "documents": Choices(docs, len(docs)), "every": EVERY_NAMES, "plans": plans}
+    return {"as_of": when, "doc": doc, "documents": choices(s, docs), "every": EVERY_NAMES, "plans": plans}
 
 
 @action(router, "/documents/{document_id}/cycle")
