@@ -8,7 +8,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from duban.errors import DubanError
@@ -16,6 +16,7 @@ from duban.extract import extract, extract_file
 from duban.ingest import read
 from duban.store import ledger, transaction
 from duban.store.ahead import ingest_files
+from duban.store.among import among
 from duban.store.documents import ingest, match_tasks
 from duban.store.models import AuditEntry, Document, ProgressReport, Task, TaskRole
 from duban.store.search import mentions
@@ -182,14 +183,47 @@ def test_the_word_search_finds_exactly_the_tasks_holding_every_word(db, words):
 
 def test_the_word_search_is_answered_by_an_index(db):
     ingest_one(db, PLAN)
-    compiled = select(Task.id).where(mentions("高标准农田")).compile(dialect=db.dialect)
     with db.begin() as c:
         if db.dialect.name == "postgresql":
             c.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a small table would be scanned anyway
-        explain = "EXPLAIN" if db.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
-        params = tuple(compiled.params[n] for n in compiled.positiontup) if compiled.positional else compiled.params
-        plan = "\n".join(str(r[-1]) for r in c.exec_driver_sql(f"{explain} {compiled}", params))
+        plan = plan_of(c, select(Task.id).where(mentions("高标准农田"), Task.active))
     assert ("ix_tasks_bigrams" if db.dialect.name == "postgresql" else "VIRTUAL TABLE INDEX") in plan
+    assert "SCAN tasks" not in plan  # SQLite: the tasks the index names are fetched by rowid, not all read
+
+
+def plan_of(connection, statement) -> str:
+    """The database's plan for a statement, as SQLAlchemy renders and binds it."""
+    explain = "EXPLAIN" if connection.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
+
+    def explained(_conn, _cursor, sql, params, _context, _many):
+        return f"{explain} {sql}", params
+    event.listen(connection, "before_cursor_execute", explained, retval=True)
+    try:
+        return "\n".join(str(r[-1]) for r in connection.execute(statement))
+    finally:
+        event.remove(connection, "before_cursor_execute", explained)
+
+
+def test_a_list_of_ids_is_one_parameter_looked_up_by_index_and_compiled_once(db):
+    """`among`: however many ids, the statement has one shape (compiled once, then cached) and the
+    database looks each id up in the index instead of reading the whole table."""
+    ingest_one(db, PLAN)
+    with transaction(db) as s:
+        ids = list(s.scalars(select(Task.id).order_by(Task.id)))
+        unit = s.scalar(select(TaskRole.unit_id).where(TaskRole.unit_id.is_not(None)).limit(1))
+    cache: dict = {}
+    with db.connect() as c:
+        c = c.execution_options(compiled_cache=cache)
+        found = [sorted(c.execute(select(TaskRole.task_id).where(among(TaskRole.task_id, part))).scalars())
+                 for part in (ids[:3], ids[3:40], [-1])]
+        units = set(c.execute(select(TaskRole.unit_id).where(among(TaskRole.unit_id, [unit, '"引号', "反斜\\杠"]))).scalars())
+        shapes = len(cache)
+        if db.dialect.name == "postgresql":
+            c.exec_driver_sql("SET enable_seqscan = off")  # a small table would be scanned anyway
+        plan = plan_of(c, select(TaskRole.id).where(among(TaskRole.task_id, ids[:5])))
+    assert [set(f) for f in found] == [set(ids[:3]), set(ids[3:40]), set()] and units == {unit}
+    assert shapes == 2  # the three lists of numbers share one statement; the list of words has its own
+    assert "ix_task_roles_task" in plan and "SCAN task_roles" not in plan
 
 
 def test_the_word_search_follows_tasks_revised_and_deleted(db):

@@ -1,23 +1,50 @@
-"""`among(column, ids)`: membership in a list of ids that PostgreSQL receives as one array parameter
-(`= ANY(%s)`) instead of one parameter per id: rendering, sending and parsing a thousand placeholders
-was a third of the time of deriving a province's ledger. Other databases get a plain IN."""
+"""`among(column, ids)`: membership in a list of ids sent as one parameter, whatever its length:
+PostgreSQL gets an array (`= ANY(...)`), SQLite a JSON list it reads with `json_each`. One parameter
+keeps the statement's shape the same for every list, so it is compiled once and cached: rendering a
+thousand placeholders per statement, and compiling every statement again, were each a tenth or more of
+deriving a province's ledger."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
-from sqlalchemy import Boolean, Integer, String, any_, bindparam, cast
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Boolean, String, TypeDecorator, bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
+
+
+class IdList(TypeDecorator):
+    """A list of ids as one string: PostgreSQL's array literal, else JSON (psycopg would send a list
+    item by item)."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, numbers: bool) -> None:
+        super().__init__()
+        self.numbers = numbers
+
+    def process_bind_param(self, value: list, dialect) -> str:
+        if dialect.name != "postgresql":
+            return json.dumps(value, ensure_ascii=False)
+        if self.numbers:
+            return "{" + ",".join(map(str, value)) + "}"
+        return "{" + ",".join('"' + str(i).replace("\\", "\\\\").replace('"', '\\"') + '"' for i in value) + "}"
 
 
 class Among(ColumnElement[bool]):
-    inherit_cache = False  # the ids are the statement's values, not its shape
+    inherit_cache = True
     type = Boolean()
+    _is_implicitly_boolean = True  # else SQLite gets "(... IN ...) = 1", which its planner cannot look up by index
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("ids", InternalTraversal.dp_clauseelement),
+                           ("numbers", InternalTraversal.dp_boolean)]
 
     def __init__(self, column: ColumnElement, ids: list) -> None:
-        self.column, self.ids = column, ids
+        self.column, self.numbers = column, all(isinstance(i, int) for i in ids)
+        self.ids = bindparam(None, ids, type_=IdList(self.numbers))
 
 
 def among(column: ColumnElement, ids: Iterable) -> Among:
@@ -25,14 +52,12 @@ def among(column: ColumnElement, ids: Iterable) -> Among:
 
 
 @compiles(Among)
-def _as_in(element: Among, compiler, **kw) -> str:
-    return f"({compiler.process(element.column.in_(element.ids), **kw)})"
+def _json_each(element: Among, compiler, **kw) -> str:
+    column, ids = compiler.process(element.column, **kw), compiler.process(element.ids, **kw)
+    return f"({column} IN (SELECT value FROM json_each({ids})))"
 
 
 @compiles(Among, "postgresql")
-def _as_any(element: Among, compiler, **kw) -> str:
-    if all(isinstance(i, int) for i in element.ids):  # written out by hand: psycopg dumps a list item by item
-        array = cast(bindparam(None, "{" + ",".join(map(str, element.ids)) + "}", type_=String()), ARRAY(Integer()))
-    else:
-        array = bindparam(None, element.ids, type_=ARRAY(String()))
-    return f"({compiler.process(element.column == any_(array), **kw)})"
+def _any(element: Among, compiler, **kw) -> str:
+    column, ids = compiler.process(element.column, **kw), compiler.process(element.ids, **kw)
+    return f"({column} = ANY(CAST({ids} AS {'INTEGER' if element.numbers else 'TEXT'}[])))"

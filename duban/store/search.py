@@ -29,6 +29,7 @@ def bigrams(word: str) -> list[str]:
 class Mentions(ColumnElement[bool]):
     inherit_cache = False  # the word is the statement's value
     type = Boolean()
+    _is_implicitly_boolean = True  # else SQLite gets "(...) = 1" and scans every task instead of asking the index
 
     def __init__(self, word: str) -> None:
         self.word = word

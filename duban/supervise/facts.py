@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property
 
 from sqlalchemy import Row, Select, Text, select, type_coerce
 from sqlalchemy.orm import Session
@@ -58,13 +59,20 @@ class Facts:
     lead_units: dict[str, str] = field(default_factory=dict)  # unit id -> registry name (groups left out)
     leaders: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)  # rows of the targets table, read as the model
-    reports: list[Report] = field(default_factory=list)  # in order, up to the day
-    extensions: list[Extension] = field(default_factory=list)  # approved by the day, in order
-    override: StatusOverride | None = None  # the office's latest reading, if not lifted
+    reports: list[Report] = field(default_factory=list)  # in order, up to the day (rows read as Report)
+    extensions: list[Extension] = field(default_factory=list)  # approved by the day, in order (rows, as targets)
+    override: StatusOverride | None = None  # the office's latest reading, if not lifted (a row, as targets)
 
     @property
     def key(self) -> str:
         return task_key(self.id)
+
+    @cached_property
+    def goal(self) -> float | None:
+        """The value of the task's one target to reach (≥ or =), if it has exactly one: reports of a
+        figure are measured against it."""
+        goals = [t.value for t in self.targets if t.comparator in (">=", "=", ">") and t.value]
+        return goals[0] if len(goals) == 1 else None
 
     @property
     def extended_to(self) -> date | None:
@@ -180,16 +188,16 @@ def add_targets(session: Session, facts: dict[int, Facts], ids: list[int]) -> No
 
 
 def add_history(session: Session, facts: dict[int, Facts], ids: list[int], cutoff: datetime) -> None:
-    for r in fetched(session, columns(ProgressReport).where(among(ProgressReport.task_id, ids),
-                                                            ProgressReport.reported_at <= cutoff)
-                     .order_by(ProgressReport.reported_at, ProgressReport.id)):
-        facts[r.task_id].reports.append(Report(r.id, r.unit_id, r.status, r.percent, r.value, r.reported_at,
-                                               r.round_id))
-    for e in session.scalars(select(Extension).where(among(Extension.task_id, ids), Extension.state == "已批准",
-                                                     Extension.decided_at <= cutoff)
-                             .order_by(Extension.decided_at, Extension.id)):
+    r = ProgressReport
+    for row in fetched(session, select(r.task_id, r.id, r.unit_id, r.status, r.percent, r.value,
+                                       r.reported_at.label("at"), r.round_id)
+                       .where(among(r.task_id, ids), r.reported_at <= cutoff).order_by(r.reported_at, r.id)):
+        facts[row.task_id].reports.append(row)  # read as a Report: its fields by name
+    for e in fetched(session, columns(Extension).where(among(Extension.task_id, ids), Extension.state == "已批准",
+                                                       Extension.decided_at <= cutoff)
+                     .order_by(Extension.decided_at, Extension.id)):
         facts[e.task_id].extensions.append(e)
-    for o in session.scalars(select(StatusOverride).where(among(StatusOverride.task_id, ids),
-                                                          StatusOverride.at <= cutoff)
-                             .order_by(StatusOverride.at, StatusOverride.id)):
+    for o in fetched(session, columns(StatusOverride).where(among(StatusOverride.task_id, ids),
+                                                            StatusOverride.at <= cutoff)
+                     .order_by(StatusOverride.at, StatusOverride.id)):
         facts[o.task_id].override = o if o.status else None

@@ -13,14 +13,16 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
-from itertools import repeat
+from functools import lru_cache
+from itertools import chain, islice, repeat
 
 from sqlalchemy import (
     Engine,
     NullPool,
+    Select,
     create_engine,
     delete,
     event,
@@ -50,11 +52,13 @@ from ..store.models import (
 )
 from . import tallies
 from .records import COLOURS, STATUSES
-from .warnings import Entry, board, days_left
+from .warnings import Entry, days_left, entries
 
 BY_TASK = (ProgressReport, StatusOverride, Extension, Deadline, Target, TaskRole)  # rows naming their task
 BY_DOCUMENT = (Round,)  # rows that move every task of their document
 COLOUR_ORDER = (*COLOURS, "none")  # red first
+# a state row's columns but the day it was derived on (rows whose other columns are unchanged are not written)
+KEPT = tuple(c.name for c in TaskState.__table__.columns if c.name != "day")
 TOUCHED = "duban.state.touched"  # session.info key: (task ids, document ids, everything?)
 log = logging.getLogger("duban.state")
 
@@ -72,58 +76,80 @@ def state_row(e: Entry, day: date) -> dict:
     return {"task_id": e.facts.id, "day": day, "status": s.status, "status_rank": status_rank(s.status),
             "colour": colour, "colour_rank": colour_rank(colour), "due": s.due, "overdue": s.overdue,
             "days_left": days_left(s, day), "standing": e.facts.standing, "document_id": e.facts.document_id,
-            "position": e.facts.position, "chapter": e.facts.chapter, "lead_units": json.dumps(sorted(e.facts.lead_units)),
+            "position": e.facts.position, "chapter": e.facts.chapter, "lead_units": as_json(tuple(sorted(e.facts.lead_units))),
             "running": e.facts.running}
 
 
+@lru_cache(maxsize=4096)
+def as_json(units: tuple[str, ...]) -> str:
+    """A task's lead units as stored: the same few sets recur across a ledger's tasks."""
+    return json.dumps(list(units))
+
+
+def current_query() -> Select:
+    return select(Task.id).join(Document).where(Document.current, Task.active).order_by(Task.id)
+
+
 def current_tasks(session: Session) -> list[int]:
-    return list(session.scalars(select(Task.id).join(Document).where(Document.current, Task.active)
-                                .order_by(Task.id).execution_options(yield_per=STREAMED)))
+    return list(session.connection().execution_options(yield_per=STREAMED).execute(current_query()).scalars())
 
 
 def refresh(session: Session, day: date, tasks: Iterable[int]) -> int:
     """Derive and store the state on `day` of these tasks, in this transaction, and move their tallies;
-    how many were stored. Their rows are locked first (PostgreSQL), so a concurrent refresh never stores
-    what it read before a report committed."""
-    ids, stored, moves = sorted(set(tasks)), 0, tallies.Moves()
+    how many were derived. Only the rows that changed are written (a day later, most did not)."""
+    ids, derived, moves, known = sorted(set(tasks)), 0, tallies.Moves(), {}
     for i in range(0, len(ids), BATCH):
         batch = ids[i:i + BATCH]
-        # NO KEY UPDATE: refreshers of a task wait for each other, not for writers of its reports
-        session.execute(select(Task.id).where(among(Task.id, batch)).order_by(Task.id).with_for_update(key_share=True))
-        old, rows = tallies.counted(session, batch), [state_row(e, day) for e in board(session, day, tasks=batch)]
-        if gone := set(batch) - {r["task_id"] for r in rows}:  # no longer current: nothing to keep
+        current, old = locked(session, batch)
+        rows = [state_row(e, day) for e in entries(session, day, current, known=known)]
+        if gone := set(batch) - set(current):  # no longer current: nothing to keep
             session.execute(delete(TaskState).where(among(TaskState.task_id, gone)))
-        moved = [r for r in rows if old.get(r["task_id"]) != {n: r[n] for n in tallies.COUNTED}]
-        moves.add([old[t] for t in [*gone, *(r["task_id"] for r in moved)] if t in old], moved)
-        upsert(session, TaskState, rows, "task_id", stamp="day")
-        stored += len(rows)
+        changed = [r for r in rows if old.get(r["task_id"]) != tuple(r[n] for n in KEPT)]
+        moved = [r for r in changed if r["task_id"] not in old or counted(old[r["task_id"]]) != counted(r)]
+        moves.add([counted(old[t]) for t in [*gone, *(r["task_id"] for r in moved)] if t in old], moved)
+        upsert(session, TaskState, changed, "task_id", stamp="day")
+        derived += len(rows)
     moves.store(session)  # last: the tallies every transaction adds to are held until it commits
-    return stored
+    return derived
+
+
+def counted(row: dict | tuple) -> dict:
+    """What a state row (a dict, or a stored row as KEPT) is counted under."""
+    row = row if isinstance(row, dict) else dict(zip(KEPT, row, strict=True))
+    return {n: row[n] for n in tallies.COUNTED}
+
+
+def locked(session: Session, batch: list[int]) -> tuple[list[int], dict[int, tuple]]:
+    """(the current tasks of the batch, the stored state of each task, as KEPT), their rows locked first
+    on PostgreSQL, so a concurrent refresh never stores what it read before a report committed. NO KEY
+    UPDATE: refreshers of a task wait for each other, not for writers of its reports."""
+    q = (select(Task.id, (Document.current & Task.active).label("current"), *(TaskState.__table__.c[n] for n in KEPT))
+         .join(Document, Document.id == Task.document_id).outerjoin(TaskState, TaskState.task_id == Task.id)
+         .where(among(Task.id, batch)).order_by(Task.id).with_for_update(key_share=True, of=Task))
+    current, old = [], {}
+    for row in session.connection().execute(q):
+        if row.current:
+            current.append(row.id)
+        if row.task_id is not None:
+            old[row.id] = tuple(row[2:])
+    return current, old
 
 
 def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = None,
                 workers: int | None = None) -> int:
     """Every current task's state on `day`, a batch per transaction (writers wait for one batch at most,
     memory stays flat), then the day marked: from now on the ledger trusts the stored states. On
-    PostgreSQL the batches are shared among `workers` processes (one per core by default)."""
-    with transaction(engine) as s:
-        ids = current_tasks(s)
-    batches = [ids[i:i + BATCH] for i in range(0, len(ids), BATCH)]
-    workers = min(workers or os.cpu_count() or 1, len(batches))
-    stored = 0
-    if engine.dialect.name != "postgresql" or workers < 2:
-        for batch in batches:
-            with transaction(engine) as s:
-                stored += refresh(s, day, batch)
-            if tick:
-                tick(len(batch))
-    else:
+    PostgreSQL the batches are shared among `workers` processes (one per core by default), handed out
+    while the ids are still being read."""
+    batches = current_batches(engine)
+    first = list(islice(batches, 2))
+    parallel = engine.dialect.name == "postgresql" and len(first) == 2 and (workers or os.cpu_count() or 1) > 1
+    if parallel:
         url = engine.url.render_as_string(hide_password=False)
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for n in pool.map(refresh_batch, repeat(url), repeat(day), batches):
-                stored += n
-                if tick:
-                    tick(n)
+        with ProcessPoolExecutor(workers or os.cpu_count(), mp_context=multiprocessing.get_context("spawn")) as pool:
+            stored = added(pool.map(refresh_batch, repeat(url), repeat(day), chain(first, batches)), tick)
+    else:  # SQLite: the ids read before the first write
+        stored = added((refresh_batch(engine, day, batch) for batch in [*first, *batches]), tick)
     with transaction(engine) as s:
         upsert(s, StateDay, [{"day": day, "at": clock.now()}], "day")
     with engine.begin() as c:  # the planner must know the states as they are now, or the ledger's pages scan them
@@ -131,12 +157,38 @@ def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = 
     return stored
 
 
-def refresh_batch(url: str, day: date, batch: list[int]) -> int:
-    """One batch in a worker process, on an engine of its own (kept for the process's next batches)."""
+def added(counts: Iterable[int], tick: Callable[[int], None] | None) -> int:
+    total = 0
+    for n in counts:
+        total += n
+        if tick:
+            tick(n)
+    return total
+
+
+def current_batches(engine: Engine) -> Iterator[list[int]]:
+    """The ids of every current task, a BATCH at a time, read as they are asked for, a page per short
+    transaction: a snapshot held open through a refresh would keep every version of the tallies it
+    rewrites (twice the time at a million tasks)."""
+    last = 0
+    while ids := read(engine, current_query().where(Task.id > last).limit(STREAMED)):
+        last = ids[-1]
+        yield from (ids[i:i + BATCH] for i in range(0, len(ids), BATCH))
+
+
+def read(engine: Engine, query: Select) -> list:
+    with engine.connect() as c:
+        return list(c.execute(query).scalars())
+
+
+def refresh_batch(engine: Engine | str, day: date, batch: list[int]) -> int:
+    """One batch in its own transaction; in a worker process, an engine's URL: its engine is made once
+    and kept for the process's next batches."""
     global _worker_engine
-    if _worker_engine is None:
-        _worker_engine = create_engine(url, poolclass=NullPool)
-    with transaction(_worker_engine) as s:
+    if isinstance(engine, str):
+        _worker_engine = _worker_engine or create_engine(engine, poolclass=NullPool)
+        engine = _worker_engine
+    with transaction(engine) as s:
         return refresh(s, day, batch)
 
 

@@ -64,10 +64,9 @@ def schedule_share(start: date, due: date, as_of: date, measure: str) -> float:
 
 def reached(r: Report, f: Facts) -> float | None:
     """The reported figure as a share of the task's one target (≥ or =), in %."""
-    goals = [t for t in f.targets if t.comparator in (">=", "=", ">") and t.value]
-    if r.value is None or len(goals) != 1:
+    if r.value is None or f.goal is None:
         return None
-    return 100 * r.value / goals[0].value
+    return 100 * r.value / f.goal
 
 
 def completion(r: Report, f: Facts) -> float | None:

@@ -10,12 +10,10 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..store.among import among
-from ..store.models import ChapterTally, RunningTally, RunningUnitTally, TaskState, UnitTally
+from ..store.models import ChapterTally, RunningTally, RunningUnitTally, UnitTally
 
 COUNTED = ("task_id", "document_id", "chapter", "lead_units", "running", "status", "colour", "overdue", "days_left")
 NO_LEAD = ""  # the unit id under which the tasks naming no lead unit are counted
@@ -40,12 +38,6 @@ TABLES: dict[type, tuple[tuple[str, ...], Callable[[dict], list[tuple]]]] = {
     RunningUnitTally: (("unit_id", "status", "colour"),
                        lambda r: [(u, r["status"], r["colour"]) for u in leads(r)] if r["running"] else []),
 }
-
-
-def counted(session: Session, tasks: list[int]) -> dict[int, dict]:
-    """What the stored states of these tasks are counted under now, by task id."""
-    q = select(*(TaskState.__table__.c[n] for n in COUNTED)).where(among(TaskState.task_id, tasks))
-    return {r.task_id: r._asdict() for r in session.connection().execute(q)}
 
 
 class Moves:

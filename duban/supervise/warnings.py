@@ -85,14 +85,21 @@ def batches(session: Session, as_of: date, documents: list[int] | None = None, r
     ids = facts.current_ids(session, documents, tasks)
     known: dict[int, list] = {}  # each document's rounds
     for i in range(0, len(ids), BATCH):
-        found = facts.read(session, as_of, ids[i:i + BATCH])
-        missed = last_missed(session, as_of, sorted({f.document_id for f in found.values()}), list(found),
-                             known)
-        entries = []
-        for f in found.values():
-            s, owed = status.derive(f, as_of, rules), missed.get(f.id, {})
-            entries.append(Entry(f, s, warn(f, s, as_of, owed, rules), owed))
-        yield entries
+        yield entries(session, as_of, ids[i:i + BATCH], rules, known)
+
+
+def entries(session: Session, as_of: date, ids: list[int], rules: dict = RULES,
+            known: dict[int, list] | None = None) -> list[Entry]:
+    """These tasks (current and active, at most a BATCH) on `as_of`, in this order. `known` keeps each
+    document's rounds between batches."""
+    found = facts.read(session, as_of, ids)
+    missed = last_missed(session, as_of, sorted({f.document_id for f in found.values()}), list(found),
+                         {} if known is None else known)
+    out = []
+    for f in found.values():
+        s, owed = status.derive(f, as_of, rules), missed.get(f.id, {})
+        out.append(Entry(f, s, warn(f, s, as_of, owed, rules), owed))
+    return out
 
 
 def stream(session: Session, as_of: date, documents: list[int] | None = None, rules: dict = RULES,
