@@ -111,17 +111,23 @@ def read(session: Session, as_of: date, order: list[int]) -> dict[int, Facts]:
     cutoff = end_of(as_of)
     for i in range(0, len(order), BATCH):  # PostgreSQL takes at most 65,535 parameters in one statement
         ids = order[i:i + BATCH]
-        found = {t.id: Facts(t.id, t.document_id, t.number, t.title, t.chapter, t.date, None, False, position=t.position,
-                             running=t.finished_on is None)
-                 for t in fetched(session, select(Task.id, Task.document_id, Task.number, Task.title, Task.chapter,
-                                                  Task.position, Document.date, Document.finished_on)
-                                  .join(Document).where(among(Task.id, ids)))}
+        tasks = fetched(session, select(Task.id, Task.document_id, Task.number, Task.title, Task.chapter, Task.position)
+                        .where(among(Task.id, ids)))
+        plans = documents(session, {t.document_id for t in tasks}, Document.date, Document.finished_on)
+        found = {t.id: Facts(t.id, t.document_id, t.number, t.title, t.chapter, plans[t.document_id].date, None, False,
+                             position=t.position, running=plans[t.document_id].finished_on is None) for t in tasks}
         facts.update((task_id, found[task_id]) for task_id in ids)
         add_roles(session, facts, ids)
         add_limits(session, facts, ids)
         add_targets(session, facts, ids)
         add_history(session, facts, ids, cutoff)
     return facts
+
+
+def documents(session: Session, ids: Iterable[int], *what) -> dict[int, Row]:
+    """Columns of these documents by id, looked up one by one: joined to a batch of tasks instead, the
+    planner read the whole documents table (their texts with them) for every batch."""
+    return {d.id: d for d in fetched(session, select(Document.id, *what).where(among(Document.id, ids)))}
 
 
 def columns(model: type) -> Select:

@@ -51,6 +51,7 @@ from ..store.models import (
     TaskState,
 )
 from . import tallies
+from .facts import documents
 from .records import COLOURS, STATUSES
 from .warnings import Entry, days_left, entries
 
@@ -123,16 +124,13 @@ def locked(session: Session, batch: list[int]) -> tuple[list[int], dict[int, tup
     """(the current tasks of the batch, the stored state of each task, as KEPT), their rows locked first
     on PostgreSQL, so a concurrent refresh never stores what it read before a report committed. NO KEY
     UPDATE: refreshers of a task wait for each other, not for writers of its reports."""
-    q = (select(Task.id, (Document.current & Task.active).label("current"), *(TaskState.__table__.c[n] for n in KEPT))
-         .join(Document, Document.id == Task.document_id).outerjoin(TaskState, TaskState.task_id == Task.id)
+    q = (select(Task.id, Task.active, Task.document_id, *(TaskState.__table__.c[n] for n in KEPT))
+         .outerjoin(TaskState, TaskState.task_id == Task.id)
          .where(among(Task.id, batch)).order_by(Task.id).with_for_update(key_share=True, of=Task))
-    current, old = [], {}
-    for row in session.connection().execute(q):
-        if row.current:
-            current.append(row.id)
-        if row.task_id is not None:
-            old[row.id] = tuple(row[2:])
-    return current, old
+    rows = session.connection().execute(q).all()
+    plans = documents(session, {r.document_id for r in rows}, Document.current)
+    current = [r.id for r in rows if r.active and plans[r.document_id].current]
+    return current, {r.id: tuple(r[3:]) for r in rows if r.task_id is not None}
 
 
 def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = None,
