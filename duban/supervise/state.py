@@ -146,7 +146,7 @@ def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = 
         url = engine.url.render_as_string(hide_password=False)
         with ProcessPoolExecutor(workers or os.cpu_count(), mp_context=multiprocessing.get_context("spawn")) as pool:
             stored = added(pool.map(refresh_batch, repeat(url), repeat(day), chain(first, batches)), tick)
-    else:  # SQLite: the ids read before the first write
+    else:  # SQLite, or a single batch: the ids read before the first write
         stored = added((refresh_batch(engine, day, batch) for batch in [*first, *batches]), tick)
     with transaction(engine) as s:
         upsert(s, StateDay, [{"day": day, "at": clock.now()}], "day")
@@ -165,16 +165,16 @@ def added(counts: Iterable[int], tick: Callable[[int], None] | None) -> int:
 
 
 def current_batches(engine: Engine) -> Iterator[list[int]]:
-    """The ids of every current task, a BATCH at a time, read as they are asked for, a page per short
-    transaction: a snapshot held open through a refresh would keep every version of the tallies it
-    rewrites (twice the time at a million tasks)."""
+    """The ids of every current task, a BATCH at a time, read as they are asked for: the workers start on
+    the first batches while the rest are read, a page per short transaction (no snapshot is held open
+    while they write)."""
     last = 0
-    while ids := read(engine, current_query().where(Task.id > last).limit(STREAMED)):
+    while ids := scalars_of(engine, current_query().where(Task.id > last).limit(STREAMED)):
         last = ids[-1]
         yield from (ids[i:i + BATCH] for i in range(0, len(ids), BATCH))
 
 
-def read(engine: Engine, query: Select) -> list:
+def scalars_of(engine: Engine, query: Select) -> list:
     with engine.connect() as c:
         return list(c.execute(query).scalars())
 
