@@ -309,6 +309,21 @@ def test_an_assessment_ranks_only_the_units_the_period_asks_for(plan):
     assert gone and not ranked & gone and ranked == leading(lambda e: e.status.due is None or e.status.due.year >= 2024)
 
 
+def test_an_assessment_summary_is_the_same_counted_or_explained_and_in_any_batches(plan, monkeypatch):
+    """`duban assess` summarises from counts alone, the 考核 page from the events it also explains (it reads
+    the period once for both): the same ranks, scores and lines, whether the tasks are read 3 at a time or
+    all at once."""
+    engine, _, _ = plan
+    period = date(2024, 1, 1), date(2025, 1, 20)  # the year's rounds missed, then its tasks overdue
+    with transaction(engine) as s:
+        whole = scoring.assess(s, *period, summary=True)
+        monkeypatch.setattr(warnings, "BATCH", 3)
+        counted = scoring.assess(s, *period, summary=True)
+        explained = scoring.ranking(scoring.events(s, *period), scoring.rules_of(), summary=True)
+    assert any(len(r.explanation) > 2 for r in whole[0])  # a unit with more than one rule applied
+    assert counted == explained == whole
+
+
 def test_facts_read_in_batches_are_the_facts_read_at_once(plan, monkeypatch):
     """A 100,000-task ledger is read a batch at a time (PostgreSQL takes 65,535 parameters at most)."""
     db, _, _ = plan

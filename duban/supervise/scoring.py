@@ -124,8 +124,14 @@ def assess(session: Session, start: date, end: date, documents: list[int] | None
            leaders: dict[str, list[str]] | None = None, summary: bool = False) -> tuple[list[Ranked], list[Ranked]]:
     """(units ranked, leaders ranked) for the period; `leaders` maps a leader to the units they oversee.
     `summary`: explain each rule once with its count ("未报送 -2 × 3 项，计 -6"), for print."""
-    rules = rules or rules_of()
-    found = events(session, start, end, documents, explained=not summary)
+    return ranking(events(session, start, end, documents, explained=not summary), rules or rules_of(), leaders,
+                   summary)
+
+
+def ranking(found: Period, rules: dict, leaders: dict[str, list[str]] | None = None,
+            summary: bool = False) -> tuple[list[Ranked], list[Ranked]]:
+    """(units ranked, leaders ranked) on the events found (see `assess`): an explained Period serves both
+    the summary and the event-by-event explanation."""
     names = found.units
     # (line, how many such events): each event when explained, else one line per unit, rule and leaders
     lines = [(x, 1) for x in found.lines] if not summary else [
@@ -153,7 +159,7 @@ def score(names: list[str], lines: list[tuple[str, Line, int]], rules: dict, sum
         if not summary:
             explained[name].append(f"{rule['label']} {rule['points']:+g}：{x.text}")
     if summary:
-        for name, counts in counted.items():
-            explained[name] += [f"{rules['rules'][k]['label']} {rules['rules'][k]['points']:+g} × {n} 项，"
-                                f"计 {rules['rules'][k]['points'] * n:+g}" for k, n in counts.items()]
+        for name, counts in counted.items():  # in the rules file's order, however the events were read
+            explained[name] += [f"{rule['label']} {rule['points']:+g} × {counts[k]} 项，计 {rule['points'] * counts[k]:+g}"
+                                for k, rule in rules["rules"].items() if counts[k]]
     return ranked(dict(totals), explained)

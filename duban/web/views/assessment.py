@@ -55,9 +55,10 @@ def assessment(request: Request, s: Session, who: Principal = allow("office"),
         raise DubanError(f"考核期起 {start} 晚于考核期止 {end} (the period starts after it ends)")
     rules = scoring.rules_of()
     docs = [doc] if doc else None
-    # summary=True explains each rule once with its count; the plain run lists every event behind it
-    units, leaders = scoring.assess(s, start, end, docs, rules, summary=True)
-    unit_lines, leader_lines = scoring.assess(s, start, end, docs, rules)
+    # the period read once: summary=True explains each rule once with its count, the other every event behind it
+    found = scoring.events(s, start, end, docs)
+    units, leaders = scoring.ranking(found, rules, summary=True)
+    unit_lines, leader_lines = scoring.ranking(found, rules)
     return {"as_of": end, "start": start, "end": end, "doc": doc, "documents": choices(s), "base": rules["base"],
             "rules": [Rule(k, r["label"], r["points"]) for k, r in rules["rules"].items()],
             "units": explained(units, unit_lines), "leaders": explained(leaders, leader_lines)}
