@@ -142,7 +142,7 @@ def add_problems(session: Session, as_of: date, found: dict[int, Facts], board: 
 
 def add_owed(session: Session, as_of: date, found: dict[int, Facts], board: Board, known: dict[int, list]) -> None:
     """The batch's reports owed in its documents' open rounds (`known`: the rounds, kept between batches)."""
-    for doc in sorted({f.document_id for f in found.values()}):
-        for r in [r for r in rounds.of_document(session, doc, known) if r.opens <= as_of and not rounds.shut(r, as_of)]:
+    for of_doc in rounds.of_each(session, (f.document_id for f in found.values()), known):
+        for r in [r for r in of_doc if r.opens <= as_of and not rounds.shut(r, as_of)]:
             for task, unit in rounds.tally(session, r, as_of, list(found)).pending:
                 board.owe(unit, found[task].lead_units[unit], found[task].number, r)

@@ -6,6 +6,7 @@ not reported has missed it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -118,20 +119,16 @@ def rounds_of(session: Session, document_ids: list[int] | None = None) -> list[R
     return list(session.scalars(q.where(Round.document_id.in_(document_ids)) if document_ids else q))
 
 
-def of_document(session: Session, document_id: int, known: dict[int, list[Round]]) -> list[Round]:
-    """The document's rounds in order, read once: `known` keeps them while its tasks are read in batches."""
-    if document_id not in known:
-        of_documents(session, [document_id], known)
-    return known[document_id]
-
-
-def of_documents(session: Session, document_ids: list[int], known: dict[int, list[Round]]) -> None:
-    """The rounds of the documents `known` lacks, in one query: a ledger page's 50 tasks may come from 50
-    plans (a query each was half the statements of a province's page)."""
-    if missing := [d for d in document_ids if d not in known]:
+def of_each(session: Session, documents: Iterable[int], known: dict[int, list[Round]]) -> list[list[Round]]:
+    """Each of these documents' rounds in order (in the documents' id order). `known` keeps them between
+    batches; those it lacks are read in one query: a ledger page's 50 tasks may come from 50 plans (a
+    query each was half the statements of a province's page)."""
+    ordered = sorted(set(documents))
+    if missing := [d for d in ordered if d not in known]:
         known.update((d, []) for d in missing)
         for r in session.scalars(select(Round).where(among(Round.document_id, missing)).order_by(Round.due, Round.id)):
             known[r.document_id].append(r)
+    return [known[d] for d in ordered]
 
 
 def find_round(session: Session, name: str) -> Round:

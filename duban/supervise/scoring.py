@@ -104,9 +104,8 @@ def round_lines(session: Session, start: date, end: date, by_task: dict[int, Fac
     """Reports late or missed in the rounds due in the period and shut by its end, of these tasks, each
     with the round's place (`known` keeps each document's rounds between batches)."""
     lines = []
-    for doc in sorted({f.document_id for f in by_task.values()}):
-        for r in [r for r in rounds.of_document(session, doc, known)
-                  if start <= r.due <= end and rounds.shut(r, end) and not rounds.backfilled(r)]:
+    for of_doc in rounds.of_each(session, (f.document_id for f in by_task.values()), known):
+        for r in [r for r in of_doc if start <= r.due <= end and rounds.shut(r, end) and not rounds.backfilled(r)]:
             t = rounds.tally(session, r, end, list(by_task))
             for kind, (rule, pairs, words) in enumerate((("late_report", t.late, "逾期报送"),
                                                           ("missed_report", t.missed, "未报送"))):

@@ -71,9 +71,8 @@ def last_missed(session: Session, as_of: date, documents: list[int], tasks: list
     tasks only: a page of the ledger need not tally whole documents). `known` keeps each document's
     rounds between batches."""
     missed: dict[int, dict[str, str]] = {}
-    rounds.of_documents(session, documents, known)
-    for doc in documents:
-        if shut := [r for r in rounds.of_document(session, doc, known) if rounds.shut(r, as_of)]:
+    for of_doc in rounds.of_each(session, documents, known):
+        if shut := [r for r in of_doc if rounds.shut(r, as_of)]:
             for task_id, unit in rounds.tally(session, shut[-1], as_of, tasks).missed:
                 missed.setdefault(task_id, {})[unit] = shut[-1].name
     return missed
