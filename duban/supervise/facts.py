@@ -84,11 +84,16 @@ class Facts:
         return f"经批准延期至{self.extended_to}（原{self.limit_basis}）" if self.extended_to else self.limit_basis
 
 
+def current() -> Select:
+    """The ids of the current, active tasks: of a plan's version in force, not dropped from it."""
+    return select(Task.id).join(Document).where(Document.current, Task.active)
+
+
 def current_ids(session: Session, documents: Iterable[int] | None = None,
                 tasks: Iterable[int] | None = None) -> list[int]:
     """The current, active tasks (of some documents, or some tasks; else of every plan not finished), in
     the documents' order."""
-    q = select(Task.id).join(Document).where(Document.current, Task.active)
+    q = current()
     if documents is None and tasks is None:
         q = q.where(Document.running)  # a finished plan is asked for by name only
     if documents is not None:

@@ -116,7 +116,7 @@ def state(r: Round, as_of: date) -> str:
 
 def rounds_of(session: Session, document_ids: list[int] | None = None) -> list[Round]:
     q = select(Round).order_by(Round.due, Round.id)
-    return list(session.scalars(q.where(Round.document_id.in_(document_ids)) if document_ids else q))
+    return list(session.scalars(q.where(among(Round.document_id, document_ids)) if document_ids else q))
 
 
 def of_each(session: Session, documents: Iterable[int], known: dict[int, list[Round]]) -> list[list[Round]]:
@@ -126,7 +126,7 @@ def of_each(session: Session, documents: Iterable[int], known: dict[int, list[Ro
     ordered = sorted(set(documents))
     if missing := [d for d in ordered if d not in known]:
         known.update((d, []) for d in missing)
-        for r in session.scalars(select(Round).where(among(Round.document_id, missing)).order_by(Round.due, Round.id)):
+        for r in rounds_of(session, missing):
             known[r.document_id].append(r)
     return [known[d] for d in ordered]
 

@@ -51,7 +51,7 @@ from ..store.models import (
     TaskState,
 )
 from . import tallies
-from .facts import documents
+from .facts import current, documents
 from .records import COLOURS, STATUSES
 from .warnings import Entry, days_left, entries
 
@@ -88,7 +88,7 @@ def as_json(units: tuple[str, ...]) -> str:
 
 
 def current_query() -> Select:
-    return select(Task.id).join(Document).where(Document.current, Task.active).order_by(Task.id)
+    return current().order_by(Task.id)
 
 
 def current_tasks(session: Session) -> list[int]:

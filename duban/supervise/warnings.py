@@ -4,7 +4,7 @@ time limit is a few working days away. The worst colour wins; every reason is ke
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -65,7 +65,7 @@ def days_left(s: Status, as_of: date, rules: dict = RULES) -> int | None:
     return left if left <= rules["warnings"]["blue_workdays"] else None
 
 
-def last_missed(session: Session, as_of: date, documents: list[int], tasks: list[int],
+def last_missed(session: Session, as_of: date, documents: Iterable[int], tasks: list[int],
                 known: dict[int, list]) -> dict[int, dict[str, str]]:
     """task id -> {unit id: round name} for the latest round of each document shut by `as_of` (of some
     tasks only: a page of the ledger need not tally whole documents). `known` keeps each document's
@@ -92,7 +92,7 @@ def entries(session: Session, as_of: date, ids: list[int], rules: dict = RULES,
     """These tasks (current and active, at most a BATCH) on `as_of`, in this order. `known` keeps each
     document's rounds between batches."""
     found = facts.read(session, as_of, ids)
-    missed = last_missed(session, as_of, sorted({f.document_id for f in found.values()}), list(found),
+    missed = last_missed(session, as_of, [f.document_id for f in found.values()], list(found),
                          {} if known is None else known)
     out = []
     for f in found.values():
