@@ -109,4 +109,5 @@ def test_refresh_stores_every_task_s_state_for_today(keys):
         stored = {t.task_id: (t.status, t.colour) for t in s.query(TaskState)}
         days = [d.day for d in s.query(StateDay)]
     engine.dispose()
-    assert f"已更新 {len(derived)} 项任务" in result.output and stored == derived and days == [date.today()]
+    assert f"已判定 {len(derived)} 项任务" in result.output and stored == derived and days == [date.today()]
+    assert f"已判定 0 项任务截至 {date.today()} 的状态和预警，另 {len(derived)} 项确定不变" in invoke("refresh").output

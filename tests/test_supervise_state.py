@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,7 +23,7 @@ from duban.store import connect, transaction
 from duban.store.documents import ingest
 from duban.store.models import Document, StateDay, TaskRole, TaskState
 from duban.store.unit_edits import merge_rows
-from duban.supervise import facts, lifecycle, rounds, state, tallies, warnings
+from duban.supervise import calendar, facts, lifecycle, rounds, state, steady, tallies, warnings
 from duban.supervise.records import STATUSES
 from duban.units.registry import Registry
 
@@ -42,10 +42,10 @@ event = st.one_of(
 
 def stored_and_derived(engine, day: date) -> tuple[dict, dict]:
     with clock.set_to(day), transaction(engine) as s:
-        derived = {e.facts.id: (e.status.status, e.warning.colour or "none", e.status.due, e.status.overdue,
-                                warnings.days_left(e.status, day), e.facts.chapter, json.dumps(sorted(e.facts.lead_units)))
+        derived = {e.facts.id: (e.status.status, e.warning.colour or "none", e.status.due, state.lateness(e.status, day),
+                                e.facts.chapter, json.dumps(sorted(e.facts.lead_units)))
                    for e in warnings.board(s, day, tasks=state.current_tasks(s))}
-        stored = {t.task_id: (t.status, t.colour, t.due, t.overdue, t.days_left, t.chapter, t.lead_units)
+        stored = {t.task_id: (t.status, t.colour, t.due, t.late, t.chapter, t.lead_units)
                   for t in s.scalars(select(TaskState))}
     return stored, derived
 
@@ -134,6 +134,41 @@ def test_the_stored_state_is_the_derived_one_after_any_history(template, tmp_pat
         engine.dispose()
 
 
+@pytest.mark.parametrize("first, last", [(date(2024, 6, 24), date(2024, 7, 8)),  # 6月底 limits, a month's end
+                                         (date(2024, 9, 25), date(2024, 10, 10)),  # rounds shutting over 国庆
+                                         (date(2024, 12, 16), date(2025, 1, 6))])  # 年底前: 临期, due, overdue
+def test_a_refresh_every_day_derives_only_what_may_move_and_stores_what_is_derived(engine, first, last):
+    """Day by day across limits, month ends, holidays and rounds shutting: the states the refresh left as
+    they were are the derived ones, and on most days it derives few."""
+    made, doc, leads = engine
+    with clock.set_to(YEAR_START), transaction(made) as s:
+        s.get(Document, doc).ingested_at = datetime(2023, 12, 1)  # in the ledger before its rounds: they count
+        rounds.plan_cycle(s, doc, "month", 25, "督查室", start=YEAR_START)
+    for pick in range(0, len(leads), 3):  # a third of the tasks reported on, at every stage of completion
+        happen(made, doc, leads, "report", first - timedelta(days=pick % 40 + 1), pick, pick * 7 % 101)
+    refresh(made, first - timedelta(days=1))
+    derived_each_day = []
+    day = first
+    while day <= last:
+        with clock.set_to(day):
+            done = state.refresh_all(made, day)
+        stored, derived = stored_and_derived(made, day)
+        assert stored == derived, day
+        derived_each_day.append(done.derived)
+        day += timedelta(days=1)
+    total = len(stored)
+    assert min(derived_each_day) < total / 4 and max(derived_each_day) <= total
+
+
+@pytest.mark.parametrize("due", [date(2024, 10, 8), date(2024, 2, 19), date(2024, 6, 29), date(2024, 12, 31),
+                                 date(2024, 9, 29), date(2025, 1, 1)])
+@pytest.mark.parametrize("workdays", [0, 1, 5, 10])
+def test_the_window_opens_on_the_first_day_that_near_to_the_limit(due, workdays):
+    """Holidays, make-up working days (2024-09-29 is one) and limits on days off included."""
+    opens = steady.window_opens(due, workdays)
+    assert calendar.workdays_between(opens, due) <= workdays < calendar.workdays_between(opens - timedelta(days=1), due)
+
+
 def test_a_bulk_merge_of_units_derives_every_task_again(engine):
     made, doc, leads = engine
     day = date(2024, 11, 30)
@@ -180,7 +215,7 @@ def test_a_new_day_is_refreshed_beside_the_server(engine):
 
 def test_a_refresh_shared_among_processes_stores_what_one_derives(tmp_path, monkeypatch):
     """On PostgreSQL `duban refresh` hands batches to a process per core: each must store what the
-    whole derives, and a second refresh leaves the rows whose state held as they were."""
+    whole derives; a later refresh stores what moved, and the same day's again derives nothing."""
     day = date(2024, 6, 28)
     with empty_database("postgresql", tmp_path) as url:
         made = connect(url)
@@ -194,7 +229,7 @@ def test_a_refresh_shared_among_processes_stores_what_one_derives(tmp_path, monk
                 happen(made, doc, leads, "report", day - timedelta(days=pick), pick, pick + 30)
             monkeypatch.setattr(state, "BATCH", 10)  # a dozen batches for the two processes
             with clock.set_to(day):
-                assert state.refresh_all(made, day, workers=2) == len(state_rows(made)) > 100
+                assert sum(state.refresh_all(made, day, workers=2)) == len(state_rows(made)) > 100
             stored, derived = stored_and_derived(made, day)
             assert stored == derived
             later = date(2024, 7, 1)  # a new month: 序时进度 moves, and with it some statuses
@@ -202,7 +237,9 @@ def test_a_refresh_shared_among_processes_stores_what_one_derives(tmp_path, monk
                 state.refresh_all(made, later, workers=2)
             again, derived = stored_and_derived(made, later)
             moved = {t for t in stored if stored[t] != again[t]}
-            assert again == derived and moved and stored_on(made, later) == moved != set(stored)
+            assert again == derived and moved and moved <= stored_on(made, later) and moved != set(stored)
+            with clock.set_to(later):  # the same day again: every state is sure to hold
+                assert state.refresh_all(made, later, workers=2) == (0, len(stored))
         finally:
             made.dispose()
 

@@ -186,11 +186,12 @@ def refresh_cmd() -> None:
     """重新判定每项任务今天的状态和预警，台账据此筛选排序；每天运行一次，`duban serve` 启动时也运行
     (derive and store every task's status and warning colour for today: run daily)."""
     with user_errors():
-        stored = refreshed(engine())
-    typer.echo(f"已更新 {stored} 项任务截至 {clock.today()} 的状态和预警 (refreshed {stored} tasks)")
+        done = refreshed(engine())
+    typer.echo(f"已判定 {done.derived} 项任务截至 {clock.today()} 的状态和预警，另 {done.held} 项确定不变 "
+               f"(derived {done.derived} tasks, {done.held} held)")
 
 
-def refreshed(db) -> int:
+def refreshed(db) -> state.Refreshed:
     """Every task's state for today, with a bar on stderr: a province's ledger takes a while."""
     with Progress(console=Console(stderr=True), transient=True) as bar:
         shown = bar.add_task("判定状态和预警 (status)", total=None)

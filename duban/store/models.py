@@ -433,11 +433,9 @@ class TaskState(Base):
     __tablename__ = "task_states"
     __table_args__ = (Index("ix_task_states_document", "document_id", "standing", "due"),  # each plan's limits
                       # 总览's lists: the longest overdue and the soonest due, only those tasks indexed
-                      Index("ix_task_states_overdue", sql_text("overdue DESC"), "document_id", "position",
-                            postgresql_where=sql_text("overdue > 0"), sqlite_where=sql_text("overdue > 0")),
-                      Index("ix_task_states_soon", "due", "document_id", "position",
-                            postgresql_where=sql_text("days_left IS NOT NULL"),
-                            sqlite_where=sql_text("days_left IS NOT NULL")),
+                      *(Index(f"ix_task_states_{late}", "due", "document_id", "position",
+                              postgresql_where=sql_text(f"late = '{late}'"), sqlite_where=sql_text(f"late = '{late}'"))
+                        for late in ("overdue", "soon")),
                       # sorted by status or colour (either way, ties in document order), a page walks
                       # one of these instead of sorting every task; filtered by one and sorted by the other too
                       *(Index(f"ix_task_states_{rank}{way}", sql_text(f"{rank} DESC") if way else rank, "document_id",
@@ -451,8 +449,10 @@ class TaskState(Base):
     colour: Mapped[str] = mapped_column(String(10))  # red, yellow, blue or none
     colour_rank: Mapped[int] = mapped_column(Integer)  # red first, none last
     due: Mapped[date | None] = mapped_column(Date)  # the limit in force
-    overdue: Mapped[int] = mapped_column(Integer, default=0)  # working days past it, not completed
-    days_left: Mapped[int | None] = mapped_column(Integer)  # working days to it, when it is near (临期)
+    # overdue (past the limit, not completed), soon (临期: the limit near) or "": not their counts of
+    # working days, which move every day while the state holds (the pages count them from `due`)
+    late: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    until: Mapped[date | None] = mapped_column(Date)  # the last day it surely holds (supervise/steady.py); None: no end
     standing: Mapped[bool] = mapped_column(Boolean, default=False)  # 长期坚持: no end of its own
     document_id: Mapped[int | None] = mapped_column(Integer)  # the task's, copied: the ledger's order
     position: Mapped[int | None] = mapped_column(Integer)

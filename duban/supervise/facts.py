@@ -62,6 +62,7 @@ class Facts:
     reports: list[Report] = field(default_factory=list)  # in order, up to the day (rows read as Report)
     extensions: list[Extension] = field(default_factory=list)  # approved by the day, in order (rows, as targets)
     override: StatusOverride | None = None  # the office's latest reading, if not lifted (a row, as targets)
+    later: date | None = None  # the day of its first report, extension or override after the day (a past replayed)
 
     @property
     def key(self) -> str:
@@ -199,16 +200,26 @@ def add_targets(session: Session, facts: dict[int, Facts], ids: list[int]) -> No
 
 
 def add_history(session: Session, facts: dict[int, Facts], ids: list[int], cutoff: datetime) -> None:
-    r = ProgressReport
+    """Reports, approved extensions and overrides up to `cutoff`, in order; of those after it (a past day
+    replayed) only the first one's day is kept: the state may move then."""
+    r, e, o = ProgressReport, Extension, StatusOverride
     for row in fetched(session, select(r.task_id, r.id, r.unit_id, r.status, r.percent, r.value,
                                        r.reported_at.label("at"), r.round_id)
-                       .where(among(r.task_id, ids), r.reported_at <= cutoff).order_by(r.reported_at, r.id)):
-        facts[row.task_id].reports.append(row)  # read as a Report: its fields by name
-    for e in fetched(session, columns(Extension).where(among(Extension.task_id, ids), Extension.state == "已批准",
-                                                       Extension.decided_at <= cutoff)
-                     .order_by(Extension.decided_at, Extension.id)):
-        facts[e.task_id].extensions.append(e)
-    for o in fetched(session, columns(StatusOverride).where(among(StatusOverride.task_id, ids),
-                                                            StatusOverride.at <= cutoff)
-                     .order_by(StatusOverride.at, StatusOverride.id)):
-        facts[o.task_id].override = o if o.status else None
+                       .where(among(r.task_id, ids)).order_by(r.reported_at, r.id)):
+        if kept(facts[row.task_id], row.at, cutoff):
+            facts[row.task_id].reports.append(row)  # read as a Report: its fields by name
+    for row in fetched(session, columns(e).where(among(e.task_id, ids), e.state == "已批准", e.decided_at.is_not(None))
+                       .order_by(e.decided_at, e.id)):
+        if kept(facts[row.task_id], row.decided_at, cutoff):
+            facts[row.task_id].extensions.append(row)
+    for row in fetched(session, columns(o).where(among(o.task_id, ids)).order_by(o.at, o.id)):
+        if kept(facts[row.task_id], row.at, cutoff):
+            facts[row.task_id].override = row if row.status else None
+
+
+def kept(f: Facts, at: datetime, cutoff: datetime) -> bool:
+    """Whether a fact is known by `cutoff`; if not, the task's state may move on its day."""
+    if at <= cutoff:
+        return True
+    f.later = min(f.later or at.date(), at.date())
+    return False

@@ -18,11 +18,13 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from functools import lru_cache
 from itertools import chain, islice, repeat
+from typing import NamedTuple
 
 from sqlalchemy import (
     Engine,
     NullPool,
     Select,
+    and_,
     create_engine,
     delete,
     event,
@@ -50,9 +52,10 @@ from ..store.models import (
     TaskRole,
     TaskState,
 )
-from . import tallies
+from . import steady, tallies
 from .facts import current, documents
 from .records import COLOURS, STATUSES
+from .status import Status
 from .warnings import Entry, days_left, entries
 
 BY_TASK = (ProgressReport, StatusOverride, Extension, Deadline, Target, TaskRole)  # rows naming their task
@@ -60,6 +63,7 @@ BY_DOCUMENT = (Round,)  # rows that move every task of their document
 COLOUR_ORDER = (*COLOURS, "none")  # red first
 # a state row's columns but the day it was derived on (rows whose other columns are unchanged are not written)
 KEPT = tuple(c.name for c in TaskState.__table__.columns if c.name != "day")
+HELD = tuple(n for n in KEPT if n != "until")  # what the state is; `until`, how long it holds
 TOUCHED = "duban.state.touched"  # session.info key: (task ids, document ids, everything?)
 log = logging.getLogger("duban.state")
 
@@ -72,13 +76,18 @@ def colour_rank(colour: str | None) -> int:
     return COLOUR_ORDER.index(colour or "none")
 
 
-def state_row(e: Entry, day: date) -> dict:
-    colour, s = e.warning.colour or "none", e.status
-    return {"task_id": e.facts.id, "day": day, "status": s.status, "status_rank": status_rank(s.status),
-            "colour": colour, "colour_rank": colour_rank(colour), "due": s.due, "overdue": s.overdue,
-            "days_left": days_left(s, day), "standing": e.facts.standing, "document_id": e.facts.document_id,
-            "position": e.facts.position, "chapter": e.facts.chapter, "lead_units": as_json(tuple(sorted(e.facts.lead_units))),
-            "running": e.facts.running}
+def state_row(e: Entry, day: date, rounds: list[Round]) -> dict:
+    """What is stored of a task on `day`; `rounds`: its plan's."""
+    colour, s, f = e.warning.colour or "none", e.status, e.facts
+    return {"task_id": f.id, "day": day, "status": s.status, "status_rank": status_rank(s.status),
+            "colour": colour, "colour_rank": colour_rank(colour), "due": s.due, "late": lateness(s, day),
+            "until": steady.until(f, s, day, rounds), "standing": f.standing, "document_id": f.document_id,
+            "position": f.position, "chapter": f.chapter, "lead_units": as_json(tuple(sorted(f.lead_units))),
+            "running": f.running}
+
+
+def lateness(s: Status, day: date) -> str:
+    return "overdue" if s.overdue else "soon" if days_left(s, day) is not None else ""
 
 
 @lru_cache(maxsize=4096)
@@ -102,16 +111,27 @@ def refresh(session: Session, day: date, tasks: Iterable[int]) -> int:
     for i in range(0, len(ids), BATCH):
         batch = ids[i:i + BATCH]
         current, old = locked(session, batch)
-        rows = [state_row(e, day) for e in entries(session, day, current, known=known)]
+        rows = [state_row(e, day, known[e.facts.document_id]) for e in entries(session, day, current, known=known)]
         if gone := set(batch) - set(current):  # no longer current: nothing to keep
             session.execute(delete(TaskState).where(among(TaskState.task_id, gone)))
-        changed = [r for r in rows if old.get(r["task_id"]) != tuple(r[n] for n in KEPT)]
+        changed = [r for r in rows if r["task_id"] not in old or not still(old[r["task_id"]], r, day)]
         moved = [r for r in changed if r["task_id"] not in old or counted(old[r["task_id"]]) != counted(r)]
         moves.add([counted(old[t]) for t in [*gone, *(r["task_id"] for r in moved)] if t in old], moved)
         upsert(session, TaskState, changed, "task_id", stamp="day")
         derived += len(rows)
     moves.store(session)  # last: the tallies every transaction adds to are held until it commits
     return derived
+
+
+def still(stored: tuple, row: dict, day: date) -> bool:
+    """Whether a stored row (as KEPT) may stay as it is: the same state, held as long — or held until
+    before `day` where the new row holds only through `day` (it moves tomorrow, again: rewriting it each day
+    would gain nothing, the refresh derives it anyway)."""
+    was = dict(zip(KEPT, stored, strict=True))
+    if any(was[n] != row[n] for n in HELD):
+        return False
+    old, new = was["until"], row["until"]
+    return old == new or (old is not None and old < day and new is not None and new <= day)
 
 
 def counted(row: dict | tuple) -> dict:
@@ -133,26 +153,32 @@ def locked(session: Session, batch: list[int]) -> tuple[list[int], dict[int, tup
     return current, {r.id: tuple(r[3:]) for r in rows if r.task_id is not None}
 
 
+class Refreshed(NamedTuple):
+    derived: int  # tasks whose state was derived again
+    held: int  # tasks whose stored state was sure to hold on the day (not derived)
+
+
 def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = None,
-                workers: int | None = None) -> int:
+                workers: int | None = None) -> Refreshed:
     """Every current task's state on `day`, a batch per transaction (writers wait for one batch at most,
-    memory stays flat), then the day marked: from now on the ledger trusts the stored states. On
-    PostgreSQL the batches are shared among `workers` processes (one per core by default), handed out
-    while the ids are still being read."""
-    batches = current_batches(engine)
+    memory stays flat), then the day marked: from now on the ledger trusts the stored states. A stored
+    state sure to hold on `day` (steady.py) is left as it is. On PostgreSQL the batches are shared among
+    `workers` processes (one per core by default), handed out while the ids are still being read."""
+    held: list[int] = []
+    batches = stale_batches(engine, day, held)
     first = list(islice(batches, 2))
     parallel = engine.dialect.name == "postgresql" and len(first) == 2 and (workers or os.cpu_count() or 1) > 1
     if parallel:
         url = engine.url.render_as_string(hide_password=False)
         with ProcessPoolExecutor(workers or os.cpu_count(), mp_context=multiprocessing.get_context("spawn")) as pool:
-            stored = added(pool.map(refresh_batch, repeat(url), repeat(day), chain(first, batches)), tick)
+            derived = added(pool.map(refresh_batch, repeat(url), repeat(day), chain(first, batches)), tick)
     else:  # SQLite, or a single batch: the ids read before the first write
-        stored = added((refresh_batch(engine, day, batch) for batch in [*first, *batches]), tick)
+        derived = added((refresh_batch(engine, day, batch) for batch in [*first, *batches]), tick)
     with transaction(engine) as s:
         upsert(s, StateDay, [{"day": day, "at": clock.now()}], "day")
     with engine.begin() as c:  # the planner must know the states as they are now, or the ledger's pages scan them
         c.exec_driver_sql("ANALYZE task_states")
-    return stored
+    return Refreshed(derived, sum(held))
 
 
 def added(counts: Iterable[int], tick: Callable[[int], None] | None) -> int:
@@ -164,19 +190,22 @@ def added(counts: Iterable[int], tick: Callable[[int], None] | None) -> int:
     return total
 
 
-def current_batches(engine: Engine) -> Iterator[list[int]]:
-    """The ids of every current task, a BATCH at a time, read as they are asked for: the workers start on
-    the first batches while the rest are read, a page per short transaction (no snapshot is held open
-    while they write)."""
+def stale_batches(engine: Engine, day: date, held: list[int]) -> Iterator[list[int]]:
+    """The ids of the current tasks whose state must be derived on `day`, a BATCH at a time, read as they
+    are asked for: the workers start on the first batches while the rest are read, a page per short
+    transaction (no snapshot is held open while they write). How many held is added to `held`."""
+    holds = and_(TaskState.day <= day, or_(TaskState.until.is_(None), TaskState.until >= day))  # NULL: no state
+    query = current_query().add_columns(holds).outerjoin(TaskState, TaskState.task_id == Task.id)
     last = 0
-    while ids := scalars_of(engine, current_query().where(Task.id > last).limit(STREAMED)):
-        last = ids[-1]
+    while page := rows_of(engine, query.where(Task.id > last).limit(STREAMED)):
+        last, ids = page[-1][0], [task for task, holding in page if not holding]
+        held.append(len(page) - len(ids))
         yield from (ids[i:i + BATCH] for i in range(0, len(ids), BATCH))
 
 
-def scalars_of(engine: Engine, query: Select) -> list:
+def rows_of(engine: Engine, query: Select) -> list:
     with engine.connect() as c:
-        return list(c.execute(query).scalars())
+        return list(c.execute(query))
 
 
 def refresh_batch(engine: Engine | str, day: date, batch: list[int]) -> int:

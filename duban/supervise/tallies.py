@@ -15,12 +15,8 @@ from sqlalchemy.orm import Session
 
 from ..store.models import ChapterTally, RunningTally, RunningUnitTally, UnitTally
 
-COUNTED = ("task_id", "document_id", "chapter", "lead_units", "running", "status", "colour", "overdue", "days_left")
+COUNTED = ("task_id", "document_id", "chapter", "lead_units", "running", "status", "colour", "late")
 NO_LEAD = ""  # the unit id under which the tasks naming no lead unit are counted
-
-
-def lateness(row: dict) -> str:
-    return "overdue" if row["overdue"] else "soon" if row["days_left"] is not None else ""
 
 
 def leads(row: dict) -> list[str]:
@@ -30,11 +26,11 @@ def leads(row: dict) -> list[str]:
 # each table: its key columns, and the keys a state row is counted under
 TABLES: dict[type, tuple[tuple[str, ...], Callable[[dict], list[tuple]]]] = {
     ChapterTally: (("document_id", "chapter", "status", "colour", "late"),
-                   lambda r: [(r["document_id"], r["chapter"], r["status"], r["colour"], lateness(r))]),
+                   lambda r: [(r["document_id"], r["chapter"], r["status"], r["colour"], r["late"])]),
     UnitTally: (("document_id", "unit_id", "status", "colour"),
                 lambda r: [(r["document_id"], u, r["status"], r["colour"]) for u in leads(r)]),
     RunningTally: (("status", "colour", "late"),
-                   lambda r: [(r["status"], r["colour"], lateness(r))] if r["running"] else []),
+                   lambda r: [(r["status"], r["colour"], r["late"])] if r["running"] else []),
     RunningUnitTally: (("unit_id", "status", "colour"),
                        lambda r: [(u, r["status"], r["colour"]) for u in leads(r)] if r["running"] else []),
 }

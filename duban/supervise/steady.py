@@ -1,0 +1,71 @@
+"""How long a task's derived state holds: the last day on which its status, colour and lateness (overdue,
+临期 or neither) are sure to be today's if nothing happens to the task — and whatever happens to it (a
+report, an override, an extension, a round opened or locked) derives it again at once. The daily refresh
+then derives only the tasks whose day has come, not a province's million.
+
+The rules compare the day with a few dates only, so a state can move on those days alone: its limit (序时
+进度 reaches 100 % on it, it is behind the day after, overdue from the next working day), the first day of
+its 临期 window, the month ends that move 序时进度 (every day when it is measured in days), the days its
+plan's rounds shut, and the day of a fact recorded after the day (a past day replayed). Any of them may
+leave the state as it was: then the next refresh derives it once more and moves its day on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from functools import cache
+
+from ..store.models import Round
+from . import calendar, status
+from .facts import Facts
+from .status import RULES, Status, month_end
+
+ONE_DAY = timedelta(days=1)
+
+
+def until(f: Facts, s: Status, as_of: date, rounds: Iterable[Round], rules: dict = RULES) -> date | None:
+    """The last day from `as_of` on which the task's state is sure to hold (`as_of` itself when it may move
+    tomorrow); None when no day ahead moves it (a task done, or standing, with no round left to shut)."""
+    ahead = [d for d in (*limit_days(s, rules), *schedule_days(s, as_of, rules), *shutting(rounds), f.later)
+             if d is not None and d > as_of]
+    return min(ahead) - ONE_DAY if ahead else None
+
+
+def limit_days(s: Status, rules: dict) -> Iterator[date]:
+    """The limit's days: 临期 from the window's first day, 序时进度 at 100 % on the limit, behind the day
+    after, overdue (red) from the first working day after it. A task done has none."""
+    if s.status == status.DONE or s.due is None:
+        return
+    yield window_opens(s.due, rules["warnings"]["blue_workdays"])
+    yield s.due
+    yield s.due + ONE_DAY
+    yield calendar.add_workdays(s.due, 1)
+
+
+def schedule_days(s: Status, as_of: date, rules: dict) -> Iterator[date]:
+    """The next day 序时进度 moves: tomorrow when measured in days, else the month's end (on a month's
+    last day, the next month's); from the limit on, it stays at 100 %."""
+    if s.expected is None or s.status == status.DONE or as_of >= s.due:
+        return
+    if rules["schedule"]["measure"] == "day":
+        yield as_of + ONE_DAY
+    else:
+        yield month_end(as_of) if as_of != month_end(as_of) else month_end(as_of + ONE_DAY)
+
+
+def shutting(rounds: Iterable[Round]) -> Iterator[date]:
+    """A plan's rounds shut on their closing day, or on the day the office locked them."""
+    for r in rounds:
+        yield r.closes
+        if r.locked_at is not None:
+            yield r.locked_at.date()
+
+
+@cache  # a ledger's tasks share a few limits
+def window_opens(due: date, workdays: int) -> date:
+    """The first day from which at most `workdays` working days remain to `due`: the (workdays + 1)-th
+    working day counting back from it, the limit itself the first if it is one."""
+    day, seen = due, 0
+    while (seen := seen + calendar.is_workday(day)) <= workdays:
+        day -= ONE_DAY
+    return day

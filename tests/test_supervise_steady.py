@@ -1,0 +1,81 @@
+"""How long a state holds, checked against the rules themselves: on every day from the day a state was
+derived to the last day `steady.until` promises, the rules give the same status, colour and lateness, for
+hand-built facts of every kind (limits mid-month and on days off, reports at every stage, reports recorded
+after the day, extensions, overrides, standing tasks, 序时进度 by months or by days)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from duban.store.models import Extension, StatusOverride
+from duban.supervise import state, status, steady
+from duban.supervise.facts import Facts, Report
+from duban.supervise.status import RULES
+from duban.supervise.warnings import warn
+
+days = st.dates(date(2024, 1, 1), date(2025, 12, 31))
+reports = st.lists(st.tuples(days, st.sampled_from([None, "未启动", "序时推进", "已完成"]),
+                             st.one_of(st.none(), st.integers(0, 110))), max_size=4)
+HORIZON = 400  # days checked after the day, when the state is promised to hold longer (or for ever)
+
+
+def facts_on(day: date, due: date | None, standing: bool, made: list, extended: tuple | None,
+             overridden: tuple | None) -> Facts:
+    """The facts as the ledger reads them on `day`: what was recorded after it left out, its first day kept."""
+    f = Facts(1, 1, "3", "建设新能源项目", "一、产业", date(2024, 1, 15), due, standing or due is None,  # as read: no limit, standing
+              lead_units={"u1": "县发展改革局"})
+    for i, (at, word, percent) in enumerate(sorted(made, key=lambda r: r[0])):
+        if visible(f, at, day):
+            f.reports.append(Report(i, "u1", word, percent, None, datetime.combine(at, time(10)), None))
+    if extended and visible(f, extended[0], day):
+        f.extensions = [Extension(new_due=extended[1], old_due=due, decided_at=datetime.combine(extended[0], time(9)))]
+    if overridden and visible(f, overridden[0], day):
+        f.override = StatusOverride(status=overridden[1], reason="现场核查", by="督查室",
+                                    at=datetime.combine(overridden[0], time(9)))
+    return f
+
+
+def visible(f: Facts, at: date, day: date) -> bool:
+    if at <= day:
+        return True
+    f.later = min(f.later or at, at)
+    return False
+
+
+def judged(f: Facts, day: date, rules: dict) -> tuple:
+    s = status.derive(f, day, rules)
+    return s.status, warn(f, s, day, {}, rules).colour, state.lateness(s, day), s.due
+
+
+@settings(max_examples=300, deadline=None)
+@example(date(2024, 6, 14), date(2024, 6, 14), False, [], None, None, "month", "document")  # 未启动, due on a Friday:
+@example(date(2024, 6, 15), date(2024, 6, 14), False, [], None, None, "month", "document")  # behind on the Saturday,
+@example(date(2024, 10, 15), date(2024, 10, 16), False, [(date(2024, 10, 1), None, 95)], None, None, "month",
+         "document")  # red on Monday; 95 % reaches 序时进度 (90 %) the day before its limit, not on it (100 %)
+@given(as_of=days, due=st.one_of(st.none(), days), standing=st.booleans(), made=reports,
+       extended=st.one_of(st.none(), st.tuples(days, days)),
+       overridden=st.one_of(st.none(), st.tuples(days, st.sampled_from(["已完成", "滞后", "未启动", "长期坚持"]))),
+       measure=st.sampled_from(["month", "day"]), start=st.sampled_from(["document", "year"]))
+def test_a_state_holds_through_the_day_it_is_promised_to(as_of, due, standing, made, extended, overridden,
+                                                          measure, start):
+    rules = {**RULES, "schedule": {**RULES["schedule"], "measure": measure, "start": start}}
+    history = (due, standing, made, extended, overridden)
+    first = facts_on(as_of, *history)
+    then = judged(first, as_of, rules)
+    last = steady.until(first, status.derive(first, as_of, rules), as_of, [], rules)
+    assert last is None or last >= as_of
+    end = min(last or date.max, as_of + timedelta(days=HORIZON))
+    day = as_of
+    while day <= end:
+        assert judged(facts_on(day, *history), day, rules) == then, (day, last)
+        day += timedelta(days=1)
+
+
+def test_a_task_done_holds_for_ever_and_one_running_to_its_month_end():
+    done = facts_on(date(2024, 5, 6), date(2024, 12, 31), False, [(date(2024, 5, 6), "已完成", 100)], None, None)
+    assert steady.until(done, status.derive(done, date(2024, 5, 6)), date(2024, 5, 6), []) is None
+    running = facts_on(date(2024, 5, 6), date(2024, 12, 31), False, [(date(2024, 5, 6), None, 50)], None, None)
+    assert steady.until(running, status.derive(running, date(2024, 5, 6)), date(2024, 5, 6), []) == date(2024, 5, 30)
