@@ -42,7 +42,7 @@ event = st.one_of(
 
 def stored_and_derived(engine, day: date) -> tuple[dict, dict]:
     with clock.set_to(day), transaction(engine) as s:
-        derived = {e.facts.id: (e.status.status, e.warning.colour or "none", e.status.due, state.lateness(e.status, day),
+        derived = {e.facts.id: (e.status.status, e.warning.colour or "none", e.status.due, warnings.lateness(e.status, day),
                                 e.facts.chapter, json.dumps(sorted(e.facts.lead_units)))
                    for e in warnings.board(s, day, tasks=state.current_tasks(s))}
         stored = {t.task_id: (t.status, t.colour, t.due, t.late, t.chapter, t.lead_units)

@@ -11,10 +11,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duban.store.models import Extension, StatusOverride
-from duban.supervise import state, status, steady
+from duban.supervise import status, steady
 from duban.supervise.facts import Facts, Report
 from duban.supervise.status import RULES
-from duban.supervise.warnings import warn
+from duban.supervise.warnings import Entry, lateness, warn
 
 days = st.dates(date(2024, 1, 1), date(2025, 12, 31))
 reports = st.lists(st.tuples(days, st.sampled_from([None, "未启动", "序时推进", "已完成"]),
@@ -45,9 +45,14 @@ def visible(f: Facts, at: date, day: date) -> bool:
     return False
 
 
+def entry(f: Facts, day: date, rules: dict = RULES) -> Entry:
+    s = status.derive(f, day, rules)
+    return Entry(f, s, warn(f, s, day, {}, rules))
+
+
 def judged(f: Facts, day: date, rules: dict) -> tuple:
     s = status.derive(f, day, rules)
-    return s.status, warn(f, s, day, {}, rules).colour, state.lateness(s, day), s.due
+    return s.status, warn(f, s, day, {}, rules).colour, lateness(s, day, rules), s.due
 
 
 @settings(max_examples=300, deadline=None)
@@ -65,7 +70,7 @@ def test_a_state_holds_through_the_day_it_is_promised_to(as_of, due, standing, m
     history = (due, standing, made, extended, overridden)
     first = facts_on(as_of, *history)
     then = judged(first, as_of, rules)
-    last = steady.until(first, status.derive(first, as_of, rules), as_of, [], rules)
+    last = steady.until(entry(first, as_of, rules), as_of, [], rules)
     assert last is None or last >= as_of
     end = min(last or date.max, as_of + timedelta(days=HORIZON))
     day = as_of
@@ -74,8 +79,11 @@ def test_a_state_holds_through_the_day_it_is_promised_to(as_of, due, standing, m
         day += timedelta(days=1)
 
 
-def test_a_task_done_holds_for_ever_and_one_running_to_its_month_end():
+def test_a_task_done_holds_for_ever_and_one_running_until_its_status_or_colour_moves():
     done = facts_on(date(2024, 5, 6), date(2024, 12, 31), False, [(date(2024, 5, 6), "已完成", 100)], None, None)
-    assert steady.until(done, status.derive(done, date(2024, 5, 6)), date(2024, 5, 6), []) is None
+    assert steady.until(entry(done, date(2024, 5, 6)), date(2024, 5, 6), []) is None
     running = facts_on(date(2024, 5, 6), date(2024, 12, 31), False, [(date(2024, 5, 6), None, 50)], None, None)
-    assert steady.until(running, status.derive(running, date(2024, 5, 6)), date(2024, 5, 6), []) == date(2024, 5, 30)
+    assert steady.until(entry(running, date(2024, 5, 6)), date(2024, 5, 6), []) == date(2024, 5, 30)  # 超进度 till then
+    ahead = facts_on(date(2024, 5, 6), date(2024, 12, 31), False, [(date(2024, 5, 6), None, 95)], None, None)
+    # 超进度 through six month ends, until 序时进度 comes within 10 points of 95 % on 30 November (91.7 %)
+    assert steady.until(entry(ahead, date(2024, 5, 6)), date(2024, 5, 6), []) == date(2024, 11, 29)

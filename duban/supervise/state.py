@@ -55,8 +55,7 @@ from ..store.models import (
 from . import steady, tallies
 from .facts import current, documents
 from .records import COLOURS, STATUSES
-from .status import Status
-from .warnings import Entry, days_left, entries
+from .warnings import Entry, entries, lateness
 
 BY_TASK = (ProgressReport, StatusOverride, Extension, Deadline, Target, TaskRole)  # rows naming their task
 BY_DOCUMENT = (Round,)  # rows that move every task of their document
@@ -81,13 +80,9 @@ def state_row(e: Entry, day: date, rounds: list[Round]) -> dict:
     colour, s, f = e.warning.colour or "none", e.status, e.facts
     return {"task_id": f.id, "day": day, "status": s.status, "status_rank": status_rank(s.status),
             "colour": colour, "colour_rank": colour_rank(colour), "due": s.due, "late": lateness(s, day),
-            "until": steady.until(f, s, day, rounds), "standing": f.standing, "document_id": f.document_id,
+            "until": steady.until(e, day, rounds), "standing": f.standing, "document_id": f.document_id,
             "position": f.position, "chapter": f.chapter, "lead_units": as_json(tuple(sorted(f.lead_units))),
             "running": f.running}
-
-
-def lateness(s: Status, day: date) -> str:
-    return "overdue" if s.overdue else "soon" if days_left(s, day) is not None else ""
 
 
 @lru_cache(maxsize=4096)

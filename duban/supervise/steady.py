@@ -19,16 +19,43 @@ from ..store.models import Round
 from . import calendar, status
 from .facts import Facts
 from .status import RULES, Status, month_end
+from .warnings import Entry, lateness, warn
 
 ONE_DAY = timedelta(days=1)
 
 
-def until(f: Facts, s: Status, as_of: date, rounds: Iterable[Round], rules: dict = RULES) -> date | None:
+def until(e: Entry, as_of: date, rounds: Iterable[Round], rules: dict = RULES) -> date | None:
     """The last day from `as_of` on which the task's state is sure to hold (`as_of` itself when it may move
     tomorrow); None when no day ahead moves it (a task done, or standing, with no round left to shut)."""
-    ahead = [d for d in (*limit_days(s, rules), *schedule_days(s, as_of, rules), *shutting(rounds), f.later)
-             if d is not None and d > as_of]
-    return min(ahead) - ONE_DAY if ahead else None
+    shut = () if e.status.overdue else shutting(rounds)  # red already: a round missed adds only a reason
+    ahead = [d for d in (*limit_days(e.status, rules), *shut, e.facts.later) if d is not None and d > as_of]
+    first = min(ahead, default=None)
+    if moved := schedule_moves(e, as_of, first, rules):
+        first = moved
+    return first - ONE_DAY if first else None
+
+
+def schedule_moves(e: Entry, as_of: date, before: date | None, rules: dict) -> date | None:
+    """The first day before `before` on which 序时进度 has moved enough to change the task's state:
+    tomorrow when it is measured in days, else the first month's end that does (on a month's last day it
+    moves to the next month's). A task behind with 60 % reported stays behind while 序时进度 climbs, one at
+    95 % is 序时推进 until 序时进度 passes it: most month ends change nothing. From the limit on, 100 %."""
+    s = e.status
+    if s.expected is None or s.status == status.DONE or as_of >= s.due:
+        return None
+    if rules["schedule"]["measure"] == "day":
+        return as_of + ONE_DAY
+    now, day = judged(e.facts, as_of, e.missed, rules), as_of
+    while (day := month_end(day + ONE_DAY)) < (before or s.due):
+        if judged(e.facts, day, e.missed, rules) != now:
+            return day
+    return None
+
+
+def judged(f: Facts, day: date, missed: dict[str, str], rules: dict) -> tuple[str, str | None, str]:
+    """What is stored of the task's state on `day` that the day can move: status, colour, lateness."""
+    s = status.derive(f, day, rules)
+    return s.status, warn(f, s, day, missed, rules).colour, lateness(s, day, rules)
 
 
 def limit_days(s: Status, rules: dict) -> Iterator[date]:
@@ -40,17 +67,6 @@ def limit_days(s: Status, rules: dict) -> Iterator[date]:
     yield s.due
     yield s.due + ONE_DAY
     yield calendar.add_workdays(s.due, 1)
-
-
-def schedule_days(s: Status, as_of: date, rules: dict) -> Iterator[date]:
-    """The next day 序时进度 moves: tomorrow when measured in days, else the month's end (on a month's
-    last day, the next month's); from the limit on, it stays at 100 %."""
-    if s.expected is None or s.status == status.DONE or as_of >= s.due:
-        return
-    if rules["schedule"]["measure"] == "day":
-        yield as_of + ONE_DAY
-    else:
-        yield month_end(as_of) if as_of != month_end(as_of) else month_end(as_of + ONE_DAY)
 
 
 def shutting(rounds: Iterable[Round]) -> Iterator[date]:

@@ -65,6 +65,11 @@ def days_left(s: Status, as_of: date, rules: dict = RULES) -> int | None:
     return left if left <= rules["warnings"]["blue_workdays"] else None
 
 
+def lateness(s: Status, as_of: date, rules: dict = RULES) -> str:
+    """overdue, soon (临期) or "": what is kept of the task's lateness, its counts of days moving daily."""
+    return "overdue" if s.overdue else "soon" if days_left(s, as_of, rules) is not None else ""
+
+
 def last_missed(session: Session, as_of: date, documents: Iterable[int], tasks: list[int],
                 known: dict[int, list]) -> dict[int, dict[str, str]]:
     """task id -> {unit id: round name} for the latest round of each document shut by `as_of` (of some
