@@ -190,9 +190,10 @@ def stale_batches(engine: Engine, day: date, held: list[int]) -> Iterator[list[i
     are asked for: the workers start on the first batches while the rest are read, a page per short
     transaction (no snapshot is held open while they write). How many held is added to `held`."""
     holds = and_(TaskState.day <= day, or_(TaskState.until.is_(None), TaskState.until >= day))  # NULL: no state
-    query = current_query().add_columns(holds).outerjoin(TaskState, TaskState.task_id == Task.id)
     last = 0
-    while page := rows_of(engine, query.where(Task.id > last).limit(STREAMED)):
+    while page := rows_of(engine, current_query().add_columns(holds).where(Task.id > last).limit(STREAMED)
+                          .outerjoin(TaskState, and_(TaskState.task_id == Task.id, TaskState.task_id > last))):
+        # (the page's start repeated for the states: else PostgreSQL reads them from the first each page)
         last, ids = page[-1][0], [task for task, holding in page if not holding]
         held.append(len(page) - len(ids))
         yield from (ids[i:i + BATCH] for i in range(0, len(ids), BATCH))
