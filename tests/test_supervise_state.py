@@ -160,6 +160,19 @@ def test_a_refresh_every_day_derives_only_what_may_move_and_stores_what_is_deriv
     assert min(derived_each_day) < total / 4 and max(derived_each_day) <= total
 
 
+def test_under_other_rules_every_state_is_derived_again(engine, monkeypatch):
+    """A promise to hold rests on the rules, the holiday calendar and the release: another of any, and the
+    next refresh derives every task, not only those whose day came."""
+    made, *_ = engine
+    day = date(2024, 6, 12)
+    refresh(made, day)
+    with clock.set_to(day):
+        assert state.refresh_all(made, day).derived == 0
+        monkeypatch.setitem(state.steady.RULES, "warnings", {**state.steady.RULES["warnings"], "blue_workdays": 3})
+        again = state.refresh_all(made, day)
+    assert again.derived == len(state_rows(made)) > 100 and again.held == 0
+
+
 @pytest.mark.parametrize("due", [date(2024, 10, 8), date(2024, 2, 19), date(2024, 6, 29), date(2024, 12, 31),
                                  date(2024, 9, 29), date(2025, 1, 1)])
 @pytest.mark.parametrize("workdays", [0, 1, 5, 10])

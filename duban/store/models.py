@@ -522,6 +522,9 @@ class StateDay(Base):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime)
+    # what the states were derived under (supervise/steady.py's mark): under other rules, another holiday
+    # calendar or another release, a state sure to hold no longer is, and the refresh derives every task
+    rules: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class ReadingProgress(Base):

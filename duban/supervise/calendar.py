@@ -9,6 +9,8 @@ from functools import cache
 
 import chinese_calendar
 
+SOURCE = f"chinesecalendar {chinese_calendar.__version__}"  # whose holidays: another release may move them
+
 
 def known(day: date) -> bool:
     try:

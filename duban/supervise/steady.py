@@ -11,10 +11,13 @@ leave the state as it was: then the next refresh derives it once more and moves 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from functools import cache
 
+from .. import __version__
 from ..store.models import Round
 from . import calendar, status
 from .facts import Facts
@@ -22,6 +25,12 @@ from .status import RULES, Status, month_end
 from .warnings import Entry, lateness, warn
 
 ONE_DAY = timedelta(days=1)
+
+
+def mark(rules: dict = RULES) -> str:
+    """What a promise to hold rests on: the rules, the holiday calendar, this release's code."""
+    under = json.dumps([rules, calendar.SOURCE, __version__], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(under.encode()).hexdigest()[:16]
 
 
 def until(e: Entry, as_of: date, rounds: Iterable[Round], rules: dict = RULES) -> date | None:

@@ -1,6 +1,7 @@
 """A stored state says how long it holds (`until`), and whether the task is overdue or near its limit
 (`late`) instead of the count of working days, which moved every day while nothing else did: the daily
-refresh then derives only the tasks whose state may move that day. The states stored so far are dropped
+refresh then derives only the tasks whose state may move that day. Each refresh's day says under which
+rules it derived (a refresh under others derives every task again). The states stored so far are dropped
 with their day and counts: the next refresh (`duban serve` at its start) stores and counts them again.
 
 Revision ID: 0014
@@ -31,6 +32,8 @@ def upgrade() -> None:
         t.drop_column('days_left')
         t.add_column(sa.Column('late', sa.String(10), nullable=False, server_default=''))
         t.add_column(sa.Column('until', sa.Date(), nullable=True))
+    with op.batch_alter_table('state_days') as t:
+        t.add_column(sa.Column('rules', sa.String(64), nullable=False, server_default=''))
     for late in COUNTS:
         where = sa.text(f"late = '{late}'")
         op.create_index(f'ix_task_states_{late}', 'task_states', ['due', 'document_id', 'position'],
@@ -42,6 +45,8 @@ def downgrade() -> None:
         op.execute(f'DELETE FROM {table}')
     for late in COUNTS:
         op.drop_index(f'ix_task_states_{late}', 'task_states')
+    with op.batch_alter_table('state_days') as t:
+        t.drop_column('rules')
     with op.batch_alter_table('task_states') as t:
         t.drop_column('until')
         t.drop_column('late')
