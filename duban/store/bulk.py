@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import JSON, insert, text
+from sqlalchemy import JSON, insert, or_, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 
@@ -37,3 +38,31 @@ def insert_returning_ids(session: Session, model: type, rows: list[dict]) -> lis
                                     "FROM generate_series(1, :n)"), {"n": len(rows)}))
     insert_rows(session, model, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
     return ids
+
+
+def upsert(session: Session, model: type, rows: list[dict], keys: tuple[str, ...], stamp: str | None = None,
+           adding: str | None = None) -> None:
+    """Insert the rows, or update those already there (another process may have stored them meanwhile).
+    With a `stamp` column, a row whose other values are unchanged is left alone, stamp included: a day's
+    refresh rewrites only the tasks whose state moved. With an `adding` column, a row already there has
+    the new value added to its own (counts). PostgreSQL gets the rows as one JSON document, in their
+    order: a statement per row was a quarter of a refresh."""
+    if not rows:
+        return
+    names, table = list(rows[0]), model.__tablename__
+    compared = [n for n in names if n not in (*keys, stamp)]
+    if session.get_bind().dialect.name == "postgresql":
+        updates = ", ".join(f"{n} = {table}.{n} + excluded.{n}" if n == adding else f"{n} = excluded.{n}"
+                            for n in names if n not in keys)
+        moved = (f" WHERE ({', '.join(f'{table}.{n}' for n in compared)}) IS DISTINCT FROM "
+                 f"({', '.join(f'excluded.{n}' for n in compared)})") if stamp else ""
+        session.execute(text(
+            f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM json_populate_recordset("
+            f"NULL::{table}, :rows) ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}{moved}"),
+            {"rows": json.dumps(rows, default=str)})
+        return
+    statement, columns = sqlite.insert(model), model.__table__.c
+    changed = {n: columns[n] + statement.excluded[n] if n == adding else statement.excluded[n]
+               for n in names if n not in keys}
+    moved = or_(*(columns[n].is_distinct_from(statement.excluded[n]) for n in compared)) if stamp else None
+    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changed, where=moved), rows)

@@ -31,14 +31,13 @@ from sqlalchemy import (
     false,
     or_,
     select,
-    text,
 )
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from .. import clock
 from ..store import transaction
 from ..store.among import among
+from ..store.bulk import upsert
 from ..store.ledger import BATCH, STREAMED
 from ..store.models import (
     Deadline,
@@ -113,7 +112,7 @@ def refresh(session: Session, day: date, tasks: Iterable[int]) -> int:
         changed = [r for r in rows if r["task_id"] not in old or not still(old[r["task_id"]], r, day)]
         moved = [r for r in changed if r["task_id"] not in old or counted(old[r["task_id"]]) != counted(r)]
         moves.add([counted(old[t]) for t in [*gone, *(r["task_id"] for r in moved)] if t in old], moved)
-        upsert(session, TaskState, changed, "task_id", stamp="day")
+        upsert(session, TaskState, changed, ("task_id",), stamp="day")
         derived += len(rows)
     moves.store(session)  # last: the tallies every transaction adds to are held until it commits
     return derived
@@ -173,7 +172,7 @@ def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = 
     else:  # SQLite, or a single batch: the ids read before the first write
         derived = added((refresh_batch(engine, day, batch) for batch in [*first, *batches]), tick)
     with transaction(engine) as s:
-        upsert(s, StateDay, [{"day": day, "at": clock.now(), "rules": steady.mark()}], "day")
+        upsert(s, StateDay, [{"day": day, "at": clock.now(), "rules": steady.mark()}], ("day",))
     with engine.begin() as c:  # the planner must know the states as they are now, or the ledger's pages scan them
         c.exec_driver_sql("ANALYZE task_states")
     return Refreshed(derived, sum(held))
@@ -220,30 +219,6 @@ def refresh_batch(engine: Engine | str, day: date, batch: list[int]) -> int:
 
 
 _worker_engine: Engine | None = None
-
-
-def upsert(session: Session, model: type, rows: list[dict], key: str, stamp: str | None = None) -> None:
-    """Insert the rows, or update those already there (another process may have stored them meanwhile).
-    With a `stamp` column, a row whose other values are unchanged is left alone, stamp included: a day's
-    refresh rewrites only the tasks whose state moved. PostgreSQL gets the rows as one JSON document: a
-    statement per row was a quarter of a refresh."""
-    if not rows:
-        return
-    names, table = list(rows[0]), model.__tablename__
-    compared = [n for n in names if n not in (key, stamp)]
-    if session.get_bind().dialect.name == "postgresql":
-        updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != key)
-        moved = (f" WHERE ({', '.join(f'{table}.{n}' for n in compared)}) IS DISTINCT FROM "
-                 f"({', '.join(f'excluded.{n}' for n in compared)})") if stamp else ""
-        session.execute(text(
-            f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM "
-            f"json_populate_recordset(NULL::{table}, :rows) ON CONFLICT ({key}) DO UPDATE SET {updates}{moved}"),
-            {"rows": json.dumps(rows, default=str)})
-        return
-    statement = sqlite.insert(model)
-    changed = {c: statement.excluded[c] for c in names if c != key}
-    moved = or_(*(model.__table__.c[n].is_distinct_from(statement.excluded[n]) for n in compared)) if stamp else None
-    session.execute(statement.on_conflict_do_update(index_elements=[key], set_=changed, where=moved), rows)
 
 
 def fresh(session: Session, day: date) -> bool:

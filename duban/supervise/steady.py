@@ -54,10 +54,12 @@ def schedule_moves(e: Entry, as_of: date, before: date | None, rules: dict) -> d
         return None
     if rules["schedule"]["measure"] == "day":
         return as_of + ONE_DAY
-    now, day = judged(e.facts, as_of, e.missed, rules), as_of
-    while (day := month_end(day + ONE_DAY)) < (before or s.due):
+    day, now = month_end(as_of + ONE_DAY), None
+    while day < (before or s.due):
+        now = now or judged(e.facts, as_of, e.missed, rules)
         if judged(e.facts, day, e.missed, rules) != now:
             return day
+        day = month_end(day + ONE_DAY)
     return None
 
 

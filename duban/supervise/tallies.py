@@ -9,18 +9,25 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..store.bulk import upsert
 from ..store.models import ChapterTally, RunningTally, RunningUnitTally, UnitTally
 
 COUNTED = ("task_id", "document_id", "chapter", "lead_units", "running", "status", "colour", "late")
 NO_LEAD = ""  # the unit id under which the tasks naming no lead unit are counted
 
 
-def leads(row: dict) -> list[str]:
-    return json.loads(row["lead_units"]) or [NO_LEAD]
+def leads(row: dict) -> tuple[str, ...]:
+    return units_of(row["lead_units"])
+
+
+@lru_cache(maxsize=4096)
+def units_of(stored: str) -> tuple[str, ...]:
+    """A state row's lead units (a JSON list): the same few lists recur across a ledger's tasks."""
+    return tuple(json.loads(stored)) or (NO_LEAD,)
 
 
 # each table: its key columns, and the keys a state row is counted under
@@ -53,11 +60,7 @@ class Moves:
     def store(self, session: Session) -> None:
         """Each count raised by its delta, table by table, in key order: two transactions adding to the
         same counts lock them in the same order, so one waits for the other instead of deadlocking."""
-        dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
         for model, (names, _) in TABLES.items():
             rows = [{**dict(zip(names, k, strict=True)), "n": n} for k, n in sorted(self.delta[model].items()) if n]
-            if rows:
-                statement = dialect.insert(model)
-                session.execute(statement.on_conflict_do_update(index_elements=list(names),
-                                                                set_={"n": model.n + statement.excluded.n}), rows)
+            upsert(session, model, rows, names, adding="n")
         self.delta = {model: Counter() for model in TABLES}
