@@ -8,7 +8,6 @@ are trusted only on a day whose refresh ran (a `state_days` row); on any other d
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import multiprocessing
@@ -16,7 +15,6 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from itertools import chain, islice, repeat
@@ -36,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from .. import clock
+from .. import clock, collector
 from ..store import transaction
 from ..store.among import among
 from ..store.bulk import upsert
@@ -216,22 +214,8 @@ def refresh_batch(engine: Engine | str, day: date, batch: list[int]) -> int:
     if isinstance(engine, str):
         _worker_engine = _worker_engine or create_engine(engine, poolclass=NullPool)
         engine = _worker_engine
-    with no_pauses(), transaction(engine) as s:
+    with collector.put_off(), transaction(engine) as s:
         return refresh(s, day, batch)
-
-
-@contextmanager
-def no_pauses() -> Iterator[None]:
-    """The cycle collector put off while a batch runs: a batch makes tens of thousands of short-lived
-    objects, freed as soon as they are dropped, and each pass the collector made over every long-lived
-    one (the ORM's, the modules') cost a tenth to a fifth of a batch."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 _worker_engine: Engine | None = None
