@@ -2,9 +2,10 @@
 and sorts by them in SQL instead of deriving every task on every request. They are written in the same
 transaction as every change that can move them: the session is watched, and what it flushed (a report,
 an override, an extension, a round, a task or document ingested, revised or finished) is derived again
-before it commits. The passage of days moves them too (a limit passes, a round shuts), so every task is
-derived once a day: `duban refresh`, and `duban serve` at its start and on each new day. The stored values
-are trusted only on a day whose refresh ran (a `state_days` row); on any other day the ledger derives."""
+before it commits. The passage of days moves them too (a limit passes, a round shuts), so once a day
+every task whose stored state is not sure to hold that day (steady.py) is derived again: `duban refresh`,
+and `duban serve` at its start and on each new day. The stored values are trusted only on a day whose
+refresh ran (a `state_days` row); on any other day the ledger derives."""
 
 from __future__ import annotations
 
