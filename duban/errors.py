@@ -7,7 +7,8 @@ import zlib
 # what a parser raises on bytes it did not expect (a damaged or hostile file): the file's fault, to be
 # said as a ReadError naming it, never a traceback or a 500
 BROKEN_FILE = (ValueError, LookupError, TypeError, AttributeError, AssertionError, RecursionError, OSError,
-               EOFError, SyntaxError, zlib.error, zipfile.BadZipFile, struct.error)
+               EOFError, SyntaxError, zlib.error, zipfile.BadZipFile, struct.error,
+               NotImplementedError)  # zipfile: a zip version or compression method it does not know
 
 
 class DubanError(Exception):

@@ -25,7 +25,7 @@ def check_zip(data: bytes, kind: str) -> None:
     Office never writes one. Declared sizes can be trusted: zipfile stops at them and checks the CRC."""
     try:
         parts = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as e:
+    except (zipfile.BadZipFile, NotImplementedError) as e:  # the latter: a zip version or method Python lacks
         raise ReadError(f"不是有效的 {kind} 文件 (not a valid {kind}: {e})") from None
     with parts:
         entries = parts.infolist()

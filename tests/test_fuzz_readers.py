@@ -78,3 +78,15 @@ def test_a_mangled_sheet_is_read_or_refused(tmp_path_factory):
         except DubanError as e:
             assert str(path) in str(e)
     check()
+
+
+def test_a_sheet_zipped_in_a_version_python_cannot_read_is_refused(tmp_path):
+    """zipfile raises NotImplementedError, not BadZipFile, for a zip needing version 6.4 to extract."""
+    data = bytearray(bombs.xlsx(["任务ID", "进展情况", "T1-0000", "已开工"], rows=5))
+    at = data.find(b"PK\x01\x02")  # the first entry of the central directory
+    data[at + 6:at + 8] = (64).to_bytes(2, "little")  # the version needed to extract it
+    path = tmp_path / "sheet.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(DubanError, match="xlsx") as refused:
+        read_returns(path)
+    assert str(path) in str(refused.value)
