@@ -22,11 +22,16 @@ COUNTS = {'overdue': ([sa.text('overdue DESC'), 'document_id', 'position'], 'ove
           'soon': (['due', 'document_id', 'position'], 'days_left IS NOT NULL')}
 
 
-def upgrade() -> None:
+def emptied_and_unlisted() -> None:
+    """The states and their counts dropped (the next refresh stores them again), and 总览's lists' indexes."""
     for table in EMPTIED:
         op.execute(f'DELETE FROM {table}')
     for late in COUNTS:
         op.drop_index(f'ix_task_states_{late}', 'task_states')
+
+
+def upgrade() -> None:
+    emptied_and_unlisted()
     with op.batch_alter_table('task_states') as t:
         t.drop_column('overdue')
         t.drop_column('days_left')
@@ -41,10 +46,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in EMPTIED:
-        op.execute(f'DELETE FROM {table}')
-    for late in COUNTS:
-        op.drop_index(f'ix_task_states_{late}', 'task_states')
+    emptied_and_unlisted()
     with op.batch_alter_table('state_days') as t:
         t.drop_column('rules')
     with op.batch_alter_table('task_states') as t:
