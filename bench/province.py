@@ -20,6 +20,7 @@ from rich.console import Console
 from sqlalchemy import Connection, create_engine, func, select, text
 
 from duban.store.models import Base, Task, TaskRole
+from duban.supervise.status import month_end
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ledger import SEEDS, pg_schema, run  # noqa: E402
@@ -122,13 +123,13 @@ def latency(url: str, engine) -> dict[str, list[float]]:
 def daily(env: dict) -> None:
     """The daily refresh the bar is about: the next day's, and the month's last day's (序时进度 moves, and
     in December most limits fall), each after the day before it; then back to today's for the pages."""
-    today = date.today()
-    last = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    days = [today + timedelta(days=1)] + ([last - timedelta(days=1), last] if last - today > timedelta(days=2) else [])
-    timed_days = {days[0], last}
-    for day in days:
+    today, last = date.today(), month_end(date.today())
+    days = {today + timedelta(days=1): True}  # day -> whether timed against the bar
+    if last - today > timedelta(days=2):
+        days |= {last - timedelta(days=1): False, last: True}
+    for day, measured in days.items():
         seconds, _ = run(["refresh"], {**env, "DUBAN_TODAY": day.isoformat()})
-        if day in timed_days:
+        if measured:
             console.print(f"`duban refresh` on {day} (the day before refreshed): {seconds:.1f} s (bar 60 s: time/bar = "
                           f"{seconds / 60:.2f})")
     run(["refresh"], env)

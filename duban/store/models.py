@@ -443,7 +443,7 @@ class TaskState(Base):
                       *(Index(name, *columns) for name, columns in JUDGED_INDEXES.items()))
 
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
-    day: Mapped[date] = mapped_column(Date)  # when these values were derived first (kept while they hold): to `until`, sure
+    day: Mapped[date] = mapped_column(Date)  # the day these values were first derived (kept while they hold): sure from it to `until`
     status: Mapped[str] = mapped_column(String(10))
     status_rank: Mapped[int] = mapped_column(Integer)  # the order of STATUSES: 已完成 first
     colour: Mapped[str] = mapped_column(String(10))  # red, yellow, blue or none

@@ -65,8 +65,8 @@ def chapter_counts(session: Session, doc: int | None, plans: int) -> list[tuple[
 
 
 def overdue_and_due_soon(session: Session, doc: int | None, cap: int) -> tuple[list[int], list[int]]:
-    """The first `cap` overdue tasks of the document or the running plans, longest overdue (earliest limit) first; the first
-    `cap` of those near their limit, soonest first (ties in the documents' order)."""
+    """The first `cap` overdue tasks of the document or the running plans, longest overdue (earliest limit)
+    first; the first `cap` of those near their limit, soonest first (ties in the documents' order)."""
     q = select(TaskState.task_id).where(TaskState.document_id == doc if doc else TaskState.running)
     return tuple(list(session.scalars(q.where(TaskState.late == late).order_by(
         TaskState.due, TaskState.document_id, TaskState.position).limit(cap))) for late in ("overdue", "soon"))

@@ -160,9 +160,9 @@ def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = 
     memory stays flat), then the day marked: from now on the ledger trusts the stored states. A stored
     state sure to hold on `day` (steady.py) is left as it is. On PostgreSQL the batches are shared among
     `workers` processes (one per core by default), handed out while the ids are still being read."""
-    held: list[int] = []
+    held, mark = [], steady.mark()
     with transaction(engine) as s:  # states derived under other rules are not sure to hold under these
-        trusted = s.scalar(select(StateDay.rules).order_by(StateDay.at.desc()).limit(1)) == steady.mark()
+        trusted = s.scalar(select(StateDay.rules).order_by(StateDay.at.desc()).limit(1)) == mark
     batches = stale_batches(engine, day, held, trusted)
     first = list(islice(batches, 2))
     parallel = engine.dialect.name == "postgresql" and len(first) == 2 and (workers or os.cpu_count() or 1) > 1
@@ -173,7 +173,7 @@ def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = 
     else:  # SQLite, or a single batch: the ids read before the first write
         derived = added((refresh_batch(engine, day, batch) for batch in [*first, *batches]), tick)
     with transaction(engine) as s:
-        upsert(s, StateDay, [{"day": day, "at": clock.now(), "rules": steady.mark()}], ("day",))
+        upsert(s, StateDay, [{"day": day, "at": clock.now(), "rules": mark}], ("day",))
     with engine.begin() as c:  # the planner must know the states as they are now, or the ledger's pages scan them
         c.exec_driver_sql("ANALYZE task_states")
     return Refreshed(derived, sum(held))
@@ -188,7 +188,7 @@ def added(counts: Iterable[int], tick: Callable[[int], None] | None) -> int:
     return total
 
 
-def stale_batches(engine: Engine, day: date, held: list[int], trusted: bool = True) -> Iterator[list[int]]:
+def stale_batches(engine: Engine, day: date, held: list[int], trusted: bool) -> Iterator[list[int]]:
     """The ids of the current tasks whose state must be derived on `day` (every one unless the stored
     states are `trusted`), a BATCH at a time, read as they are asked for: the workers start on the first
     batches while the rest are read, a page per short transaction (no snapshot is held open while they
