@@ -110,4 +110,5 @@ def test_refresh_stores_every_task_s_state_for_today(keys):
         days = [d.day for d in s.query(StateDay)]
     engine.dispose()
     assert f"已判定 {len(derived)} 项任务" in result.output and stored == derived and days == [date.today()]
-    assert f"已判定 0 项任务截至 {date.today()} 的状态和预警，另 {len(derived)} 项确定不变" in invoke("refresh").output
+    assert (f"已判定 0 项任务截至 {date.today()} 的状态和预警，0 项按预先推算的状态更新，另 {len(derived)} 项确定不变"
+            in invoke("refresh").output)

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from duban.store.models import Extension, StatusOverride
+from duban.store.models import Extension, Round, StatusOverride
 from duban.supervise import status, steady
 from duban.supervise.facts import Facts, Report
 from duban.supervise.status import RULES
@@ -77,6 +77,53 @@ def test_a_state_holds_through_the_day_it_is_promised_to(as_of, due, standing, m
     while day <= end:
         assert judged(facts_on(day, *history), day, rules) == then, (day, last)
         day += timedelta(days=1)
+
+
+@settings(max_examples=300, deadline=None)
+@example(date(2024, 12, 2), date(2024, 12, 31), False, [(date(2024, 11, 20), None, 95)], None, None, "month",
+         "document")  # 序时推进 at 95 %, then 临期, behind on the limit, behind the day after, overdue after 元旦
+@given(as_of=days, due=st.one_of(st.none(), days), standing=st.booleans(), made=reports,
+       extended=st.one_of(st.none(), st.tuples(days, days)),
+       overridden=st.one_of(st.none(), st.tuples(days, st.sampled_from(["已完成", "滞后", "未启动", "长期坚持"]))),
+       measure=st.sampled_from(["month", "day"]), start=st.sampled_from(["document", "year"]))
+def test_the_states_worked_out_ahead_are_those_of_their_days(as_of, due, standing, made, extended, overridden,
+                                                              measure, start):
+    """Each step ahead starts the day after the one before it ends (the first, the day after the state
+    derived stops holding; it may be the same state, only sure for longer), differs from the step before,
+    and is what the rules give on each of its days."""
+    rules = {**RULES, "schedule": {**RULES["schedule"], "measure": measure, "start": start}}
+    history = (due, standing, made, extended, overridden)
+    first = entry(facts_on(as_of, *history), as_of, rules)
+    last = steady.until(first, as_of, [], rules)
+    then = None
+    for step in steady.ahead(first, as_of, last, [], rules):
+        assert last is not None and step.day == last + timedelta(days=1)
+        now = (step.status, step.colour if step.colour != "none" else None, step.late)
+        assert now != then
+        day, last, then = step.day, step.until, now
+        while day <= min(last or date.max, step.day + timedelta(days=HORIZON)):
+            assert judged(facts_on(day, *history), day, rules)[:3] == now, (step, day)
+            day += timedelta(days=1)
+
+
+def test_a_year_s_end_limit_is_worked_out_to_overdue():
+    """临期 from the window's first day, behind on the limit (序时进度 100 %), red from the first working day
+    of the new year: three steps ahead of a task at 95 % on 2 December."""
+    f = facts_on(date(2024, 12, 2), date(2024, 12, 31), False, [(date(2024, 11, 20), None, 95)], None, None)
+    e = entry(f, date(2024, 12, 2))
+    steps = steady.ahead(e, date(2024, 12, 2), steady.until(e, date(2024, 12, 2), []), [])
+    assert [(s.day, s.status, s.colour, s.late) for s in steps] == [
+        (date(2024, 12, 17), "序时推进", "blue", "soon"), (date(2024, 12, 31), "滞后", "yellow", "soon"),
+        (date(2025, 1, 2), "滞后", "red", "overdue")]
+    assert steps[-1].until is None
+
+
+def test_no_step_is_worked_out_past_a_round_shutting():
+    f = facts_on(date(2024, 12, 2), date(2024, 12, 31), False, [(date(2024, 11, 20), None, 95)], None, None)
+    e = entry(f, date(2024, 12, 2))
+    shuts = Round(name="12月调度", opens=date(2024, 12, 1), closes=date(2024, 12, 25), locked_at=None)
+    steps = steady.ahead(e, date(2024, 12, 2), steady.until(e, date(2024, 12, 2), [shuts]), [shuts])
+    assert [s.day for s in steps] == [date(2024, 12, 17)] and steps[0].until == date(2024, 12, 24)
 
 
 def test_a_task_done_holds_for_ever_and_one_running_until_its_status_or_colour_moves():

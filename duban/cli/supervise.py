@@ -187,8 +187,9 @@ def refresh_cmd() -> None:
     (derive and store every task's status and warning colour for today: run daily)."""
     with user_errors():
         done = refreshed(engine())
-    typer.echo(f"已判定 {done.derived} 项任务截至 {clock.today()} 的状态和预警，另 {done.held} 项确定不变 "
-               f"(derived {done.derived} tasks, {done.held} held)")
+    typer.echo(f"已判定 {done.derived} 项任务截至 {clock.today()} 的状态和预警，{done.moved} 项按预先推算的状态更新，"
+               f"另 {done.held} 项确定不变 (derived {done.derived} tasks, {done.moved} moved as worked out ahead, "
+               f"{done.held} held)")
 
 
 def refreshed(db) -> state.Refreshed:

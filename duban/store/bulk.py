@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import JSON, insert, or_, text
+from sqlalchemy import JSON, delete, insert, or_, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
+
+from .among import among
 
 
 def insert_rows(session: Session, model: type, rows: list[dict]) -> None:
@@ -25,6 +27,16 @@ def insert_rows(session: Session, model: type, rows: list[dict]) -> None:
     with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([json.dumps(row[n]) if n in as_json and row[n] is not None else row[n] for n in names])
+
+
+def delete_among(session: Session, model: type, column: str, ids: list) -> None:
+    """Delete the rows whose `column` is one of `ids`. PostgreSQL plans it for these ids each time: a
+    statement prepared while the table was nearly empty kept that plan (read the whole table) as it grew."""
+    if session.get_bind().dialect.name != "postgresql":
+        session.connection().execute(delete(model).where(among(model.__table__.c[column], ids)))
+        return
+    with session.connection().connection.driver_connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {model.__tablename__} WHERE {column} = ANY(%s)", [list(ids)], prepare=False)
 
 
 def insert_returning_ids(session: Session, model: type, rows: list[dict]) -> list[int]:

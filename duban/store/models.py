@@ -463,6 +463,24 @@ class TaskState(Base):
     running: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # its plan not 已办结
 
 
+class StateAhead(Base):
+    """What a task's stored state becomes on the days after it stops holding, if nothing happens to the
+    task (supervise/steady.py `ahead`): each step from its first day through its last. Written with the
+    state whenever the task is derived; the daily refresh moves a state whose day has come to the step
+    covering the day in SQL, without reading the task's facts (supervise/ahead.py)."""
+
+    __tablename__ = "state_ahead"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
+    until: Mapped[date | None] = mapped_column(Date)  # its last day; None: no end
+    status: Mapped[str] = mapped_column(String(10))
+    status_rank: Mapped[int] = mapped_column(Integer)
+    colour: Mapped[str] = mapped_column(String(10))
+    colour_rank: Mapped[int] = mapped_column(Integer)
+    late: Mapped[str] = mapped_column(String(10))
+
+
 class ChapterTally(Base):
     """How many stored task states a chapter of a document has in each status, colour and lateness
     (overdue, soon: 临期, or neither): 总览 of a province sums these instead of counting a million rows.

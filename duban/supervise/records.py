@@ -9,6 +9,15 @@ from datetime import date
 STATUSES = ("已完成", "超进度", "序时推进", "滞后", "未启动", "长期坚持", "已延期")
 COLOURS = ("red", "yellow", "blue")
 COLOUR_NAMES = {"red": "红色", "yellow": "黄色", "blue": "蓝色"}
+COLOUR_ORDER = (*COLOURS, "none")  # red first
+
+
+def status_rank(status: str) -> int:
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+def colour_rank(colour: str | None) -> int:
+    return COLOUR_ORDER.index(colour or "none")
 
 
 @dataclass

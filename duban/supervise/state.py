@@ -16,6 +16,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from itertools import chain, islice, repeat
@@ -53,27 +54,18 @@ from ..store.models import (
     TaskRole,
     TaskState,
 )
-from . import steady, tallies
+from . import ahead, steady, tallies
 from .facts import current, documents
-from .records import COLOURS, STATUSES
+from .records import colour_rank, status_rank
 from .warnings import Entry, entries, lateness
 
 BY_TASK = (ProgressReport, StatusOverride, Extension, Deadline, Target, TaskRole)  # rows naming their task
 BY_DOCUMENT = (Round,)  # rows that move every task of their document
-COLOUR_ORDER = (*COLOURS, "none")  # red first
 # a state row's columns but the day it was derived on (rows whose other columns are unchanged are not written)
 KEPT = tuple(c.name for c in TaskState.__table__.columns if c.name != "day")
 HELD = tuple(n for n in KEPT if n != "until")  # what the state is; `until`, how long it holds
 TOUCHED = "duban.state.touched"  # session.info key: (task ids, document ids, everything?)
 log = logging.getLogger("duban.state")
-
-
-def status_rank(status: str) -> int:
-    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
-
-
-def colour_rank(colour: str | None) -> int:
-    return COLOUR_ORDER.index(colour or "none")
 
 
 def state_row(e: Entry, day: date, rounds: list[Round]) -> dict:
@@ -104,16 +96,21 @@ def refresh(session: Session, day: date, tasks: Iterable[int]) -> int:
     """Derive and store the state on `day` of these tasks, in this transaction, and move their tallies;
     how many were derived. Only the rows that changed are written (a day later, most did not)."""
     ids, derived, moves, known = sorted(set(tasks)), 0, tallies.Moves(), {}
+    ahead.wait_for_moves(session, ids)
     for i in range(0, len(ids), BATCH):
         batch = ids[i:i + BATCH]
         current, old = locked(session, batch)
-        rows = [state_row(e, day, known[e.facts.document_id]) for e in entries(session, day, current, known=known)]
+        rows, steps = [], []
+        for e in entries(session, day, current, known=known):
+            rows.append(state_row(e, day, known[e.facts.document_id]))
+            steps += ahead.rows(e.facts.id, steady.ahead(e, day, rows[-1]["until"], known[e.facts.document_id]))
         if gone := set(batch) - set(current):  # no longer current: nothing to keep
             session.execute(delete(TaskState).where(among(TaskState.task_id, gone)))
         changed = [r for r in rows if r["task_id"] not in old or not still(old[r["task_id"]], r, day)]
         moved = [r for r in changed if r["task_id"] not in old or counted(old[r["task_id"]]) != counted(r)]
         moves.add([counted(old[t]) for t in [*gone, *(r["task_id"] for r in moved)] if t in old], moved)
         upsert(session, TaskState, changed, ("task_id",), stamp="day")
+        ahead.replace(session, batch, steps)
         derived += len(rows)
     moves.store(session)  # last: the tallies every transaction adds to are held until it commits
     return derived
@@ -152,31 +149,52 @@ def locked(session: Session, batch: list[int]) -> tuple[list[int], dict[int, tup
 class Refreshed(NamedTuple):
     derived: int  # tasks whose state was derived again
     held: int  # tasks whose stored state was sure to hold on the day (not derived)
+    moved: int = 0  # tasks whose state moved to the one worked out ahead for the day (ahead.py)
 
 
 def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = None,
                 workers: int | None = None) -> Refreshed:
-    """Every current task's state on `day`, a batch per transaction (writers wait for one batch at most,
-    memory stays flat), then the day marked: from now on the ledger trusts the stored states. A stored
-    state sure to hold on `day` (steady.py) is left as it is. On PostgreSQL the batches are shared among
-    `workers` processes (one per core by default), handed out while the ids are still being read."""
+    """Every current task's state on `day`, then the day marked: from now on the ledger trusts the stored
+    states. A stored state sure to hold on `day` (steady.py) is left as it is; one whose day has come moves
+    to the state worked out ahead for the day, if there is one (ahead.py); the others are derived. Both a
+    chunk (a batch) per transaction: writers wait for one at most, memory stays flat. On PostgreSQL they
+    are shared among `workers` processes (one per core by default), the batches handed out while the ids
+    are still being read."""
     held, mark = [], steady.mark()
     with transaction(engine) as s:  # states derived under other rules are not sure to hold under these
         trusted = s.scalar(select(StateDay.rules).order_by(StateDay.at.desc()).limit(1)) == mark
-    batches = stale_batches(engine, day, held, trusted)
-    first = list(islice(batches, 2))
-    parallel = engine.dialect.name == "postgresql" and len(first) == 2 and (workers or os.cpu_count() or 1) > 1
-    if parallel:
-        url = engine.url.render_as_string(hide_password=False)
-        with ProcessPoolExecutor(workers or os.cpu_count(), mp_context=multiprocessing.get_context("spawn")) as pool:
-            derived = added(pool.map(refresh_batch, repeat(url), repeat(day), chain(first, batches)), tick)
-    else:  # SQLite, or a single batch: the ids read before the first write
-        derived = added((refresh_batch(engine, day, batch) for batch in [*first, *batches]), tick)
+    with shared(engine, workers or os.cpu_count() or 1) as spread:
+        moved = added(spread(advance_chunk, day, ahead.chunks(engine, day) if trusted else []), tick)
+        derived = added(spread(refresh_batch, day, stale_batches(engine, day, held, trusted)), tick)
     with transaction(engine) as s:
         upsert(s, StateDay, [{"day": day, "at": clock.now(), "rules": mark}], ("day",))
     with engine.begin() as c:  # the planner must know the states as they are now, or the ledger's pages scan them
         c.exec_driver_sql("ANALYZE task_states")
-    return Refreshed(derived, sum(held))
+    return Refreshed(derived, sum(held) - moved, moved)  # (the states moved hold now)
+
+
+@contextmanager
+def shared(engine: Engine, workers: int) -> Iterator[Callable]:
+    """`spread(work, day, items)`: `work(engine, day, item)` for each item, in its own transaction (see
+    in_transaction), the counts it gives in order. On PostgreSQL, where there are two items or more, in
+    `workers` processes started at the first such call; elsewhere here, the items read before the first
+    is done (SQLite: no reading while writing)."""
+    pool = None
+
+    def spread(work: Callable, day: date, items: Iterable) -> Iterator[int]:
+        nonlocal pool
+        items = iter(items)
+        first = list(islice(items, 2))
+        if engine.dialect.name != "postgresql" or len(first) < 2 or workers < 2:
+            return (work(engine, day, item) for item in [*first, *items])
+        pool = pool or ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        return pool.map(work, repeat(engine.url.render_as_string(hide_password=False)), repeat(day),
+                        chain(first, items))
+    try:
+        yield spread
+    finally:
+        if pool:
+            pool.shutdown()
 
 
 def added(counts: Iterable[int], tick: Callable[[int], None] | None) -> int:
@@ -209,14 +227,22 @@ def rows_of(engine: Engine, query: Select) -> list:
 
 
 def refresh_batch(engine: Engine | str, day: date, batch: list[int]) -> int:
-    """One batch in its own transaction; in a worker process, an engine's URL: its engine is made once
-    and kept for the process's next batches."""
+    return in_transaction(engine, refresh, day, batch)
+
+
+def advance_chunk(engine: Engine | str, day: date, lo: int) -> int:
+    return in_transaction(engine, ahead.advance, day, lo)
+
+
+def in_transaction(engine: Engine | str, work: Callable, day: date, item) -> int:
+    """`work(session, day, item)` in a transaction of its own; in a worker process, an engine's URL: its
+    engine is made once and kept for the process's next items."""
     global _worker_engine
     if isinstance(engine, str):
         _worker_engine = _worker_engine or create_engine(engine, poolclass=NullPool)
         engine = _worker_engine
     with collector.put_off(), transaction(engine) as s:
-        return refresh(s, day, batch)
+        return work(s, day, item)
 
 
 _worker_engine: Engine | None = None

@@ -1,7 +1,8 @@
 """How long a task's derived state holds: the last day on which its status, colour and lateness (overdue,
 临期 or neither) are sure to be today's if nothing happens to the task — and whatever happens to it (a
 report, an override, an extension, a round opened or locked) derives it again at once. The daily refresh
-then derives only the tasks whose day has come, not a province's million.
+then derives only the tasks whose day has come, not a province's million; and what their state becomes
+then is worked out ahead (`ahead`), so that a day when most limits move needs no deriving either.
 
 The rules compare the day with a few dates only, so a state can move on those days alone: its limit (序时
 进度 reaches 100 % on it, it is behind the day after, overdue from the next working day), the first day of
@@ -16,6 +17,7 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from functools import cache
+from typing import NamedTuple
 
 from .. import __version__
 from ..store.models import Round
@@ -25,6 +27,16 @@ from .status import RULES, Status, month_end
 from .warnings import Entry, lateness, warn
 
 ONE_DAY = timedelta(days=1)
+STEPS = 6  # states worked out ahead: a year's-end limit moves a task four times in three weeks
+
+
+class Step(NamedTuple):
+    """A state ahead: from its first day through its last (None: no end)."""
+    day: date
+    until: date | None
+    status: str
+    colour: str  # "none" where no colour
+    late: str
 
 
 def mark(rules: dict = RULES) -> str:
@@ -42,6 +54,27 @@ def until(e: Entry, as_of: date, rounds: Iterable[Round], rules: dict = RULES) -
     if moved := schedule_moves(e, as_of, first, rules):
         first = moved
     return first - ONE_DAY if first else None
+
+
+def ahead(e: Entry, as_of: date, last: date | None, rounds: list[Round], rules: dict = RULES) -> list[Step]:
+    """The states that follow the one derived on `as_of` (sure through `last`, its `until`) if nothing
+    happens to the task, each through the day before the next (equal ones merged), STEPS at most. None
+    from the day a round shuts or a fact recorded after the day counts: the ledger's data decide those, so
+    the refresh derives the task then."""
+    f, steps = e.facts, []
+    stop = min((d for d in (*shutting(rounds), f.later) if d is not None and d > as_of), default=date.max)
+    for _ in range(STEPS):
+        if last is None or (day := last + ONE_DAY) >= stop:
+            break
+        s = status.derive(f, day, rules)
+        w = warn(f, s, day, e.missed, rules)
+        last = until(Entry(f, s, w, e.missed), day, rounds, rules)
+        step = Step(day, last, s.status, w.colour or "none", lateness(s, day, rules))
+        if steps and steps[-1][2:] == step[2:]:
+            steps[-1] = steps[-1]._replace(until=last)
+        else:
+            steps.append(step)
+    return steps
 
 
 def schedule_moves(e: Entry, as_of: date, before: date | None, rules: dict) -> date | None:

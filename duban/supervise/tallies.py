@@ -42,16 +42,16 @@ TABLES: dict[type, tuple[tuple[str, ...], Callable[[dict], list[tuple]]]] = {
                        lambda r: [(u, r["status"], r["colour"]) for u in leads(r)] if r["running"] else []),
 }
 
-
 class Moves:
     """Counts to move, gathered over a transaction's batches and stored at its end."""
 
     def __init__(self) -> None:
         self.delta = {model: Counter() for model in TABLES}
 
-    def add(self, old: Iterable[dict], new: Iterable[dict]) -> None:
-        """The counts of the `old` rows (as they were counted) taken away, those of the `new` rows added."""
-        for sign, rows in ((-1, old), (1, new)):
+    def add(self, old: Iterable[dict], new: Iterable[dict], n: int = 1) -> None:
+        """The counts of the `old` rows (as they were counted) taken away, those of the `new` rows added,
+        each `n` times."""
+        for sign, rows in ((-n, old), (n, new)):
             for row in rows:
                 for model, (_, keys) in TABLES.items():
                     for key in keys(row):
