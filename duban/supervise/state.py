@@ -11,23 +11,17 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
-from itertools import chain, islice, repeat
 from typing import NamedTuple
 
 from sqlalchemy import (
     Engine,
-    NullPool,
     Select,
     and_,
-    create_engine,
     delete,
     event,
     false,
@@ -36,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from .. import clock, collector
+from .. import clock
 from ..store import transaction
 from ..store.among import among
 from ..store.bulk import upsert
@@ -54,6 +48,7 @@ from ..store.models import (
     TaskRole,
     TaskState,
 )
+from ..store.shared import in_transaction, processes
 from . import ahead, steady, tallies
 from .facts import current, documents
 from .records import colour_rank, status_rank
@@ -163,7 +158,7 @@ def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = 
     held, mark = [], steady.mark()
     with transaction(engine) as s:  # states derived under other rules are not sure to hold under these
         trusted = s.scalar(select(StateDay.rules).order_by(StateDay.at.desc()).limit(1)) == mark
-    with shared(engine, workers or os.cpu_count() or 1) as spread:
+    with processes(engine, workers or os.cpu_count() or 1) as spread:
         moved = added(spread(advance_chunk, day, ahead.chunks(engine, day) if trusted else []), tick)
         derived = added(spread(refresh_batch, day, stale_batches(engine, day, held, trusted)), tick)
     with transaction(engine) as s:
@@ -171,30 +166,6 @@ def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = 
     with engine.begin() as c:  # the planner must know the states as they are now, or the ledger's pages scan them
         c.exec_driver_sql("ANALYZE task_states")
     return Refreshed(derived, sum(held) - moved, moved)  # (the states moved hold now)
-
-
-@contextmanager
-def shared(engine: Engine, workers: int) -> Iterator[Callable]:
-    """`spread(work, day, items)`: `work(engine, day, item)` for each item, in its own transaction (see
-    in_transaction), the counts it gives in order. On PostgreSQL, where there are two items or more, in
-    `workers` processes started at the first such call; elsewhere here, the items read before the first
-    is done (SQLite: no reading while writing)."""
-    pool = None
-
-    def spread(work: Callable, day: date, items: Iterable) -> Iterator[int]:
-        nonlocal pool
-        items = iter(items)
-        first = list(islice(items, 2))
-        if engine.dialect.name != "postgresql" or len(first) < 2 or workers < 2:
-            return (work(engine, day, item) for item in [*first, *items])
-        pool = pool or ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        return pool.map(work, repeat(engine.url.render_as_string(hide_password=False)), repeat(day),
-                        chain(first, items))
-    try:
-        yield spread
-    finally:
-        if pool:
-            pool.shutdown()
 
 
 def added(counts: Iterable[int], tick: Callable[[int], None] | None) -> int:
@@ -234,18 +205,6 @@ def advance_chunk(engine: Engine | str, day: date, lo: int) -> int:
     return in_transaction(engine, ahead.advance, day, lo)
 
 
-def in_transaction(engine: Engine | str, work: Callable, day: date, item) -> int:
-    """`work(session, day, item)` in a transaction of its own; in a worker process, an engine's URL: its
-    engine is made once and kept for the process's next items."""
-    global _worker_engine
-    if isinstance(engine, str):
-        _worker_engine = _worker_engine or create_engine(engine, poolclass=NullPool)
-        engine = _worker_engine
-    with collector.put_off(), transaction(engine) as s:
-        return work(s, day, item)
-
-
-_worker_engine: Engine | None = None
 
 
 def fresh(session: Session, day: date) -> bool:
