@@ -151,10 +151,10 @@ def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = 
                 workers: int | None = None) -> Refreshed:
     """Every current task's state on `day`, then the day marked: from now on the ledger trusts the stored
     states. A stored state sure to hold on `day` (steady.py) is left as it is; one whose day has come moves
-    to the state worked out ahead for the day, if there is one (ahead.py); the others are derived. Both a
-    chunk (a batch) per transaction: writers wait for one at most, memory stays flat. On PostgreSQL they
-    are shared among `workers` processes (one per core by default), the batches handed out while the ids
-    are still being read."""
+    to the state worked out ahead for the day, if there is one (ahead.py); the others are derived. Each
+    chunk of states moved and each batch of tasks derived in a transaction of its own (writers wait for
+    one at most, memory stays flat), shared on PostgreSQL among `workers` processes (one per core by
+    default; store/shared.py)."""
     held, mark = [], steady.mark()
     with transaction(engine) as s:  # states derived under other rules are not sure to hold under these
         trusted = s.scalar(select(StateDay.rules).order_by(StateDay.at.desc()).limit(1)) == mark
@@ -203,8 +203,6 @@ def refresh_batch(engine: Engine | str, day: date, batch: list[int]) -> int:
 
 def advance_chunk(engine: Engine | str, day: date, lo: int) -> int:
     return in_transaction(engine, ahead.advance, day, lo)
-
-
 
 
 def fresh(session: Session, day: date) -> bool:
