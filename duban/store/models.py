@@ -467,7 +467,7 @@ class StateAhead(Base):
     """What a task's stored state becomes on the days after it stops holding, if nothing happens to the
     task (supervise/steady.py `ahead`): each step from its first day through its last. Written with the
     state whenever the task is derived; the daily refresh moves a state whose day has come to the step
-    covering the day in SQL, without reading the task's facts (supervise/ahead.py)."""
+    covering the day in SQL, without reading the task's facts (supervise/steps.py)."""
 
     __tablename__ = "state_ahead"
 

@@ -49,7 +49,7 @@ from ..store.models import (
     TaskState,
 )
 from ..store.shared import in_transaction, processes
-from . import ahead, steady, tallies
+from . import steady, steps, tallies
 from .facts import current, documents
 from .records import colour_rank, status_rank
 from .warnings import Entry, entries, lateness
@@ -91,21 +91,21 @@ def refresh(session: Session, day: date, tasks: Iterable[int]) -> int:
     """Derive and store the state on `day` of these tasks, in this transaction, and move their tallies;
     how many were derived. Only the rows that changed are written (a day later, most did not)."""
     ids, derived, moves, known = sorted(set(tasks)), 0, tallies.Moves(), {}
-    ahead.wait_for_moves(session, ids)
+    steps.wait_for_moves(session, ids)
     for i in range(0, len(ids), BATCH):
         batch = ids[i:i + BATCH]
         current, old = locked(session, batch)
-        rows, steps = [], []
+        rows, ahead = [], []
         for e in entries(session, day, current, known=known):
             rows.append(state_row(e, day, known[e.facts.document_id]))
-            steps += ahead.rows(e.facts.id, steady.ahead(e, day, rows[-1]["until"], known[e.facts.document_id]))
+            ahead += steps.rows(e.facts.id, steady.ahead(e, day, rows[-1]["until"], known[e.facts.document_id]))
         if gone := set(batch) - set(current):  # no longer current: nothing to keep
             session.execute(delete(TaskState).where(among(TaskState.task_id, gone)))
         changed = [r for r in rows if r["task_id"] not in old or not still(old[r["task_id"]], r, day)]
         moved = [r for r in changed if r["task_id"] not in old or counted(old[r["task_id"]]) != counted(r)]
         moves.add([counted(old[t]) for t in [*gone, *(r["task_id"] for r in moved)] if t in old], moved)
         upsert(session, TaskState, changed, ("task_id",), stamp="day")
-        ahead.replace(session, batch, steps)
+        steps.replace(session, batch, ahead)
         derived += len(rows)
     moves.store(session)  # last: the tallies every transaction adds to are held until it commits
     return derived
@@ -144,14 +144,14 @@ def locked(session: Session, batch: list[int]) -> tuple[list[int], dict[int, tup
 class Refreshed(NamedTuple):
     derived: int  # tasks whose state was derived again
     held: int  # tasks whose stored state was sure to hold on the day (not derived)
-    moved: int = 0  # tasks whose state moved to the one worked out ahead for the day (ahead.py)
+    moved: int  # tasks whose state moved to the one worked out ahead for the day (steps.py)
 
 
 def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = None,
                 workers: int | None = None) -> Refreshed:
     """Every current task's state on `day`, then the day marked: from now on the ledger trusts the stored
     states. A stored state sure to hold on `day` (steady.py) is left as it is; one whose day has come moves
-    to the state worked out ahead for the day, if there is one (ahead.py); the others are derived. Each
+    to the state worked out ahead for the day, if there is one (steps.py); the others are derived. Each
     chunk of states moved and each batch of tasks derived in a transaction of its own (writers wait for
     one at most, memory stays flat), shared on PostgreSQL among `workers` processes (one per core by
     default; store/shared.py)."""
@@ -159,7 +159,7 @@ def refresh_all(engine: Engine, day: date, tick: Callable[[int], None] | None = 
     with transaction(engine) as s:  # states derived under other rules are not sure to hold under these
         trusted = s.scalar(select(StateDay.rules).order_by(StateDay.at.desc()).limit(1)) == mark
     with processes(engine, workers or os.cpu_count() or 1) as spread:
-        moved = added(spread(advance_chunk, day, ahead.chunks(engine, day) if trusted else []), tick)
+        moved = added(spread(advance_chunk, day, steps.chunks(engine, day) if trusted else []), tick)
         derived = added(spread(refresh_batch, day, stale_batches(engine, day, held, trusted)), tick)
     with transaction(engine) as s:
         upsert(s, StateDay, [{"day": day, "at": clock.now(), "rules": mark}], ("day",))
@@ -202,7 +202,7 @@ def refresh_batch(engine: Engine | str, day: date, batch: list[int]) -> int:
 
 
 def advance_chunk(engine: Engine | str, day: date, lo: int) -> int:
-    return in_transaction(engine, ahead.advance, day, lo)
+    return in_transaction(engine, steps.advance, day, lo)
 
 
 def fresh(session: Session, day: date) -> bool:

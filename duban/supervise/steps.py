@@ -22,26 +22,24 @@ CHUNK = 50_000  # task ids per transaction: an event waits for one chunk at most
 OLD = ("document_id", "chapter", "lead_units", "running", "status", "colour", "late")  # what the counts are under
 STALE = """a.task_id = s.task_id AND s.task_id >= :lo AND s.task_id < :hi AND s.until < :day AND s.day <= :day
            AND a.day <= :day AND (a.until IS NULL OR a.until >= :day)"""  # a stale state, and its step for the day
-MOVES = """s.document_id, s.chapter, s.lead_units, s.running, s.status, s.colour, s.late,
-           a.status AS new_status, a.colour AS new_colour, a.late AS new_late"""  # grouped: the counts to move
+MOVED = ("status", "status_rank", "colour", "colour_rank", "late", "until")  # what a step sets
+SET = ", ".join(f"{c} = {{0}}.{c}" for c in MOVED) + ", day = :day"
+WAS = ", ".join(f"s.{n} AS was_{n}" for n in OLD)
+COUNTED = f"{', '.join(f'was_{n}' for n in OLD)}, status, colour, late"  # the moves, summed
 # PostgreSQL, in one statement: the stale states and their steps read, the states moved, the moves summed.
 # A state another transaction holds (a plan revised, its tasks dropped) is skipped, not waited for: the
 # refresh derives it after
 POSTGRESQL = f"""
 WITH moving AS MATERIALIZED (
-    SELECT s.task_id, {MOVES}, a.until, a.status_rank, a.colour_rank
+    SELECT s.task_id, {WAS}, {', '.join(f'a.{c}' for c in MOVED)}
     FROM task_states s, state_ahead a WHERE {STALE} FOR UPDATE OF s SKIP LOCKED),
-moved AS (UPDATE task_states t SET status = m.new_status, status_rank = m.status_rank, colour = m.new_colour,
-                 colour_rank = m.colour_rank, late = m.new_late, until = m.until, day = :day
-          FROM moving m WHERE t.task_id = m.task_id)
-SELECT {', '.join(OLD)}, new_status, new_colour, new_late, count(*) FROM moving
-GROUP BY {', '.join(OLD)}, new_status, new_colour, new_late"""
+moved AS (UPDATE task_states t SET {SET.format('m')} FROM moving m WHERE t.task_id = m.task_id)
+SELECT {COUNTED}, count(*) FROM moving GROUP BY {COUNTED}"""
 # SQLite (one writer at a time): the moves summed, then the states moved
-SQLITE = (f"""SELECT {MOVES}, count(*) FROM task_states s, state_ahead a WHERE {STALE}
-              GROUP BY {', '.join(f's.{n}' for n in OLD)}, new_status, new_colour, new_late""",
-          f"""UPDATE task_states AS s SET status = a.status, status_rank = a.status_rank, colour = a.colour,
-                     colour_rank = a.colour_rank, late = a.late, until = a.until, day = :day
-              FROM state_ahead AS a WHERE {STALE}""")
+SQLITE = (f"""SELECT {WAS}, a.status, a.colour, a.late, count(*)
+              FROM task_states s, state_ahead a WHERE {STALE}
+              GROUP BY {', '.join(f's.{n}' for n in OLD)}, a.status, a.colour, a.late""",
+          f"UPDATE task_states AS s SET {SET.format('a')} FROM state_ahead AS a WHERE {STALE}")
 # PostgreSQL: a transaction deriving tasks (an event's, a refresh batch's) waits while the chunks of its
 # tasks are being moved, and a chunk waits for it: else the first could count a task's move from a state
 # the second has just replaced. Two numbers: this one, and the chunk's
@@ -75,7 +73,7 @@ def chunks(engine: Engine, day: date) -> list[int]:
     stale = (TaskState.task_id // CHUNK).label("chunk")
     with engine.connect() as c:
         found = c.execute(select(stale).where(TaskState.until < day, TaskState.day <= day).group_by(stale))
-        return sorted(int(chunk) * CHUNK for chunk in found.scalars())
+        return sorted(chunk * CHUNK for chunk in found.scalars())
 
 
 def advance(session: Session, day: date, lo: int) -> int:
