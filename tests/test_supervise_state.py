@@ -51,12 +51,12 @@ def stored_and_derived(engine, day: date) -> tuple[dict, dict]:
 
 
 def tallied_and_counted(engine) -> tuple[dict, dict]:
-    """Each tally table as kept, and counted afresh from the stored states."""
+    """Each tally table as kept (a row whose count fell to 0 included: there should be none), and counted
+    afresh from the stored states."""
     with transaction(engine) as s:
-        kept = {m.__tablename__: Counter({tuple(r)[:-1]: r.n for r in s.execute(select(*m.__table__.c)) if r.n})
-                for m in tallies.TABLES}
+        kept = {m.__tablename__: {tuple(r)[:-1]: r.n for r in s.execute(select(*m.__table__.c))} for m in tallies.TABLES}
         rows = [r._asdict() for r in s.execute(select(*TaskState.__table__.c))]
-    return kept, {m.__tablename__: Counter(k for r in rows for k in keys(r)) for m, (_, keys) in tallies.TABLES.items()}
+    return kept, {m.__tablename__: dict(Counter(k for r in rows for k in keys(r))) for m, (_, keys) in tallies.TABLES.items()}
 
 
 def stored_on(engine, day: date) -> set[int]:

@@ -39,6 +39,22 @@ def delete_among(session: Session, model: type, column: str, ids: list) -> None:
         cursor.execute(f"DELETE FROM {model.__tablename__} WHERE {column} = ANY(%s)", [list(ids)], prepare=False)
 
 
+def delete_zeros(session: Session, model: type, rows: list[dict], keys: tuple[str, ...], column: str = "n") -> None:
+    """Delete those of `rows` (found by their `keys`) whose `column` now holds 0: counts that fell to nothing
+    are dropped, not kept to be read. Only rows this transaction has just written are named, so it waits
+    for no lock it does not hold already."""
+    if not rows:
+        return
+    table = model.__tablename__
+    if session.get_bind().dialect.name == "postgresql":
+        on = " AND ".join(f"{table}.{k} = r.{k}" for k in keys)
+        session.execute(text(f"DELETE FROM {table} USING json_populate_recordset(NULL::{table}, :rows) r "
+                             f"WHERE {on} AND {table}.{column} = 0"), {"rows": json.dumps(rows, default=str)})
+        return
+    where = " AND ".join(f"{k} = :{k}" for k in keys)
+    session.execute(text(f"DELETE FROM {table} WHERE {where} AND {column} = 0"), [{k: r[k] for k in keys} for r in rows])
+
+
 def insert_returning_ids(session: Session, model: type, rows: list[dict]) -> list[int]:
     """Insert `rows` (as `insert_rows`) and give their new ids in order. PostgreSQL reserves the ids from the
     table's sequence and receives the rows through COPY: an INSERT of a thousand rows' VALUES RETURNING ids

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
-from ..store.bulk import upsert
+from ..store.bulk import delete_zeros, upsert
 from ..store.models import ChapterTally, RunningTally, RunningUnitTally, UnitTally
 
 COUNTED = ("task_id", "document_id", "chapter", "lead_units", "running", "status", "colour", "late")
@@ -59,8 +59,10 @@ class Moves:
 
     def store(self, session: Session) -> None:
         """Each count raised by its delta, table by table, in key order: two transactions adding to the
-        same counts lock them in the same order, so one waits for the other instead of deadlocking."""
+        same counts lock them in the same order, so one waits for the other instead of deadlocking. A count
+        fallen to 0 is dropped: kept, a year of days moving states back and forth doubled what 总览 read."""
         for model, (names, _) in TABLES.items():
             rows = [{**dict(zip(names, k, strict=True)), "n": n} for k, n in sorted(self.delta[model].items()) if n]
             upsert(session, model, rows, names, adding="n")
+            delete_zeros(session, model, [r for r in rows if r["n"] < 0], names)
         self.delta = {model: Counter() for model in TABLES}
