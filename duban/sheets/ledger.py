@@ -4,27 +4,24 @@ wrapped in widths that fit Chinese, A4 landscape one page wide, a 状态 drop-do
 task key that lets a returned sheet be read back whatever the unit did to its rows. The office's
 filtered export (the ledger page's Excel) is judged: its 状态 is the status the page derives and two
 more columns say the warning colour in words and why. A unit's sheet puts the tasks this round asks
-about first and carries the leaders' 批示 in a column of its own. Written by XlsxWriter in its constant
-memory mode: a row at a time, memory flat however long the ledger, 2.5x faster than openpyxl."""
+about first and carries the leaders' 批示 in a column of its own. What the sheets hold is worked out here,
+as a stream of rows that book.py writes (XlsxWriter, a row at a time)."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
-from xlsxwriter import Workbook
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
-
-from .. import collector
 from ..errors import DubanError
 from ..lexicon import load
 from ..store.ledger import Row
-from .inert import live, printable
+from . import book
+from .book import Op, Page, cell
 
 LEX = load("ledger")
 COLUMNS: dict[str, tuple[str, int]] = {k: (v[0], v[1]) for k, v in LEX["columns"].items()}
@@ -35,19 +32,6 @@ HEADER_ROW = 3
 UNIT_MARK = "unit:"  # the hidden cell A2 of a unit's sheet holds "unit:<registry id>"
 LINE_HEIGHT = 14  # points per wrapped line at 10.5 pt
 
-FONT = "宋体"
-BOX = {"border": 1}
-WRAP = {"text_wrap": True, "valign": "vcenter"}
-CENTER = {**WRAP, "align": "center"}
-STYLES = {  # XlsxWriter format properties
-    "title": {"font_name": "方正小标宋简体", "font_size": 18, **CENTER},
-    "subtitle": {"font_name": FONT, "font_size": 11, "align": "left", "valign": "vcenter"},
-    "header": {"font_name": "黑体", "font_size": 11, "bold": True, **CENTER, **BOX, "bg_color": "#D9D9D9"},
-    "chapter": {"font_name": "黑体", "font_size": 11, "bold": True, **WRAP, **BOX, "bg_color": "#F2F2F2"},
-    "cell": {"font_name": FONT, "font_size": 10.5, **WRAP, **BOX},
-    "center": {"font_name": FONT, "font_size": 10.5, **CENTER, **BOX},
-    "warning": {"font_name": "黑体", "font_size": 10.5, "bold": True, **CENTER, **BOX},  # bold: reads on a grey printer
-}
 CENTERED = {"seq", "leaders", "deadlines", "status"}
 STYLE_OF = {"warning": "warning"} | {k: "center" for k in CENTERED}  # any other column: "cell"
 
@@ -138,111 +122,42 @@ def lines_of(text: str, room: int) -> int:
     return sum(math.ceil(width(part) / room) or 1 for part in text.split("\n"))
 
 
-def cell_formats(book: Workbook) -> dict[tuple[str, bool], Format]:
-    """STYLES as XlsxWriter formats, each also with Excel's quote prefix: text that would read as a
-    formula (=HYPERLINK…) is written as a string under it, and stays text when edited."""
-    return {(name, quoted): book.add_format({**style, "quote_prefix": quoted})
-            for name, style in STYLES.items() for quoted in (False, True)}
+def page(sheet: Sheet, columns: dict[str, tuple[str, int]]) -> Page:
+    return Page(sheet.name, tuple(w for _, w in columns.values()), HEADER_ROW, list(columns).index("status"),
+                tuple(LEX["statuses"]))
 
 
-class Writer:
-    """One sheet being written, row after row (XlsxWriter's constant memory mode keeps only the current row)."""
-
-    def __init__(self, ws: Worksheet, formats: dict[tuple[str, bool], Format], columns: dict[str, tuple[str, int]]):
-        self.ws, self.formats, self.columns, self.at = ws, formats, columns, -1
-        self.last = len(columns) - 1
-
-    def row(self, cells: list, height: float | None = None) -> None:
-        """A row of (value, style) cells from column A (None: left empty)."""
-        self.at += 1
-        if height:
-            self.ws.set_row(self.at, height)
-        for col, pair in enumerate(cells):
-            if pair is not None:
-                self.write(col, *pair)
-
-    def banner(self, value: str, style: str, height: float | None = None, hidden: str | None = None) -> None:
-        """A row merged from B to the last column (a title, a chapter), with a hidden value in A."""
-        self.at += 1
-        if height:
-            self.ws.set_row(self.at, height)
-        if hidden:
-            self.ws.write_string(self.at, 0, hidden)
-        self.ws.merge_range(self.at, 1, self.at, self.last, "", self.formats[style, False])
-        self.write(1, value, style)
-
-    def write(self, col: int, value, style: str) -> None:
-        if isinstance(value, str) and not value.isprintable():  # a control character (a line break, most often)
-            # a carriage return would reach readers as "_x000D_": a cell breaks lines with \n
-            value = printable(value.replace("\r\n", "\n").replace("\r", "\n"))
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            self.ws.write_number(self.at, col, value, self.formats[style, False])
-        elif value in (None, ""):
-            self.ws.write_blank(self.at, col, None, self.formats[style, False])
-        else:
-            self.ws.write_string(self.at, col, str(value), self.formats[style, live(value)])
-
-
-def sheet_name(name: str, taken: set[str]) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, unique in the book."""
-    base = re.sub(r"[\[\]:*?/\\]", "", name)[:31] or "台账"
-    out, n = base, 2
-    while out in taken:
-        out = f"{base[:28]}({n})"
-        n += 1
-    taken.add(out)
-    return out
-
-
-def set_up_page(ws: Worksheet, columns: dict[str, tuple[str, int]]) -> None:
-    for i, (_, w) in enumerate(columns.values()):
-        ws.set_column(i, i, w, None, {"hidden": i == 0})
-    ws.freeze_panes(HEADER_ROW, 0)
-    ws.repeat_rows(HEADER_ROW - 1)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.center_horizontally()
-    ws.set_footer("&C第 &P 页，共 &N 页")
-    status = list(columns).index("status")
-    ws.data_validation(HEADER_ROW, status, 1048575, status, {"validate": "list", "source": list(LEX["statuses"]),
-                                                               "ignore_blank": True, "show_error": False})
-
-
-def group_rows(w: Writer, sheet: Sheet, row: Row, group: tuple | None) -> None:
+def group_rows(sheet: Sheet, row: Row, group: tuple | None) -> Iterator[Op]:
     """The merged rows that open a new document (several in one sheet) or chapter."""
     if sheet.several_documents and (group is None or group[0] != row.document_id):
-        w.banner(f"《{plan_name(row.document)}》", "chapter")
+        yield "banner", cell(f"《{plan_name(row.document)}》", "chapter"), None, None
     if row.chapter:
-        w.banner(row.chapter, "chapter")
+        yield "banner", cell(row.chapter, "chapter"), None, None
 
 
-def write_sheet(book: Workbook, formats: dict, sheet: Sheet, title: str, on: date, taken: set[str],
-                tick: Callable[[], None]) -> int:
-    ws, columns = book.add_worksheet(sheet_name(sheet.name, taken)), sheet.columns
-    set_up_page(ws, columns)
-    w = Writer(ws, formats, columns)
+def sheet_rows(sheet: Sheet, title: str, on: date, tick: Callable[[], None]) -> Iterator[Op]:
+    """The sheet as book.py writes it; `tick` after each task's row."""
+    columns = sheet.columns
+    yield "sheet", page(sheet, columns)
     whose = f"填报单位：{sheet.unit_name}" if sheet.unit_name else "督查室汇总"
-    w.banner(title, "title", 36)
-    w.banner(f"{whose}　　　　截至 {on.year}年{on.month}月{on.day}日", "subtitle", 20,
-             f"{UNIT_MARK}{sheet.unit_id}" if sheet.unit_id else None)
-    w.row([(name, "header") for name, _ in columns.values()])
+    yield "banner", cell(title, "title"), 36, None
+    yield ("banner", cell(f"{whose}　　　　截至 {on.year}年{on.month}月{on.day}日", "subtitle"), 20,
+           f"{UNIT_MARK}{sheet.unit_id}" if sheet.unit_id else None)
+    yield "row", [cell(name, "header") for name, _ in columns.values()], None
     seq = 0
     for banner, rows in sheet.parts():
         if banner:
-            w.banner(banner, "header")
+            yield "banner", cell(banner, "header"), None, None
         group = None
         for row in rows:
             if (row.document_id, row.chapter) != group:
-                group_rows(w, sheet, row, group)
+                yield from group_rows(sheet, row, group)
                 group = (row.document_id, row.chapter)
             seq += 1
             cells = values(row, seq, sheet.verdicts.get(row.id) if sheet.verdicts is not None else None)
             cells |= sheet.extra(row)
-            w.row([(cells.get(k, ""), STYLE_OF.get(k, "cell")) for k in columns], height(cells, columns))
+            yield "row", [cell(cells.get(k, ""), STYLE_OF.get(k, "cell")) for k in columns], height(cells, columns)
             tick()
-    return seq
 
 
 def write_ledger(sheets: list[Sheet], path: Path, title: str, on: date,
@@ -252,11 +167,12 @@ def write_ledger(sheets: list[Sheet], path: Path, title: str, on: date,
     if path.suffix.lower() != ".xlsx":
         raise DubanError(f"台账只能写出为 .xlsx (the ledger is written as .xlsx, not {path.suffix or 'no suffix'})",
                          path=str(path))
-    book = Workbook(str(path), {"constant_memory": True, "tmpdir": str(path.parent)})
-    formats, taken = cell_formats(book), set()
-    with collector.put_off():  # a seventh of an export's time, else
-        written = sum(write_sheet(book, formats, s, title, on, taken, tick) for s in sheets)
-        if not sheets:
-            write_sheet(book, formats, Sheet("台账", []), title, on, taken, tick)
-        book.close()
+    written = 0
+
+    def counted() -> None:
+        nonlocal written
+        written += 1
+        tick()
+
+    book.write(path, chain.from_iterable(sheet_rows(s, title, on, counted) for s in sheets or [Sheet("台账", [])]))
     return written
