@@ -18,7 +18,7 @@ from .errors import DubanError, ReadError
 from .limits import MB, limit
 
 PROGRESS = "progress"  # a message before the answer: (PROGRESS, pages done, pages in all)
-PRELOAD = ["__main__", "duban.extract", "duban.ingest", "duban.sheets.returns", "duban.sheets.book"]
+PRELOAD = ["__main__", "duban.extract", "duban.ingest", "duban.sheets.returns"]
 
 
 @cache

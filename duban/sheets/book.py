@@ -1,24 +1,30 @@
 """The .xlsx itself, written by XlsxWriter in its constant memory mode from a stream of operations (a
-sheet, a merged banner row, a row of cells): a row at a time, memory flat however long the ledger. A long
-stream is written by a process of its own while the caller goes on reading the database, so the two
-overlap on two cores (a unit's 104,274 rows: 27 s in one process). The workbook is made in a temporary
-folder beside `path` and moved there whole: nothing is left at `path`, nor beside it, if writing fails."""
+sheet, a merged banner row, a row of cells): a row at a time (XlsxWriter still keeps each row's height
+and each merged cell, about 0.6 KB a row). A long stream is written by a process of its own while the
+caller goes on reading the database, so the two overlap on two cores (a unit's 104,274 rows: 22-23 s,
+27 s in one process). The workbook is made in a temporary folder beside `path` and moved there whole:
+nothing is left at `path`, nor beside it, if writing fails."""
 
 from __future__ import annotations
 
 import os
+import pickle
 import re
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
+from typing import BinaryIO
 
 from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from .. import collector, worker
+from .. import collector
 from ..errors import DubanError
 from .inert import live, printable
 
@@ -146,59 +152,53 @@ def write_book(path: str, folder: str, ops: Iterable[Op]) -> None:
         book.close()
 
 
-def received(conn) -> Iterator[Op]:
-    while (batch := conn.recv()) is not None:
+def received(stream: BinaryIO) -> Iterator[Op]:
+    while (batch := pickle.load(stream)) is not None:
         yield from batch
 
 
-def child(conn, answer, path: str, folder: str) -> None:
-    """The writing process: operations from `conn` until None; None back on `answer` once the book is
+def main(path: str, folder: str) -> None:
+    """The writing process: batches of operations on stdin until None; on stdout, None once the book is
     closed, else what stopped it."""
     try:
-        write_book(path, folder, received(conn))
-        answer.send(None)
+        write_book(path, folder, received(sys.stdin.buffer))
+        answer = None
     except DubanError as e:
-        answer.send(e)
+        answer = e
     except Exception as e:  # sent as words: not every exception can be rebuilt on the other side
-        answer.send(DubanError(f"工作簿写出失败 (writing the workbook failed: {type(e).__name__}: {e})"))
+        answer = DubanError(f"工作簿写出失败 (writing the workbook failed: {type(e).__name__}: {e})")
+    pickle.dump(answer, sys.stdout.buffer)
 
 
 def write_apart(path: str, folder: str, ops: Iterator[Op]) -> None:
-    """The operations sent to a process of its own (the forkserver's: it starts in milliseconds), which
-    writes them while this one produces the next; its failure raised here. Should this side fail, the
-    writer is stopped and what it wrote goes with `folder`."""
-    ctx = worker.context()
-    receive, send = ctx.Pipe(duplex=False)
-    answered, answer = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=child, args=(receive, answer, path, folder), daemon=True)
-    process.start()
-    receive.close()
-    answer.close()
-    try:
-        failure = fed(send, answered, ops)
-    except BaseException:
-        process.kill()
-        raise
-    finally:
-        send.close()
-        answered.close()
-        process.join()
-    if failure is not None:
+    """The operations sent to a process of its own, which writes them while this one makes the next; its
+    failure raised here. A plain interpreter with XlsxWriter only (forked from a process that has imported
+    the whole engine, it held 116 MiB before its first row). Should this side fail, the writer is
+    stopped and what it wrote goes with `folder`."""
+    with subprocess.Popen([sys.executable, "-m", __name__, path, folder], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE) as process:
+        try:
+            answer = fed(process, ops)
+        except BaseException:
+            process.kill()
+            raise
+    if not answer:
+        raise DubanError("写出工作簿的进程意外退出 (the process writing the workbook died)")
+    if (failure := pickle.loads(answer)) is not None:
         raise failure
 
 
-def fed(send, answered, ops: Iterator[Op]) -> DubanError | None:
-    """Every operation sent, in batches; then the writer's answer."""
+def fed(process: subprocess.Popen, ops: Iterator[Op]) -> bytes:
+    """Every operation sent to the writer, in batches; then its answer."""
     try:
         while batch := list(islice(ops, BATCH)):
-            send.send(batch)
-        send.send(None)
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the writer stopped reading: its answer says why
-    try:
-        return answered.recv()
-    except EOFError:
-        return DubanError("写出工作簿的进程意外退出 (the process writing the workbook died)")
+            pickle.dump(batch, process.stdin)
+        pickle.dump(None, process.stdin)
+        process.stdin.close()
+    except BrokenPipeError:  # the writer stopped reading: its answer says why
+        with suppress(BrokenPipeError):
+            process.stdin.close()
+    return process.stdout.read()
 
 
 def write(path: Path, ops: Iterable[Op]) -> None:
@@ -212,3 +212,7 @@ def write(path: Path, ops: Iterable[Op]) -> None:
         else:
             write_apart(made, folder, chain(first, ops))
         os.replace(made, path)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
