@@ -325,6 +325,7 @@ def units_history() -> None:
 
 from . import (  # noqa: E402,F401  (registers the supervision commands)
     auditlog,
+    compare,
     followup,
     ledger,  # noqa: E402,F401  (registers the ledger commands)
     plans,
