@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from duban.cli import app
-from duban.cli.compare import SHEETS
+from duban.cli.compare import VIEWS
+from duban.compare.across import across
 from duban.compare.plans import Plan, compare
 from duban.compare.targets import verdict
 from duban.compare.units import kind
@@ -92,8 +93,42 @@ def test_the_command_gives_the_json_contract_and_a_workbook_of_the_same_rows(tmp
     assert set(body) >= {"links", "gaps", "additions", "targets"}
     assert set(body["links"][0]["upper"]) == {"source", "doc_number", "number", "path", "title"}
     book = load_workbook(out)
-    assert [ws.title for ws in book.worksheets] == [title for title, _ in SHEETS.values()]
-    assert [ws.max_row - 1 for ws in book.worksheets] == [len(body[view]) for view in SHEETS]
+    assert [ws.title for ws in book.worksheets] == [titles[0] for titles, *_ in VIEWS.values()]
+    assert [ws.max_row - 1 for ws in book.worksheets] == [len(body[view]) for view in VIEWS]
+
+
+def test_two_years_are_told_as_carried_over_new_and_dropped(tmp_path):
+    old, new = [p for p in SEEDS if p.name[:3] in ("000", "003")]
+    out = tmp_path / "两年.xlsx"
+    result = runner.invoke(app, ["compare", str(old), str(new), "--years", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    assert [ws.title for ws in book.worksheets] == [titles[1] for titles, *_ in VIEWS.values()]
+    assert {c.value for c in book["目标调整"]["G"][1:]} <= {"调低", "持平", "调高"}
+
+
+def test_plans_of_one_level_cluster_as_their_keys_link_them():
+    plans = [plan("000"), plan("001"), plan("002")]
+    result = across(plans)
+    members = [(source, t["number"]) for c in result["clusters"] for source, ts in c["tasks"].items() for t in ts]
+    assert sorted(members) == sorted((p.source, t.number) for p in plans for t in p.doc.tasks)  # each task once
+    assert all(len(ts) == 1 for c in result["clusters"] for ts in c["tasks"].values())  # a task per plan
+    gold, doubtful = set(), set()
+    for a, b in [("000", "001"), ("000", "002"), ("001", "002")]:
+        key = json.loads((KEYS / f"links_{a}_{b}.json").read_text(encoding="utf-8"))
+        named = {"000": plans[0].source, "001": plans[1].source, "002": plans[2].source}
+        gold |= {((named[a], x["a"]), (named[b], x["b"])) for x in key["links"]}
+        doubtful |= {((named[a], x["a"]), (named[b], x["b"])) for x in key["doubtful"]}
+    together = {(x, y) for c in result["clusters"] for x in c_members(c) for y in c_members(c) if x[0] < y[0]}
+    judged = together - doubtful
+    precision, recall = len(judged & gold) / len(judged), len(judged & gold) / len(gold)
+    assert precision >= 0.9 and recall >= 0.85, (precision, recall)
+    lacking = {n for ns in result["missing"].values() for n in ns}
+    assert lacking and all(len(c["tasks"]) == 2 for c in result["clusters"] if c["id"] in lacking)
+
+
+def c_members(cluster: dict) -> list[tuple[str, str]]:
+    return [(source, t["number"]) for source, ts in cluster["tasks"].items() for t in ts]
 
 
 def test_a_file_without_tasks_is_refused_by_name(tmp_path):
@@ -101,3 +136,14 @@ def test_a_file_without_tasks_is_refused_by_name(tmp_path):
     empty.write_text("关于召开会议的通知\n请各单位准时参加。\n", encoding="utf-8")
     result = runner.invoke(app, ["compare", str(SEEDS[0]), str(empty)])
     assert result.exit_code == 2 and "通知.txt" in result.output and "没有读出任务" in result.output
+
+
+def test_the_command_sets_plans_side_by_side_in_a_matrix(tmp_path):
+    paths = [p for p in SEEDS if p.name[:3] in ("000", "001", "002")]
+    out = tmp_path / "并列.xlsx"
+    result = runner.invoke(app, ["compare", *map(str, paths), "--across", "--format", "json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    matrix = load_workbook(out)["对照矩阵"]
+    assert [c.value for c in matrix[1]][2:] == [p.name for p in paths]
+    assert matrix.max_row - 1 == len(body["clusters"])
