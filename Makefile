@@ -47,6 +47,7 @@ bench: install system
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/province.py
 	$(BIN)/python bench/ocr.py
+	$(BIN)/python bench/compare.py
 
 lint: install
 	$(BIN)/ruff check duban tests bench

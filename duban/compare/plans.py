@@ -40,25 +40,32 @@ class Pair:
     upper: Task
     lower: Task
     score: float
-    reason: str
+    reason: str = ""
 
 
 def scored(upper: Plan, lower: Plan, vectors: Vectors, at: int, lower_at: int) -> list[Pair]:
     """Every pair of tasks sharing some rare words, scored: the cosine of their texts, raised for a shared
     metric or a lead unit of the same kind."""
     ups, downs = upper.doc.tasks, lower.doc.tasks
+    bodies = {id(t): body_kinds(t) for t in (*ups, *downs)}
     out = []
     for (i, j), cosine in vectors.scores(range(at, at + len(ups)), range(lower_at, lower_at + len(downs))).items():
         u, d = ups[i - at], downs[j - lower_at]
-        metrics = same_metric(u, d)
-        bodies = body_kinds(u) & body_kinds(d)
-        score = min(1.0, cosine + METRIC_BONUS * bool(metrics) + BODY_BONUS * bool(bodies))
-        words = shared_words(text_of(u), text_of(d), vectors.idf)
-        reason = "；".join(filter(None, [words and f"共同词：{'、'.join(words)}",
-                                          metrics and f"同一指标：{'、'.join(metrics)}",
-                                          bodies and f"牵头单位同类：{'、'.join(sorted(bodies))}"]))
-        out.append(Pair(u, d, round(score, 3), reason))
+        bonus = METRIC_BONUS * bool(same_metric(u, d)) + BODY_BONUS * bool(bodies[id(u)] & bodies[id(d)])
+        out.append(Pair(u, d, round(min(1.0, cosine + bonus), 3)))
     return out
+
+
+def explained(pair: Pair, idf: dict[str, float]) -> Pair:
+    """The pair with its reason: the words both say, rarest first, the metrics both set, the kind of body
+    both are led by."""
+    words = shared_words(text_of(pair.upper), text_of(pair.lower), idf)
+    metrics = same_metric(pair.upper, pair.lower)
+    bodies = sorted(body_kinds(pair.upper) & body_kinds(pair.lower))
+    pair.reason = "；".join(filter(None, [words and f"共同词：{'、'.join(words)}",
+                                          metrics and f"同一指标：{'、'.join(metrics)}",
+                                          bodies and f"牵头单位同类：{'、'.join(bodies)}"]))
+    return pair
 
 
 def linked(pairs: list[Pair]) -> list[Pair]:
@@ -81,7 +88,7 @@ def compare(upper: Plan, lowers: list[Plan]) -> dict:
     links, taken_up, covered = [], set(), set()
     for lower, at in zip(lowers, starts[1:], strict=True):
         for p in sorted(linked(scored(upper, lower, vectors, 0, at)), key=lambda p: -p.score):
-            links.append((lower, p))
+            links.append((lower, explained(p, vectors.idf)))
             taken_up.add(id(p.upper))
             covered.add(id(p.lower))
     order = {id(t): n for n, t in enumerate(t for p in plans for t in p.doc.tasks)}

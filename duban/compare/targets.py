@@ -4,6 +4,8 @@ is meant (at least / at most); and a lower deadline later than the upper one."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from ..fold import fold
 from ..records import Task
 from .similar import pairs
@@ -13,9 +15,14 @@ SCALES = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百": 100}
 AT_MOST = ("<=", "<")
 
 
+@cache
+def shape(metric: str) -> tuple[str, frozenset[str]]:
+    return fold(metric), frozenset(pairs(metric))
+
+
 def alike(a: str, b: str) -> bool:
-    x, y = set(pairs(a)), set(pairs(b))
-    return fold(a) == fold(b) or bool(x and y) and len(x & y) / min(len(x), len(y)) >= ALIKE
+    (a, x), (b, y) = shape(a), shape(b)
+    return a == b or bool(x and y) and len(x & y) / min(len(x), len(y)) >= ALIKE
 
 
 def same_metric(upper: Task, lower: Task) -> list[str]:
