@@ -13,12 +13,12 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from duban.cli import app
-from duban.cli.compare import VIEWS
 from duban.compare.across import across
 from duban.compare.plans import Plan, compare
 from duban.compare.targets import verdict
 from duban.compare.units import kind
 from duban.extract import read_and_extract
+from duban.sheets.compared import VIEWS
 
 from .conftest import SEEDS
 

@@ -6,7 +6,8 @@ The result is the JSON contract of docs/compare.md."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from ..records import Document, Task
 from .similar import Vectors, shared_words
@@ -21,14 +22,16 @@ BODY_BONUS = 0.05  # lead units of the same kind (县发展和改革局 ~ 市发
 
 @dataclass
 class Plan:
-    """A document's tasks, and the file or ledger entry it came from."""
+    """A document's tasks, and the file or ledger entry it came from (then its series, and each task's id)."""
 
     source: str
     doc: Document
+    series: str | None = None
+    ids: dict[int, int] = field(default_factory=dict)  # id(task) -> ledger task id
 
     def ref(self, task: Task) -> dict:
         return {"source": self.source, "doc_number": self.doc.doc_number, "number": task.number,
-                "path": task.path, "title": task.title}
+                "path": task.path, "title": task.title} | ({"task_id": self.ids[id(task)]} if self.ids else {})
 
 
 def text_of(task: Task) -> str:
@@ -80,26 +83,52 @@ def linked(pairs: list[Pair]) -> list[Pair]:
             (p.score >= BEST and p.score in (best_up[id(p.upper)], best_down[id(p.lower)]))]
 
 
-def compare(upper: Plan, lowers: list[Plan]) -> dict:
-    """The comparison of `upper` with each of `lowers`, as the JSON contract has it."""
+def decided(found: list[Pair], scores: list[Pair], upper: Plan, lower: Plan, words: Mapping[tuple[str, str], str]
+            ) -> tuple[list[Pair], list[Pair]]:
+    """(links, rejected): the office's word over the matcher's: a rejected pair is no link, a confirmed one is
+    a link with whatever score the pair has (0 if it shares no word)."""
+    said = {(p.upper.text, p.lower.text): p for p in scores}
+    keep = [p for p in found if words.get((p.upper.text, p.lower.text)) != "rejected"]
+    rejected = [p for p in found if words.get((p.upper.text, p.lower.text)) == "rejected"]
+    have = {(p.upper.text, p.lower.text) for p in keep}
+    ups, downs = {t.text: t for t in upper.doc.tasks}, {t.text: t for t in lower.doc.tasks}
+    for (u, d), word in words.items():
+        if word == "confirmed" and (u, d) not in have and u in ups and d in downs:
+            keep.append(said.get((u, d)) or Pair(ups[u], downs[d], 0.0))
+    return keep, rejected
+
+
+def compare(upper: Plan, lowers: list[Plan], words: Mapping[str, Mapping[tuple[str, str], str]] | None = None
+            ) -> dict:
+    """The comparison of `upper` with each of `lowers`, as the JSON contract has it. `words`: by lower plan
+    source, the office's confirmed and rejected pairs (upper task text, lower task text)."""
     plans = [upper, *lowers]
     starts = [sum(len(p.doc.tasks) for p in plans[:k]) for k in range(len(plans))]
     vectors = Vectors([text_of(t) for p in plans for t in p.doc.tasks])
-    links, taken_up, covered = [], set(), set()
+    links, rejected, taken_up, covered = [], [], set(), set()
     for lower, at in zip(lowers, starts[1:], strict=True):
-        for p in sorted(linked(scored(upper, lower, vectors, 0, at)), key=lambda p: -p.score):
-            links.append((lower, explained(p, vectors.idf)))
+        scores = scored(upper, lower, vectors, 0, at)
+        said = (words or {}).get(lower.source, {})
+        kept, refused = decided(linked(scores), scores, upper, lower, said)
+        for p in sorted(kept, key=lambda p: -p.score):
+            links.append((lower, explained(p, vectors.idf), said.get((p.upper.text, p.lower.text))))
             taken_up.add(id(p.upper))
             covered.add(id(p.lower))
+        rejected += [(lower, explained(p, vectors.idf), "rejected") for p in refused]
     order = {id(t): n for n, t in enumerate(t for p in plans for t in p.doc.tasks)}
     links.sort(key=lambda x: (order[id(x[1].upper)], order[id(x[1].lower)]))
+
+    def link(lower: Plan, p: Pair, word: str | None) -> dict:
+        return {"upper": upper.ref(p.upper), "lower": lower.ref(p.lower), "score": p.score, "reason": p.reason,
+                **({"decision": word} if word else {})}
+
     return {
-        "links": [{"upper": upper.ref(p.upper), "lower": lower.ref(p.lower), "score": p.score, "reason": p.reason}
-                  for lower, p in links],
+        "links": [link(*x) for x in links],
         "gaps": [upper.ref(t) for t in upper.doc.tasks if id(t) not in taken_up],
         "additions": [lower.ref(t) for lower in lowers for t in lower.doc.tasks if id(t) not in covered],
         "targets": [{"upper": upper.ref(p.upper), "lower": lower.ref(p.lower), **row}
-                    for lower, p in links for row in targets_compared(p.upper, p.lower)],
+                    for lower, p, _ in links for row in targets_compared(p.upper, p.lower)],
         "deadlines": [{"upper": upper.ref(p.upper), "lower": lower.ref(p.lower), **row}
-                      for lower, p in links for row in later_deadlines(p.upper, p.lower)],
+                      for lower, p, _ in links for row in later_deadlines(p.upper, p.lower)],
+        "rejected": [link(*x) for x in rejected],
     }

@@ -419,6 +419,25 @@ class Correction(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class LinkDecision(Base):
+    """The office's word on a link between a task of a plan and a task of a plan taking it up (duban/compare):
+    confirmed (kept whatever the matcher says) or rejected (never shown as a link). Kept like corrections,
+    by the two documents' series and the tasks' texts, so it holds for their later versions; the newest row
+    per pair wins."""
+
+    __tablename__ = "link_decisions"
+    __table_args__ = (Index("ix_link_decisions_series", "upper_series", "lower_series", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upper_series: Mapped[str] = mapped_column(String(400))
+    upper_text: Mapped[str] = mapped_column(Text)
+    lower_series: Mapped[str] = mapped_column(String(400))
+    lower_text: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(10))  # confirmed | rejected
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 # a status or colour filter with the other as the order, either way (migration 0013)
 JUDGED_INDEXES = {f"ix_task_states_{by}_{rank}{way}": (by, sql_text(f"{rank} DESC") if way else rank, "document_id",
                                                       "position")

@@ -37,9 +37,10 @@ RETRIES = 2  # a transaction refused because another writer held the database is
 def nav(who: access.Principal) -> list[tuple[str, str]]:
     """The menu a role sees: (address, label)."""
     if who.office:
-        items = [("/inbox", "工作台"), ("/overview", "总览"), ("/ledger", "任务台账"), ("/documents", "文件"), ("/rounds", "调度"),
-                 ("/reminders", "催办"), ("/problems", "问题"), ("/extensions", "延期"), ("/assessment", "考核"),
-                 ("/bulletins", "通报"), ("/public", "公开"), ("/audit", "审计")]
+        items = [("/inbox", "工作台"), ("/overview", "总览"), ("/ledger", "任务台账"), ("/documents", "文件"),
+                 ("/compare", "对照"), ("/rounds", "调度"), ("/reminders", "催办"), ("/problems", "问题"),
+                 ("/extensions", "延期"), ("/assessment", "考核"), ("/bulletins", "通报"), ("/public", "公开"),
+                 ("/audit", "审计")]
         return items + [("/registry", "单位")] + ([("/users", "账号")] if who.role == "office_admin" else [])
     if who.role == "unit":
         return [("/unit", "本单位"), ("/ledger", "任务台账"), ("/public", "公开")]

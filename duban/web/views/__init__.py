@@ -5,6 +5,7 @@ from . import (
     assessment,
     auditlog,
     bulletins,
+    compare,
     documents,
     inbox,
     instructions,
@@ -28,4 +29,4 @@ from . import (
 
 routers = [m.router for m in (account, inbox, overview, ledger, tasks, instructions, documents, task_edits, unit, leader, rounds, problems,
                               assessment, bulletins, public, users, auditlog, review_tools,
-                              scans, plans, search, reminders, units_admin)]
+                              scans, plans, search, reminders, units_admin, compare)]

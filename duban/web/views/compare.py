@@ -1,0 +1,71 @@
+"""对照: the office compares two plans in the ledger (a city's and a county's taking it up, or one body's two
+years), confirms or rejects each link, and downloads the comparison as .xlsx with its word on every link.
+Its word is kept by the plans' series and the tasks' texts (compare/stored.py), so it holds for later
+versions of either plan."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from sqlalchemy.orm import Session
+
+from ...compare.plans import compare
+from ...compare.stored import DECISIONS, decide, decisions, plan_of_document
+from ...errors import DubanError
+from ...sheets.compared import compared_sheets, write_xlsx
+from ...store import transaction
+from ..access import Principal, allow
+from ..pages import action, page
+from .common import Asked, download
+from .documents import ledger_documents
+
+router = APIRouter()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN = {"": "全部关系", "open": "待确认", "confirmed": "已确认"}
+
+
+def compared(s: Session, upper: int, lower: int) -> dict:
+    if upper == lower:
+        raise DubanError("请选择两个不同的文件 (choose two different documents)")
+    up, down = plan_of_document(s, upper), plan_of_document(s, lower)
+    return compare(up, [down], {down.source: decisions(s, up, down)})
+
+
+@page(router, "/compare", "compare.html")
+def compare_page(request: Request, s: Session, who: Principal = allow("office"),
+                 upper: Asked(int, "上级（或上一年）文件 (the plan taken up)") = None,
+                 lower: Asked(int, "下级（或下一年）文件 (the plan taking it up)") = None,
+                 years: Asked(bool, "前后两年 (two years of one body)") = None,
+                 show: Asked(str, "全部 / 待确认 / 已确认 (which links)") = None,
+                 least: Asked(float, "最低相似度 (lowest score shown)") = None) -> dict:
+    """方案对照：承接关系（可确认、否决）、未承接的任务、自行增加的任务、目标高低、时限 (compare two plans)."""
+    result = compared(s, upper, lower) if upper and lower else None
+    links = [x for x in (result or {}).get("links", []) if x["score"] >= (least or 0) and
+             (not show or (x.get("decision") == "confirmed") == (show == "confirmed"))]
+    return {"documents": ledger_documents(s), "upper": upper, "lower": lower, "years": bool(years),
+            "show": show or "", "shown": SHOWN, "least": least or "", "result": result, "links": links,
+            "words": DECISIONS}
+
+
+@action(router, "/compare/decide")
+def decide_link(request: Request, s: Session, upper_task: Annotated[int, Form()], lower_task: Annotated[int, Form()],
+                decision: Annotated[str, Form()], upper: Annotated[int, Form()], lower: Annotated[int, Form()],
+                who: Principal = allow("office")) -> dict:
+    """确认或否决一条承接关系 (confirm or reject a link)."""
+    decide(s, upper_task, lower_task, decision, who.actor)
+    return {"next": f"/compare?upper={upper}&lower={lower}", "message": f"已{DECISIONS[decision]}这条承接关系"}
+
+
+@router.get("/compare.xlsx", summary="方案对照 .xlsx (the comparison, a sheet per view)")
+def compare_xlsx(request: Request, upper: int, lower: int, years: bool = False,
+                 who: Principal = allow("office")) -> Response:
+    with transaction(request.app.state.engine) as s:
+        result = compared(s, upper, lower)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "对照.xlsx"
+        write_xlsx(compared_sheets(result, years), path)
+        content = path.read_bytes()
+    return download(content, XLSX, f"方案对照-{upper}-{lower}.xlsx", f"compare-{upper}-{lower}.xlsx")

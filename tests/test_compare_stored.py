@@ -1,0 +1,61 @@
+"""Plans in the ledger compared, with the office's word on their links: a rejected link is no link, a
+confirmed pair is one even where the matcher saw none, and both hold for a new version of the plan."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from duban.cli import app
+from duban.compare.plans import compare
+from duban.compare.stored import decide, decisions, plan_of_document
+from duban.store import transaction
+from duban.store.models import Document
+
+from .conftest import SEEDS
+
+runner = CliRunner()
+
+
+def ingested(*paths) -> None:
+    result = runner.invoke(app, ["ingest", *map(str, paths)])
+    assert result.exit_code == 0, result.output
+
+
+def documents(db) -> dict[str, int]:
+    with transaction(db) as s:
+        return {d.path.rsplit("/", 1)[-1][:3]: d.id for d in s.scalars(select(Document).where(Document.current))}
+
+
+def compared(db, upper: int, lower: int) -> dict:
+    with transaction(db) as s:
+        up, down = plan_of_document(s, upper), plan_of_document(s, lower)
+        return compare(up, [down], {down.source: decisions(s, up, down)})
+
+
+def pairs(links: list[dict]) -> set[tuple[str, str]]:
+    return {(x["upper"]["number"], x["lower"]["number"]) for x in links}
+
+
+def test_the_office_s_word_holds_for_a_new_version_of_the_plan(db, tmp_path):
+    old, new = [p for p in SEEDS if p.name[:3] in ("000", "003")]
+    ingested(old, new)
+    ids = documents(db)
+    first = compared(db, ids["000"], ids["003"])
+    refused = first["links"][0]
+    gap, added = first["gaps"][0], first["additions"][0]
+    with transaction(db) as s:
+        decide(s, refused["upper"]["task_id"], refused["lower"]["task_id"], "rejected", "tests")
+        decide(s, gap["task_id"], added["task_id"], "confirmed", "tests")
+    revised = tmp_path / new.name  # the same file name, one task reworded: a new version of the plan
+    text = new.read_text(encoding="utf-8")
+    last = compared(db, ids["000"], ids["003"])["additions"][-1]["title"]
+    revised.write_text(text.replace(last, last + "（修订）", 1), encoding="utf-8")
+    ingested(revised)
+    assert documents(db)["003"] != ids["003"]
+    again = compared(db, ids["000"], documents(db)["003"])
+    key = (refused["upper"]["number"], refused["lower"]["number"])
+    assert key not in pairs(again["links"]) and key in pairs(again["rejected"])
+    [kept] = [x for x in again["links"] if (x["upper"]["number"], x["lower"]["number"]) == (gap["number"], added["number"])]
+    assert kept["decision"] == "confirmed"
+    assert gap["number"] not in {t["number"] for t in again["gaps"]}
