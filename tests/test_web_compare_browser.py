@@ -35,7 +35,7 @@ def test_the_office_rejects_one_link_confirms_another_and_the_export_says_both(c
     row = page.locator(f'#links tr[data-upper="{confirmed[0]}"][data-lower="{confirmed[1]}"]')
     row.get_by_role("button", name="确认").click()
     row = page.locator(f'#links tr[data-upper="{confirmed[0]}"][data-lower="{confirmed[1]}"]')
-    assert "已确认" in row.inner_text()
+    assert "已确认" in row.inner_text() and page.get_by_label("前后两年").is_checked()  # still two years
     with page.expect_download() as download:
         page.get_by_role("link", name="导出 Excel").click()
     saved = tmp_path / "对照.xlsx"

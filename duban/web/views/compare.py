@@ -53,10 +53,11 @@ def compare_page(request: Request, s: Session, who: Principal = allow("office"),
 @action(router, "/compare/decide")
 def decide_link(request: Request, s: Session, upper_task: Annotated[int, Form()], lower_task: Annotated[int, Form()],
                 decision: Annotated[str, Form()], upper: Annotated[int, Form()], lower: Annotated[int, Form()],
-                who: Principal = allow("office")) -> dict:
+                years: Annotated[str, Form()] = "", who: Principal = allow("office")) -> dict:
     """确认或否决一条承接关系 (confirm or reject a link)."""
     decide(s, upper_task, lower_task, decision, who.actor)
-    return {"next": f"/compare?upper={upper}&lower={lower}", "message": f"已{DECISIONS[decision]}这条承接关系"}
+    return {"next": f"/compare?upper={upper}&lower={lower}" + ("&years=true" if years else ""),
+            "message": f"已{DECISIONS[decision]}这条承接关系"}
 
 
 @router.get("/compare.xlsx", summary="方案对照 .xlsx (the comparison, a sheet per view)")
