@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from duban.cli import app
 from duban.compare.across import across
+from duban.compare.keys import scored_against
 from duban.compare.plans import Plan, compare
 from duban.compare.targets import verdict
 from duban.compare.units import kind
@@ -34,11 +35,8 @@ def plan(prefix: str) -> Plan:
 
 def scored(upper: str, lower: str) -> tuple[float, float]:
     key = json.loads((KEYS / f"links_{upper}_{lower}.json").read_text(encoding="utf-8"))
-    gold = {(x["a"], x["b"]) for x in key["links"]}
-    doubtful = {(x["a"], x["b"]) for x in key["doubtful"]}
-    found = {(x["upper"]["number"], x["lower"]["number"]) for x in compare(plan(upper), [plan(lower)])["links"]}
-    judged = found - doubtful
-    return len(judged & gold) / len(judged), len(judged & gold) / len(gold)
+    score = scored_against(compare(plan(upper), [plan(lower)]), key)
+    return score.precision, score.recall
 
 
 @pytest.mark.parametrize("upper, lower", [("000", "001"), ("000", "002"), ("001", "002")])
@@ -147,3 +145,14 @@ def test_the_command_sets_plans_side_by_side_in_a_matrix(tmp_path):
     matrix = load_workbook(out)["对照矩阵"]
     assert [c.value for c in matrix[1]][2:] == [p.name for p in paths]
     assert matrix.max_row - 1 == len(body["clusters"])
+
+
+def test_the_command_scores_a_comparison_against_an_answer_key():
+    upper, lower = [p for p in SEEDS if p.name[:3] in ("000", "001")]
+    result = runner.invoke(app, ["compare", str(upper), str(lower), "--format", "json",
+                                 "--key", str(KEYS / "links_000_001.json")])
+    assert result.exit_code == 0, result.output
+    precision, recall = scored("000", "001")
+    assert f"precision {precision:.3f} recall {recall:.3f}" in result.stderr
+    refused = runner.invoke(app, ["compare", str(upper), str(lower), str(lower), "--key", str(KEYS / "links_000_001.json")])
+    assert refused.exit_code == 2 and "两个方案" in refused.output

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from duban.cli import app
+from duban.compare.keys import key_of, scored_against
 from duban.compare.plans import compare
 from duban.compare.stored import decide, decisions, plan_of_document
 from duban.store import transaction
@@ -59,3 +60,7 @@ def test_the_office_s_word_holds_for_a_new_version_of_the_plan(db, tmp_path):
     [kept] = [x for x in again["links"] if (x["upper"]["number"], x["lower"]["number"]) == (gap["number"], added["number"])]
     assert kept["decision"] == "confirmed"
     assert gap["number"] not in {t["number"] for t in again["gaps"]}
+    key = key_of(again, "000", "003")  # the office's word as an answer key, the matcher scored against it
+    assert key["links"] == [{"a": gap["number"], "b": added["number"], "why": kept["reason"]}]
+    assert key["rejected"] == [{"a": refused["upper"]["number"], "b": refused["lower"]["number"]}]
+    assert scored_against(again, key).recall == 1.0

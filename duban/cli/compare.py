@@ -13,12 +13,22 @@ import typer
 from rich.table import Table
 
 from ..compare.across import across
+from ..compare.keys import scored_against
 from ..compare.plans import Plan, compare
 from ..errors import DubanError
 from ..sheets.compared import Sheet, across_sheets, compared_sheets, write_xlsx
 from . import app, out, read_all, user_errors
 
 FORMATS = ("table", "json")
+
+
+def answer_key(path: Path, across_: bool, plans: int) -> dict:
+    if across_ or plans != 2:
+        raise DubanError("只能对两个方案的对照评分 (a key scores the comparison of two plans)", path=str(path))
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise DubanError(f"无法读取标准答案 (cannot read the key: {e})", path=str(path)) from e
 
 
 def plan_of(path: Path, documents: list) -> Plan:
@@ -47,6 +57,7 @@ def compare_cmd(
     years: Annotated[bool, typer.Option("--years", help="同一单位前后两年：延续、新增、不再列入、目标调整 (two years)")] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table",
     xlsx: Annotated[Path | None, typer.Option("--out", "-o", help="另存为 .xlsx，每种对照一个工作表")] = None,
+    key: Annotated[Path | None, typer.Option("--key", help="按标准答案评分（仅一个下级方案）(score against an answer key)")] = None,
 ) -> None:
     """对照方案：上下级承接、同级并列 (--across) 或前后两年 (--years) (compare plans)."""
     if format not in FORMATS:
@@ -64,6 +75,11 @@ def compare_cmd(
             sheets = compared_sheets(result, years)
         if xlsx is not None:
             write_xlsx(sheets, xlsx)
+        if key is not None:
+            score = scored_against(result, answer_key(key, across_, len(plans)))
+    if key is not None:
+        typer.echo(f"承接关系 (links): precision {score.precision:.3f} recall {score.recall:.3f} "
+                   f"({score.found} found, {score.keyed} in the key)", err=True)
     if format == "json":
         json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

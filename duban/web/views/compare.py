@@ -5,6 +5,7 @@ versions of either plan."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +13,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.orm import Session
 
-from ...compare.plans import compare
+from ...compare.keys import key_of
+from ...compare.plans import Plan, compare
 from ...compare.stored import DECISIONS, decide, decisions, plan_of_document
 from ...errors import DubanError
 from ...sheets.compared import compared_sheets, write_xlsx
@@ -27,11 +29,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN = {"": "全部关系", "open": "待确认", "confirmed": "已确认"}
 
 
-def compared(s: Session, upper: int, lower: int) -> dict:
+def compared(s: Session, upper: int, lower: int) -> tuple[Plan, Plan, dict]:
+    """The two plans and their comparison, the office's word applied."""
     if upper == lower:
         raise DubanError("请选择两个不同的文件 (choose two different documents)")
     up, down = plan_of_document(s, upper), plan_of_document(s, lower)
-    return compare(up, [down], {down.source: decisions(s, up, down)})
+    return up, down, compare(up, [down], {down.source: decisions(s, up, down)})
 
 
 @page(router, "/compare", "compare.html")
@@ -42,7 +45,7 @@ def compare_page(request: Request, s: Session, who: Principal = allow("office"),
                  show: Asked(str, "全部 / 待确认 / 已确认 (which links)") = None,
                  least: Asked(float, "最低相似度 (lowest score shown)") = None) -> dict:
     """方案对照：承接关系（可确认、否决）、未承接的任务、自行增加的任务、目标高低、时限 (compare two plans)."""
-    result = compared(s, upper, lower) if upper and lower else None
+    result = compared(s, upper, lower)[2] if upper and lower else None
     links = [x for x in (result or {}).get("links", []) if x["score"] >= (least or 0) and
              (not show or (x.get("decision") == "confirmed") == (show == "confirmed"))]
     return {"documents": ledger_documents(s), "upper": upper, "lower": lower, "years": bool(years),
@@ -60,11 +63,20 @@ def decide_link(request: Request, s: Session, upper_task: Annotated[int, Form()]
             "message": f"已{DECISIONS[decision]}这条承接关系"}
 
 
+@router.get("/compare/key.json", summary="督查室确认的承接关系，作为标准答案 (the office's links as an answer key)")
+def compare_key(request: Request, upper: int, lower: int, who: Principal = allow("office")) -> Response:
+    with transaction(request.app.state.engine) as s:
+        up, down, result = compared(s, upper, lower)
+    key = key_of(result, up.source, down.source)
+    return download(json.dumps(key, ensure_ascii=False, indent=1).encode(), "application/json",
+                    f"承接关系标准答案-{upper}-{lower}.json", f"compare-key-{upper}-{lower}.json")
+
+
 @router.get("/compare.xlsx", summary="方案对照 .xlsx (the comparison, a sheet per view)")
 def compare_xlsx(request: Request, upper: int, lower: int, years: bool = False,
                  who: Principal = allow("office")) -> Response:
     with transaction(request.app.state.engine) as s:
-        result = compared(s, upper, lower)
+        result = compared(s, upper, lower)[2]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "对照.xlsx"
         write_xlsx(compared_sheets(result, years), path)
