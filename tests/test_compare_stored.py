@@ -3,6 +3,8 @@ confirmed pair is one even where the matcher saw none, and both hold for a new v
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -64,3 +66,21 @@ def test_the_office_s_word_holds_for_a_new_version_of_the_plan(db, tmp_path):
     assert key["links"] == [{"a": gap["number"], "b": added["number"], "why": kept["reason"]}]
     assert key["rejected"] == [{"a": refused["upper"]["number"], "b": refused["lower"]["number"]}]
     assert scored_against(again, key).recall == 1.0
+
+
+def test_the_command_compares_plans_in_the_ledger_with_the_office_s_word(db, tmp_path):
+    old, new = [p for p in SEEDS if p.name[:3] in ("000", "003")]
+    ingested(old, new)
+    ids = documents(db)
+    first = compared(db, ids["000"], ids["003"])
+    refused = first["links"][0]
+    with transaction(db) as s:
+        decide(s, refused["upper"]["task_id"], refused["lower"]["task_id"], "rejected", "tests")
+        number = s.get(Document, ids["000"]).doc_number
+    result = runner.invoke(app, ["compare", number, str(ids["003"]), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert pairs(body["rejected"]) == {(refused["upper"]["number"], refused["lower"]["number"])}
+    assert pairs(body["links"]) == pairs(first["links"]) - pairs(body["rejected"])
+    missing = runner.invoke(app, ["compare", str(tmp_path / "无此文件.txt"), str(ids["003"])])
+    assert missing.exit_code == 2 and "无此文件.txt" in missing.output

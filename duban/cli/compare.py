@@ -1,11 +1,13 @@
 """`duban compare UPPER LOWER...`: what the lower plans took up of the upper one (承接), or a body's two years
-(--years), or plans of one level side by side (--across); as tables, the JSON of docs/compare.md, or an .xlsx
-with a sheet per view."""
+(--years), or plans of one level side by side (--across); each plan a file or a document in the ledger (then
+the office's word on its links counts); as tables, the JSON of docs/compare.md, or an .xlsx with a sheet per
+view."""
 
 from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -15,9 +17,12 @@ from rich.table import Table
 from ..compare.across import across
 from ..compare.keys import scored_against
 from ..compare.plans import Plan, compare
+from ..compare.stored import decisions, plan_of_document
 from ..errors import DubanError
 from ..sheets.compared import Sheet, across_sheets, compared_sheets, write_xlsx
+from ..store import transaction
 from . import app, out, read_all, user_errors
+from .ledger import documents_named, engine
 
 FORMATS = ("table", "json")
 
@@ -39,6 +44,31 @@ def plan_of(path: Path, documents: list) -> Plan:
     return Plan(path.name, doc)
 
 
+def a_file(name: str) -> bool:
+    """A name that is a file (or reads as one: a folder or a suffix), not a document in the ledger."""
+    return Path(name).exists() or "/" in name or bool(Path(name).suffix)
+
+
+def plans_named(names: list[str]) -> tuple[list[Plan], dict]:
+    """Each name a file, or else a document in the ledger (its id, 文号 or words of its title); and the
+    office's word on the links of the ledger's plans, by lower plan. Files alone open no database."""
+    plans: list[Plan] = []
+    with transaction(engine()) if not all(map(a_file, names)) else nullcontext() as s:
+        for name in names:
+            if a_file(name):
+                results, failed = read_all([Path(name)])
+                if failed:
+                    raise typer.Exit(2)
+                plans.append(plan_of(Path(name), results[0][1]))
+                continue
+            found = documents_named(s, [name])
+            if len(found) != 1:
+                raise DubanError(f"“{name}”对应 {len(found)} 份公文，请用编号 (names {len(found)} documents: use its id)")
+            plans.append(plan_of_document(s, found[0]))
+        words = {p.source: decisions(s, plans[0], p) for p in plans[1:] if plans[0].series and p.series}
+    return plans, words
+
+
 def print_tables(sheets: list[Sheet]) -> None:
     for title, headers, rows in sheets:
         table = Table(title=f"{title}（{len(rows)}）")
@@ -51,8 +81,8 @@ def print_tables(sheets: list[Sheet]) -> None:
 
 @app.command("compare")
 def compare_cmd(
-    upper: Annotated[Path, typer.Argument(help="上级方案文件（--across：第一个方案）(the plan taken up)")],
-    lowers: Annotated[list[Path], typer.Argument(help="下级方案文件，或同一单位下一年的方案 (the plans taking it up)")],
+    upper: Annotated[str, typer.Argument(help="上级方案：文件，或台账中的公文（编号、文号或标题中的词）(the plan taken up)")],
+    lowers: Annotated[list[str], typer.Argument(help="下级方案，或同一单位下一年的方案：文件或台账中的公文 (the plans taking it up)")],
     across_: Annotated[bool, typer.Option("--across", help="同级方案并列：任务聚类、矩阵、各方案缺少的任务 (plans of one level)")] = False,
     years: Annotated[bool, typer.Option("--years", help="同一单位前后两年：延续、新增、不再列入、目标调整 (two years)")] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table",
@@ -62,16 +92,13 @@ def compare_cmd(
     """对照方案：上下级承接、同级并列 (--across) 或前后两年 (--years) (compare plans)."""
     if format not in FORMATS:
         raise typer.BadParameter(f"格式应为 {' | '.join(FORMATS)} (unknown format {format!r})")
-    results, failed = read_all([upper, *lowers])
-    if failed:
-        raise typer.Exit(2)
     with user_errors():
-        plans = [plan_of(path, docs) for path, docs in results]
+        plans, words = plans_named([upper, *lowers])
         if across_:
             result = across(plans)
             sheets = across_sheets(result)
         else:
-            result = compare(plans[0], plans[1:])
+            result = compare(plans[0], plans[1:], words)
             sheets = compared_sheets(result, years)
         if xlsx is not None:
             write_xlsx(sheets, xlsx)
