@@ -10,9 +10,10 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Form, Query, Request, Response
 from sqlalchemy.orm import Session
 
+from ...compare.across import across
 from ...compare.keys import key_of
 from ...compare.plans import Plan, compare
 from ...compare.stored import DECISIONS, decide, decisions, plan_of_document
@@ -39,18 +40,32 @@ def compared(s: Session, upper: int, lower: int) -> tuple[Plan, Plan, dict]:
 
 @page(router, "/compare", "compare.html")
 def compare_page(request: Request, s: Session, who: Principal = allow("office"),
+                 plan: Annotated[list[int] | None, Query(description="同级并列的文件 (plans of one level)")] = None,
                  upper: Asked(int, "上级（或上一年）文件 (the plan taken up)") = None,
                  lower: Asked(int, "下级（或下一年）文件 (the plan taking it up)") = None,
                  years: Asked(bool, "前后两年 (two years of one body)") = None,
                  show: Asked(str, "全部 / 待确认 / 已确认 (which links)") = None,
                  least: Asked(float, "最低相似度 (lowest score shown)") = None) -> dict:
-    """方案对照：承接关系（可确认、否决）、未承接的任务、自行增加的任务、目标高低、时限 (compare two plans)."""
-    result = compared(s, upper, lower)[2] if upper and lower else None
+    """方案对照：承接关系（可确认、否决）、未承接的任务、自行增加的任务、目标高低、时限；或同级方案并列
+    (compare two plans, or plans of one level side by side)."""
+    side_by_side = side_by_side_of(s, plan or [])
+    result = compared(s, upper, lower)[2] if upper and lower and not side_by_side else None
     links = [x for x in (result or {}).get("links", []) if x["score"] >= (least or 0) and
              (not show or (x.get("decision") == "confirmed") == (show == "confirmed"))]
-    return {"documents": ledger_documents(s), "upper": upper, "lower": lower, "years": bool(years),
+    return {"documents": ledger_documents(s), "plans": plan or [], "side_by_side": side_by_side,
+            "upper": upper, "lower": lower, "years": bool(years),
             "show": show or "", "shown": SHOWN, "least": least or "", "result": result, "links": links,
             "words": DECISIONS}
+
+
+def side_by_side_of(s: Session, plans: list[int]) -> dict | None:
+    """Plans of one level side by side: the clusters, a row each, with each plan's task numbers, and what each
+    plan lacks that most others have."""
+    if not plans:
+        return None
+    if len(set(plans)) < 2:
+        raise DubanError("同级并列至少选两个不同的文件 (choose two documents or more)")
+    return across([plan_of_document(s, i) for i in dict.fromkeys(plans)])
 
 
 @action(router, "/compare/decide")
