@@ -71,7 +71,8 @@ TABLE = {
     ("GET", "/public"): ALL, ("GET", "/public/documents/{document_id}"): ALL,
     ("POST", "/documents/{document_id}/public"): OFFICE,
     ("POST", "/documents/{document_id}/finish"): OFFICE, ("POST", "/documents/{document_id}/reopen"): OFFICE,
-    ("GET", "/audit"): OFFICE,
+    ("GET", "/audit"): OFFICE, ("GET", "/compare"): OFFICE, ("POST", "/compare/decide"): OFFICE,
+    ("GET", "/compare/{upper}/{lower}.xlsx"): OFFICE, ("GET", "/compare/{upper}/{lower}/key.json"): OFFICE,
     ("GET", "/users"): ADMIN, ("POST", "/users"): ADMIN, ("POST", "/users/{user_id}/password"): ADMIN,
     ("POST", "/users/{user_id}/disabled"): ADMIN,
     ("GET", "/registry"): OFFICE, ("GET", "/registry/units/{unit_id}"): OFFICE, ("POST", "/registry/merge"): OFFICE,
@@ -116,7 +117,8 @@ def world(web_template, tmp_path_factory):
                   "instruction_id": instruction.id,
                   "round_id": s.scalars(select(Round.id).where(Round.document_id == ids.plan)).first(),
                   "user_id": s.scalar(select(User.id).where(User.login == "staff")),
-                  "number": 0, "ticket": "a1b2c3", "paged_upload_id": pdf["upload_id"]}
+                  "number": 0, "ticket": "a1b2c3", "paged_upload_id": pdf["upload_id"],
+                  "upper": ids.other, "lower": ids.plan}
     clients = {role: site.client(role) for role in ROLES}
     yield site, values, clients
     site.engine.dispose()

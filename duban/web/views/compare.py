@@ -78,7 +78,7 @@ def decide_link(request: Request, s: Session, upper_task: Annotated[int, Form()]
             "message": f"已{DECISIONS[decision]}这条承接关系"}
 
 
-@router.get("/compare/key.json", summary="督查室确认的承接关系，作为标准答案 (the office's links as an answer key)")
+@router.get("/compare/{upper}/{lower}/key.json", summary="督查室确认的承接关系，作为标准答案 (the office's links as an answer key)")
 def compare_key(request: Request, upper: int, lower: int, who: Principal = allow("office")) -> Response:
     with transaction(request.app.state.engine) as s:
         up, down, result = compared(s, upper, lower)
@@ -87,7 +87,7 @@ def compare_key(request: Request, upper: int, lower: int, who: Principal = allow
                     f"承接关系标准答案-{upper}-{lower}.json", f"compare-key-{upper}-{lower}.json")
 
 
-@router.get("/compare.xlsx", summary="方案对照 .xlsx (the comparison, a sheet per view)")
+@router.get("/compare/{upper}/{lower}.xlsx", summary="方案对照 .xlsx (the comparison, a sheet per view)")
 def compare_xlsx(request: Request, upper: int, lower: int, years: bool = False,
                  who: Principal = allow("office")) -> Response:
     with transaction(request.app.state.engine) as s:
