@@ -41,19 +41,25 @@ def write_table(rows: list[dict], columns: dict[str, str], path: Path, title: st
             w.writerows([csv_field(row.get(k, "")) for k in columns] for row in rows)
         return
     book = Workbook()
-    sheet = book.active
+    fill_table(book.active, title, list(columns.values()), [[row.get(k) for k in columns] for row in rows],
+               [WIDE.get(key, 10) for key in columns])
+    book.save(path)
+
+
+def fill_table(sheet, title: str, headers: list[str], rows: list[list], widths: list[int]) -> None:
+    """A sheet of rows under bold headers: header frozen, a filter on it, widths set, text wrapped, and text
+    that would read as a formula kept as text."""
     sheet.title = title
-    sheet.append(list(columns.values()))
+    sheet.append(headers)
     for row in rows:
-        sheet.append([printable(row.get(k)) for k in columns])
+        sheet.append([printable(value) for value in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for i, key in enumerate(columns, start=1):
-        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = WIDE.get(key, 10)
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = width
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             as_text(cell)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    book.save(path)

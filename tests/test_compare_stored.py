@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from duban.cli import app
 from duban.compare.keys import key_of, scored_against
 from duban.compare.plans import compare
-from duban.compare.stored import decide, decisions, plan_of_document
+from duban.compare.stored import decide, plan_of_document, words_on
 from duban.store import transaction
 from duban.store.models import Document
 
 from .conftest import SEEDS
 
 runner = CliRunner()
+PLANS = [p for p in SEEDS if p.name[:3] in ("000", "003")]  # 冠县 2023, 2024
 
 
 def ingested(*paths) -> None:
@@ -33,23 +35,32 @@ def documents(db) -> dict[str, int]:
 def compared(db, upper: int, lower: int) -> dict:
     with transaction(db) as s:
         up, down = plan_of_document(s, upper), plan_of_document(s, lower)
-        return compare(up, [down], {down.source: decisions(s, up, down)})
+        return compare(up, [down], words_on(s, up, [down]))
 
 
 def pairs(links: list[dict]) -> set[tuple[str, str]]:
     return {(x["upper"]["number"], x["lower"]["number"]) for x in links}
 
 
-def test_the_office_s_word_holds_for_a_new_version_of_the_plan(db, tmp_path):
-    old, new = [p for p in SEEDS if p.name[:3] in ("000", "003")]
-    ingested(old, new)
+@pytest.fixture
+def one_rejected(db) -> tuple[dict, dict, dict]:
+    """冠县 2023 and 2024 in the ledger, the first link between them rejected: (document ids, the comparison
+    before, the rejected link)."""
+    ingested(*PLANS)
     ids = documents(db)
     first = compared(db, ids["000"], ids["003"])
-    refused = first["links"][0]
+    link = first["links"][0]
+    with transaction(db) as s:
+        decide(s, link["upper"]["task_id"], link["lower"]["task_id"], "rejected", "tests")
+    return ids, first, link
+
+
+def test_the_office_s_word_holds_for_a_new_version_of_the_plan(db, tmp_path, one_rejected):
+    ids, first, refused = one_rejected
     gap, added = first["gaps"][0], first["additions"][0]
     with transaction(db) as s:
-        decide(s, refused["upper"]["task_id"], refused["lower"]["task_id"], "rejected", "tests")
         decide(s, gap["task_id"], added["task_id"], "confirmed", "tests")
+    new = PLANS[1]
     revised = tmp_path / new.name  # the same file name, one task reworded: a new version of the plan
     text = new.read_text(encoding="utf-8")
     last = compared(db, ids["000"], ids["003"])["additions"][-1]["title"]
@@ -68,14 +79,9 @@ def test_the_office_s_word_holds_for_a_new_version_of_the_plan(db, tmp_path):
     assert scored_against(again, key).recall == 1.0
 
 
-def test_the_command_compares_plans_in_the_ledger_with_the_office_s_word(db, tmp_path):
-    old, new = [p for p in SEEDS if p.name[:3] in ("000", "003")]
-    ingested(old, new)
-    ids = documents(db)
-    first = compared(db, ids["000"], ids["003"])
-    refused = first["links"][0]
+def test_the_command_compares_plans_in_the_ledger_with_the_office_s_word(db, tmp_path, one_rejected):
+    ids, first, refused = one_rejected
     with transaction(db) as s:
-        decide(s, refused["upper"]["task_id"], refused["lower"]["task_id"], "rejected", "tests")
         number = s.get(Document, ids["000"]).doc_number
     result = runner.invoke(app, ["compare", number, str(ids["003"]), "--format", "json"])
     assert result.exit_code == 0, result.output

@@ -17,7 +17,7 @@ from rich.table import Table
 from ..compare.across import across
 from ..compare.keys import scored_against
 from ..compare.plans import Plan, compare
-from ..compare.stored import decisions, plan_of_document
+from ..compare.stored import plan_of_document, words_on
 from ..errors import DubanError
 from ..sheets.compared import Sheet, across_sheets, compared_sheets, write_xlsx
 from ..store import transaction
@@ -65,8 +65,7 @@ def plans_named(names: list[str]) -> tuple[list[Plan], dict]:
             if len(found) != 1:
                 raise DubanError(f"“{name}”对应 {len(found)} 份公文，请用编号 (names {len(found)} documents: use its id)")
             plans.append(plan_of_document(s, found[0]))
-        words = {p.source: decisions(s, plans[0], p) for p in plans[1:] if plans[0].series and p.series}
-    return plans, words
+        return plans, words_on(s, plans[0], plans[1:]) if s is not None else {}
 
 
 def print_tables(sheets: list[Sheet]) -> None:

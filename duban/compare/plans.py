@@ -87,14 +87,14 @@ def decided(found: list[Pair], scores: list[Pair], upper: Plan, lower: Plan, wor
             ) -> tuple[list[Pair], list[Pair]]:
     """(links, rejected): the office's word over the matcher's: a rejected pair is no link, a confirmed one is
     a link with whatever score the pair has (0 if it shares no word)."""
-    said = {(p.upper.text, p.lower.text): p for p in scores}
+    by_texts = {(p.upper.text, p.lower.text): p for p in scores}
     keep = [p for p in found if words.get((p.upper.text, p.lower.text)) != "rejected"]
     rejected = [p for p in found if words.get((p.upper.text, p.lower.text)) == "rejected"]
     have = {(p.upper.text, p.lower.text) for p in keep}
     ups, downs = {t.text: t for t in upper.doc.tasks}, {t.text: t for t in lower.doc.tasks}
     for (u, d), word in words.items():
         if word == "confirmed" and (u, d) not in have and u in ups and d in downs:
-            keep.append(said.get((u, d)) or Pair(ups[u], downs[d], 0.0))
+            keep.append(by_texts.get((u, d)) or Pair(ups[u], downs[d], 0.0))
     return keep, rejected
 
 
@@ -108,10 +108,10 @@ def compare(upper: Plan, lowers: list[Plan], words: Mapping[str, Mapping[tuple[s
     links, rejected, taken_up, covered = [], [], set(), set()
     for lower, at in zip(lowers, starts[1:], strict=True):
         scores = scored(upper, lower, vectors, 0, at)
-        said = (words or {}).get(lower.source, {})
-        kept, refused = decided(linked(scores), scores, upper, lower, said)
+        office = (words or {}).get(lower.source, {})
+        kept, refused = decided(linked(scores), scores, upper, lower, office)
         for p in sorted(kept, key=lambda p: -p.score):
-            links.append((lower, explained(p, vectors.idf), said.get((p.upper.text, p.lower.text))))
+            links.append((lower, explained(p, vectors.idf), office.get((p.upper.text, p.lower.text))))
             taken_up.add(id(p.upper))
             covered.add(id(p.lower))
         rejected += [(lower, explained(p, vectors.idf), "rejected") for p in refused]

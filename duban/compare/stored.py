@@ -46,6 +46,12 @@ def decisions(s: Session, upper: Plan, lower: Plan) -> dict[tuple[str, str], str
     return {(r.upper_text, r.lower_text): r.decision for r in rows}
 
 
+def words_on(s: Session, upper: Plan, lowers: list[Plan]) -> dict[str, dict[tuple[str, str], str]]:
+    """The office's word on the links of each lower plan, by its source, for plans in the ledger (`compare`'s
+    `words`); a plan read from a file has none."""
+    return {p.source: decisions(s, upper, p) for p in lowers if upper.series and p.series}
+
+
 def decide(s: Session, upper_task: int, lower_task: int, decision: str, actor: str) -> LinkDecision:
     """The office's word on the link between two ledger tasks, audited."""
     if decision not in DECISIONS:

@@ -7,10 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from ..errors import DubanError
-from .inert import as_text
+from ..export import fill_table
 
 
 def label(t: dict) -> str:
@@ -60,14 +59,16 @@ def across_sheets(result: dict) -> list[Sheet]:
     return [("对照矩阵", ["组", "任务", *plans], matrix), ("多数方案有而本方案缺少", ["方案", "组", "任务"], lacking)]
 
 
+def width(header: str) -> int:
+    return 40 if header.endswith(("任务", "依据")) else 12
+
+
 def write_xlsx(sheets: list[Sheet], path: Path) -> None:
-    """A sheet per view; text that would read as a formula stays text."""
+    """A sheet per view, laid out as the other flat tables (export.fill_table)."""
     if path.suffix.lower() != ".xlsx":
         raise DubanError(f"只能写出 .xlsx (not {path.suffix or 'no suffix'})", path=str(path))
-    book = Workbook(write_only=True)
+    book = Workbook()
+    book.remove(book.active)
     for title, headers, rows in sheets:
-        ws = book.create_sheet(title)
-        ws.append(headers)
-        for row in rows:
-            ws.append([as_text(WriteOnlyCell(ws, value)) for value in row])
+        fill_table(book.create_sheet(), title, headers, rows, [width(h) for h in headers])
     book.save(path)

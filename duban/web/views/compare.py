@@ -16,17 +16,16 @@ from sqlalchemy.orm import Session
 from ...compare.across import across
 from ...compare.keys import key_of
 from ...compare.plans import Plan, compare
-from ...compare.stored import DECISIONS, decide, decisions, plan_of_document
+from ...compare.stored import DECISIONS, decide, plan_of_document, words_on
 from ...errors import DubanError
-from ...sheets.compared import compared_sheets, write_xlsx
+from ...sheets.compared import VERDICTS, compared_sheets, write_xlsx
 from ...store import transaction
 from ..access import Principal, allow
 from ..pages import action, page
-from .common import Asked, download
+from .common import XLSX, Asked, download
 from .documents import ledger_documents
 
 router = APIRouter()
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN = {"": "全部关系", "open": "待确认", "confirmed": "已确认"}
 
 
@@ -35,7 +34,7 @@ def compared(s: Session, upper: int, lower: int) -> tuple[Plan, Plan, dict]:
     if upper == lower:
         raise DubanError("请选择两个不同的文件 (choose two different documents)")
     up, down = plan_of_document(s, upper), plan_of_document(s, lower)
-    return up, down, compare(up, [down], {down.source: decisions(s, up, down)})
+    return up, down, compare(up, [down], words_on(s, up, [down]))
 
 
 @page(router, "/compare", "compare.html")
@@ -55,7 +54,7 @@ def compare_page(request: Request, s: Session, who: Principal = allow("office"),
     return {"documents": ledger_documents(s), "plans": plan or [], "side_by_side": side_by_side,
             "upper": upper, "lower": lower, "years": bool(years),
             "show": show or "", "shown": SHOWN, "least": least or "", "result": result, "links": links,
-            "words": DECISIONS}
+            "words": DECISIONS, "verdicts": VERDICTS[bool(years)]}
 
 
 def side_by_side_of(s: Session, plans: list[int]) -> dict | None:
