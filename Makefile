@@ -6,11 +6,13 @@ PYTHON ?= python3
 
 .PHONY: install system run serve test bench lint lock
 
-# pyproject.toml gives version ranges; requirements.lock the exact versions every install takes
+# pyproject.toml gives version ranges; requirements.lock the exact versions every install takes, each
+# with its hashes (a file that is not the one locked is refused); duban itself goes in after, alone
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
@@ -52,9 +54,10 @@ bench: install system
 lint: install
 	$(BIN)/ruff check duban tests bench
 
-# the newest versions the ranges allow, written to requirements.lock (then run the tests)
+# the newest versions the ranges allow, with their hashes, written to requirements.lock (then run the tests)
 lock:
 	rm -rf $(VENV).lock && $(PYTHON) -m venv $(VENV).lock
-	$(VENV).lock/bin/pip install -q -e '.[dev]'
-	{ head -2 requirements.lock; $(VENV).lock/bin/pip freeze --exclude-editable; } > requirements.lock.new
-	mv requirements.lock.new requirements.lock && rm -rf $(VENV).lock
+	$(VENV).lock/bin/pip install -q 'pip-tools>=7.7,<8'
+	$(VENV).lock/bin/pip-compile -q --upgrade --generate-hashes --extra dev --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	rm -rf $(VENV).lock

@@ -100,7 +100,7 @@ def test_the_log_lists_by_user_task_and_day(db):
     write_some(db)
     with transaction(db) as s:
         audit.record(s, "cli:root", "report", "task", 7)
-    listed = runner.invoke(app, ["audit", "list", "--user", "admin", "--format", "json"]).output
+    listed = runner.invoke(app, ["audit", "list", "--user", "admin", "--format", "json"]).stdout
     assert listed.count('"actor": "admin"') == 5 and "cli:root" not in listed
     with transaction(db) as s:
         assert [e.entity_id for e in audit.entries(s, task=3)] == ["3"]  # named in the detail

@@ -87,7 +87,7 @@ def test_the_command_gives_the_json_contract_and_a_workbook_of_the_same_rows(tmp
     out = tmp_path / "对照.xlsx"
     result = runner.invoke(app, ["compare", str(upper), str(lower), "--format", "json", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    body = json.loads(result.output)
+    body = json.loads(result.stdout)
     assert set(body) >= {"links", "gaps", "additions", "targets"}
     assert set(body["links"][0]["upper"]) == {"source", "doc_number", "number", "path", "title"}
     book = load_workbook(out)
@@ -141,7 +141,7 @@ def test_the_command_sets_plans_side_by_side_in_a_matrix(tmp_path):
     out = tmp_path / "并列.xlsx"
     result = runner.invoke(app, ["compare", *map(str, paths), "--across", "--format", "json", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    body = json.loads(result.output)
+    body = json.loads(result.stdout)
     matrix = load_workbook(out)["对照矩阵"]
     assert [c.value for c in matrix[1]][2:] == [p.name for p in paths]
     assert matrix.max_row - 1 == len(body["clusters"])

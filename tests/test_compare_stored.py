@@ -85,7 +85,7 @@ def test_the_command_compares_plans_in_the_ledger_with_the_office_s_word(db, tmp
         number = s.get(Document, ids["000"]).doc_number
     result = runner.invoke(app, ["compare", number, str(ids["003"]), "--format", "json"])
     assert result.exit_code == 0, result.output
-    body = json.loads(result.output)
+    body = json.loads(result.stdout)
     assert pairs(body["rejected"]) == {(refused["upper"]["number"], refused["lower"]["number"])}
     assert pairs(body["links"]) == pairs(first["links"]) - pairs(body["rejected"])
     missing = runner.invoke(app, ["compare", str(tmp_path / "无此文件.txt"), str(ids["003"])])

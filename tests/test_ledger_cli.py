@@ -35,11 +35,11 @@ def test_summary_tasks_and_show(db):
     summary = runner.invoke(app, ["summary"])
     assert "公文 2 份，任务 220 项" in summary.output and "未填报 220" in summary.output
     listed = runner.invoke(app, ["tasks", "--unit", "冠县水利局", "--format", "json"])
-    rows = json.loads(listed.output)
+    rows = json.loads(listed.stdout)
     assert rows and all("冠县水利局" in r["lead_units"] + r["co_units"] + r["resp_units"] for r in rows)
-    by_doc = json.loads(runner.invoke(app, ["tasks", "--doc", "冠政办发〔2024〕1号", "--format", "json"]).output)
+    by_doc = json.loads(runner.invoke(app, ["tasks", "--doc", "冠政办发〔2024〕1号", "--format", "json"]).stdout)
     assert len(by_doc) == 121 and {r["document"] for r in by_doc} == {by_doc[0]["document"]}
-    csv = runner.invoke(app, ["tasks", "--search", "招商", "--format", "csv"]).output.splitlines()
+    csv = runner.invoke(app, ["tasks", "--search", "招商", "--format", "csv"]).stdout.splitlines()
     printed = [t for path in (SEEDS[3], SEEDS[0]) for d in extract(read(path)) for t in d.tasks if "招商" in t.text]
     assert csv[0].startswith("id,key,") and len(csv) == 1 + len(printed) > 2
     task = by_doc[23]

@@ -186,7 +186,7 @@ def test_a_report_that_looks_like_a_formula_stays_text_in_every_sheet(ledger_db,
         cells = [c for ws in load_workbook(out).worksheets for r in ws.iter_rows() for c in r if c.value == shown]
         assert cells and all(c.data_type == "s" and (c.quotePrefix or not live(shown)) for c in cells)
         assert read_returns(out)  # and the office's own export still reads back
-    listed = invoke("tasks", "--format", "csv").output
+    listed = invoke("tasks", "--format", "csv").stdout
     row = next(r for r in csv.DictReader(io.StringIO(listed)) if r["key"] == key)
     assert row["progress"] == "'" + typed
 

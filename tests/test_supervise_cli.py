@@ -33,13 +33,13 @@ def keys(monkeypatch):
     invoke("ingest", str(SEEDS[3]))
     invoke("round", "plan", "--doc", "1", "--day", "25")
     monkeypatch.delenv("DUBAN_TODAY")
-    tasks = json.loads(invoke("tasks", "--unit", "冠县水利局", "--format", "json").output)
+    tasks = json.loads(invoke("tasks", "--unit", "冠县水利局", "--format", "json").stdout)
     return [t["key"] for t in tasks]
 
 
 def test_a_round_reported_warned_assessed_and_bulletined(keys, tmp_path):
     invoke("report", keys[0], "--unit", "冠县水利局", "--status", "已完成", "--progress", "已竣工验收")
-    board = json.loads(invoke("status", "--as-of", "2024-03-01", "--unit", "冠县水利局", "-f", "json").output)
+    board = json.loads(invoke("status", "--as-of", "2024-03-01", "--unit", "冠县水利局", "-f", "json").stdout)
     assert {b["key"] for b in board} == set(keys)
     assert all(b["colour"] == "red" and "未报送“2024年2月”调度" in "".join(b["warnings"]) for b in board)
     listed = invoke("round", "list", "--as-of", "2024-03-01").output
@@ -47,7 +47,7 @@ def test_a_round_reported_warned_assessed_and_bulletined(keys, tmp_path):
     reminders = invoke("remind", "--as-of", "2024-03-01", "--unit", "冠县水利局", "--out", str(tmp_path / "r.xlsx"))
     assert reminders.output.startswith("【督办提醒】冠县水利局：") and "冠县人民政府督查室" in reminders.output
     assert load_workbook(tmp_path / "r.xlsx").active.max_row == 2 + len(keys) + 1  # a row per task, one for the open round
-    scores = json.loads(invoke("assess", "--from", "2024-01-01", "--to", "2024-02-29", "-f", "json").output)
+    scores = json.loads(invoke("assess", "--from", "2024-01-01", "--to", "2024-02-29", "-f", "json").stdout)
     water = next(r for r in scores["units"] if r["name"] == "冠县水利局")
     assert water["score"] == 100 - 2 * 2 * len(keys)  # two rounds missed on each task
     invoke("bulletin", "--round", "2024年2月", "--out", str(tmp_path / "b.docx"))
@@ -94,10 +94,10 @@ def test_a_plan_is_finished_listed_and_reopened_from_the_command_line(keys):
     assert "待确认办结" in listed and "执行中" in listed
     assert "已办结" in invoke("plan", "finish", "--doc", "2", "--on", "2024-06-03").output
     assert "已于 2024-06-03 办结" in invoke("plan", "finish", "--doc", "2", code=2).output
-    board = json.loads(invoke("status", "--as-of", "2024-06-03", "-f", "json").output)
+    board = json.loads(invoke("status", "--as-of", "2024-06-03", "-f", "json").stdout)
     assert {b["key"] for b in board} >= set(keys) and len(board) == 121  # the 2024 plan's tasks only
     assert "已恢复执行" in invoke("plan", "reopen", "--doc", "2").output
-    assert len(json.loads(invoke("status", "--as-of", "2024-06-03", "-f", "json").output)) > 121
+    assert len(json.loads(invoke("status", "--as-of", "2024-06-03", "-f", "json").stdout)) > 121
 
 
 def test_refresh_stores_every_task_s_state_for_today(keys):

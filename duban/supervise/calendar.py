@@ -1,6 +1,8 @@
 """Working days in mainland China: weekends off, statutory holidays off, make-up workdays (调休) on,
-as published by the State Council and kept by the `chinesecalendar` package. Years the package
-does not yet know fall back to Monday–Friday; `known` tells which."""
+as published by the State Council and kept by the `chinesecalendar` package, and the office's own days
+in its settings ([calendar] holidays / workdays), which win. A year neither knows falls back to
+Monday–Friday (春节 and 国庆 as working days): `unknown_years` names it for a warning on every command
+and in the inbox until the office adds that year's days."""
 
 from __future__ import annotations
 
@@ -9,10 +11,30 @@ from functools import cache
 
 import chinese_calendar
 
+from ..config import settings
+from ..errors import DubanError
+
 SOURCE = f"chinesecalendar {chinese_calendar.__version__}"  # whose holidays: another release may move them
 
 
+WARN_AHEAD_FROM = 11  # from November the next year's days matter too: offices set up next year's rounds
+
+
+@cache
+def office_days() -> tuple[frozenset[date], frozenset[date]]:
+    """(holidays, workdays) the office has set, as dates; a malformed one is a settings error."""
+    days = settings()["calendar"]
+    try:
+        return tuple(frozenset(date.fromisoformat(str(d)) for d in days[k]) for k in ("holidays", "workdays"))
+    except ValueError as e:
+        raise DubanError(f"[calendar] 中的日期应为 YYYY-MM-DD ({e})") from None
+
+
 def known(day: date) -> bool:
+    """Whether `day`'s year is in the package's table or the office has set holidays in it."""
+    holidays, _ = office_days()
+    if any(h.year == day.year for h in holidays):
+        return True
     try:
         chinese_calendar.is_workday(day)
         return True
@@ -20,8 +42,28 @@ def known(day: date) -> bool:
         return False
 
 
+def unknown_years(today: date) -> list[int]:
+    """This year, and from November the next one, where neither the package nor the office knows the
+    holidays."""
+    years = [today.year, today.year + 1] if today.month >= WARN_AHEAD_FROM else [today.year]
+    return [y for y in years if not known(date(y, 6, 1))]
+
+
+def warning(today: date) -> str | None:
+    """The loud line every command and the inbox show while a year's holidays are unknown."""
+    if not (years := unknown_years(today)):
+        return None
+    named = "、".join(f"{y} 年" for y in years)
+    return (f"节假日日历不含 {named}：这些年份暂按周一至周五计算工作日（春节、国庆将算作工作日）。"
+            f"请升级 duban 或在 duban.toml 的 [calendar] 中填写 holidays 和 workdays（调休）。"
+            f" (no holiday calendar for {', '.join(map(str, years))}: add it to [calendar] in duban.toml)")
+
+
 @cache  # the package checks its whole table on every call; a ledger asks about the same days again and again
 def is_workday(day: date) -> bool:
+    holidays, workdays = office_days()
+    if day in workdays or day in holidays:
+        return day in workdays
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:

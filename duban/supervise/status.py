@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ..lexicon import load
+from ..config import settings
 from . import calendar
 from .facts import Facts, Report
 
-RULES = load("supervise")
+RULES = settings()["supervise"]  # supervise.yaml, with the office's duban.toml over it
 DONE = "已完成"
 
 

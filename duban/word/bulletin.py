@@ -19,6 +19,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from ..sheets.inert import printable
 from ..supervise.records import COLOUR_NAMES, COLOURS, STATUSES, Bulletin
+from ..supervise.status import RULES
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 XIAOBIAOSONG, FANGSONG, HEITI, KAITI, SONGTI = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
@@ -27,11 +28,6 @@ TEXT_MM = 156  # the 版心 width: 210 - 28 - 26
 TITLE_FITS = 19  # full-width characters of 二号 on one line of the 版心 (20, less Latin spacing)
 BREAK_BEFORE = ("推进", "落实", "进展", "完成", "情况", "的通报")  # where a title's predicate starts
 CENTER, LEFT, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
-NEXT_STEPS = (
-    "各牵头单位要对照进度滞后任务逐项分析原因、制定整改措施，明确完成时限，确保按期完成。",
-    "未按时报送的单位要于3个工作日内补报进度情况，并书面说明未按时报送的原因。",
-    "各责任单位要严格落实按月报送制度，如实反映工作进展。我室将持续跟踪督办，督办结果纳入年度综合考核。",
-)
 
 
 @dataclass(frozen=True)
@@ -130,7 +126,7 @@ def blocks(b: Bulletin) -> list[Block]:
                    "本期各单位均按时报送。")
     out += section("五、考核排名", ranking_table(b), "本期各单位考核得分及排名如下：", "本期未进行考核排名。")
     out += [("para", "各单位得分的具体说明详见附件。")] if ranked else []
-    out += [("h1", "六、下一步工作要求"), *(("para", s) for s in NEXT_STEPS)]
+    out += [("h1", "六、下一步工作要求"), *(("para", s) for s in RULES["bulletin"]["next_steps"])]
     out += [("attached", "附件：考核得分说明")] if ranked else []
     return [*out, ("sign", f"{b.issuer}\n{cn_date(b.as_of)}"), *(annex(b) if ranked else [])]
 
