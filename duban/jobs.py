@@ -60,16 +60,20 @@ def round_events(engine: Engine, day: date) -> str:
 
 
 def remind(engine: Engine, day: date) -> str:
-    from . import notify  # the channels load only where messages are sent
-
-    queued = notify.queue_day(engine, day)
-    return f"排队 {queued} 条；{sent_line(notify.send_due(engine, clock.now()))}"
+    """The morning's 催办 and events, one message each, to the units that take them so."""
+    return notified(engine, day, "events")
 
 
 def digest(engine: Engine, day: date) -> str:
-    from . import notify
+    """The day's digest, to the units that take one; and what quiet hours held or a failure left."""
+    return notified(engine, day, "digest")
 
-    return sent_line(notify.send_due(engine, clock.now()))
+
+def notified(engine: Engine, day: date, only: str) -> str:
+    from . import notify  # the channels load only where messages are sent
+
+    queued = notify.queue_day(engine, day, only=only)
+    return f"排队 {queued} 条；{sent_line(notify.send_due(engine, clock.now()))}"
 
 
 def sent_line(counts) -> str:

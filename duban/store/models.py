@@ -574,3 +574,29 @@ class ReadingProgress(Base):
     done: Mapped[int] = mapped_column(Integer)
     total: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class OutboxMessage(Base):
+    """A message to a unit (duban/notify): queued in the transaction that derives it, sent outside any,
+    each attempt counted. `key` makes queuing the same day twice queue nothing more; `events` the keys of
+    what it tells, so an event is told once however many days it stays in view."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_due", "state", "due_at"), Index("ix_outbox_unit_day", "unit_id", "day"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    unit_id: Mapped[str] = mapped_column(String(200))  # the ledger's unit id, else the office's name for it
+    unit_name: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(20))  # wecom, dingtalk, email, sms
+    address: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    events: Mapped[list] = mapped_column(JSON, default=list)
+    day: Mapped[date] = mapped_column(Date)  # the day whose events it carries
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    due_at: Mapped[datetime] = mapped_column(DateTime)  # after quiet hours; moved on by each failed attempt
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(10), default="waiting")  # waiting, sent, failed

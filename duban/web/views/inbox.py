@@ -9,6 +9,8 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...lexicon import load
+from ...notify import outbox
 from ...store.ledger import task_key
 from ...store.models import Extension, Task, Unit
 from ...supervise import inbox, notes, problems
@@ -71,6 +73,26 @@ def round_items(s: Session, when: date) -> list[dict]:
             for r in sorted(inbox.rounds_due(s, when), key=lambda r: (not r.closing, r.round.due))]
 
 
+@dataclass
+class Undelivered:
+    """A message to a unit given up on after its retries (duban/notify)."""
+
+    unit: str
+    channel: str
+    subject: str
+    attempts: int
+    error: str
+    at: datetime
+
+
+CHANNEL_NAMES = load("notify")["channels"]
+
+
+def undelivered(s: Session) -> list[Undelivered]:
+    return [Undelivered(m.unit_name, CHANNEL_NAMES.get(m.channel, m.channel), m.subject, m.attempts, m.last_error,
+                        m.due_at) for m in outbox.failed(s)]
+
+
 @page(router, "/inbox", "inbox.html")
 def inbox_page(request: Request, s: Session, who: Principal = allow("office")) -> dict:
     """工作台：待确认的批示办理情况、待审批的延期、超期问题、进行中的调度和未报送单位 (what waits for the office)."""
@@ -78,4 +100,5 @@ def inbox_page(request: Request, s: Session, who: Principal = allow("office")) -
     return {"as_of": when, "counts": inbox.counts(s, when),
             "answered": instruction_items(s, notes.ANSWERED), "unanswered": instruction_items(s, notes.PENDING),
             "extensions": extension_items(s), "overdue": problem_items(s, when, True),
-            "open_problems": problem_items(s, when, False), "rounds": round_items(s, when)}
+            "open_problems": problem_items(s, when, False), "rounds": round_items(s, when),
+            "undelivered": undelivered(s)}
