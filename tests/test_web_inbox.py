@@ -146,3 +146,12 @@ def test_instructions_are_kept_per_task(site):
     write(site, "office_staff", text="第二条")
     with transaction(site.engine) as s:
         assert [i.text for i in s.scalars(select(Instruction).order_by(Instruction.id))][-2:] == ["第一条", "第二条"]
+
+
+def test_the_inbox_warns_while_the_year_s_holidays_are_unknown(site, monkeypatch):
+    monkeypatch.setenv("DUBAN_TODAY", "2027-01-04")  # chinesecalendar 1.11 stops at 2026
+    page = site.client("office_staff").get("/inbox").text
+    assert 'id="calendar-warning"' in page and "节假日日历不含 2027 年" in page
+    assert "2027" in site.client("office_staff").get("/api/inbox").json()["calendar_warning"]
+    monkeypatch.setenv("DUBAN_TODAY", "2026-06-01")
+    assert 'id="calendar-warning"' not in site.client("office_staff").get("/inbox").text

@@ -13,7 +13,7 @@ from ...lexicon import load
 from ...notify import outbox
 from ...store.ledger import task_key
 from ...store.models import Extension, Task, Unit
-from ...supervise import inbox, notes, problems
+from ...supervise import calendar, inbox, notes, problems
 from ..access import Principal, allow
 from ..pages import page
 from .common import day
@@ -101,4 +101,4 @@ def inbox_page(request: Request, s: Session, who: Principal = allow("office")) -
             "answered": instruction_items(s, notes.ANSWERED), "unanswered": instruction_items(s, notes.PENDING),
             "extensions": extension_items(s), "overdue": problem_items(s, when, True),
             "open_problems": problem_items(s, when, False), "rounds": round_items(s, when),
-            "undelivered": undelivered(s)}
+            "undelivered": undelivered(s), "calendar_warning": calendar.warning(when)}
