@@ -3,6 +3,8 @@ normalising the same bytes, measured in one run (`make bench`). Prints, never as
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 import tracemalloc
 from pathlib import Path
@@ -41,8 +43,21 @@ def peak_memory(work) -> int:
     return peak
 
 
+def started(argv: list[str]) -> float:
+    """Best of ROUNDS wall-clock seconds for a fresh process to run `argv` and exit."""
+    best = float("inf")
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def main() -> None:
     console = Console()
+    python = started([sys.executable, "-c", "pass"])
+    helped = started([str(Path(sys.executable).parent / "duban"), "--help"])
+    console.print(f"duban --help: {helped:.2f} s, {helped / python:.1f}x a bare Python start ({python:.2f} s)")
     megabytes = sum(p.stat().st_size for p in FILES) / 1e6
     floor = timed("read + normalize", lambda p: normalize(read(p)))
     full = timed("extract", lambda p: extract(read(p)))

@@ -38,7 +38,7 @@ class Ran:
 
 def refresh(engine: Engine, day: date) -> str:
     done = state.refresh_all(engine, day)
-    return f"已判定 {done.derived} 项，按推算更新 {done.moved} 项 (states)"
+    return f"已判定 {done.derived} 项，按推算更新 {done.moved} 项，{done.held} 项不变 (derived, moved, held)"
 
 
 def round_events(engine: Engine, day: date) -> str:

@@ -146,10 +146,11 @@ def wipe(url: str, data_dir) -> None:
             if os.path.exists(path):
                 os.remove(path)
     else:
-        schema = url.rsplit("%3D", 1)[1]
-        with create_engine(PG_SERVER).begin() as c:
+        schema, admin = url.rsplit("%3D", 1)[1], create_engine(PG_SERVER)
+        with admin.begin() as c:
             c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
             c.execute(text(f"CREATE SCHEMA {schema}"))
+        admin.dispose()
     shutil.rmtree(data_dir)
 
 
@@ -182,24 +183,28 @@ def test_a_restore_is_refused_whole_for_a_file_that_is_no_backup(database_url, t
 
 
 @pytest.fixture
-def planned(monkeypatch):
+def planned(database_url, monkeypatch):
+    """冠县 2024 with monthly rounds due on the 25th from September: 9月 opens 1 Sep and shuts 27 Sep, 10月
+    opens 28 Sep, is due 25 Oct and shuts 29 Oct (two working days of grace), 11月 opens 30 Oct."""
     monkeypatch.setenv("DUBAN_TODAY", "2024-09-01")
     invoke("ingest", str(SEEDS[3]))
     invoke("round", "plan", "--doc", "1", "--day", "25")
     monkeypatch.delenv("DUBAN_TODAY")
 
 
-def test_the_day_s_jobs_run_once_and_reminders_wait_for_a_working_day(planned, database_url):
+def test_the_day_s_jobs_run_once_and_reminders_wait_for_a_working_day(planned):
     holiday = invoke("run-jobs", "--as-of", "2024-10-01", "--job", "refresh", "--job", "rounds", "--job", "remind").stdout
-    assert "2024-10-01 refresh: 已判定" in holiday and "2024-10-01 remind: 非工作日" in holiday
-    assert "开始 1 轮，结束 0 轮" in holiday  # the September round opened; 25 Sep + 2 grace days is 8 Oct after 国庆
-    again = invoke("run-jobs", "--as-of", "2024-10-01", "--job", "refresh").stdout
-    assert "今天已运行" in again
-    after = invoke("run-jobs", "--as-of", "2024-10-09", "--job", "rounds").stdout
-    assert "开始 0 轮，结束 1 轮" in after  # shut on 9 Oct: the grace days skipped the holiday
+    assert "2024-10-01 refresh: 已判定" in holiday and "2024-10-01 remind: 非工作日" in holiday  # 国庆
+    assert "开始 2 轮，结束 1 轮" in holiday
+    again = invoke("run-jobs", "--as-of", "2024-10-01", "--job", "refresh", "--job", "rounds").stdout
+    assert again.count("今天已运行") == 2
+    assert "2024-10-08 remind: 排队" in invoke("run-jobs", "--as-of", "2024-10-08", "--job", "remind").stdout
+    assert "开始 1 轮，结束 1 轮" in invoke("run-jobs", "--as-of", "2024-10-30", "--job", "rounds").stdout
     listed = json.loads(invoke("audit", "list", "--format", "json").stdout)
     shut = [e for e in listed if e["action"] == "round_shut"]
-    assert len(shut) == 1 and shut[0]["detail"]["expected"] > 0
+    assert len(shut) == 2 and all(e["detail"]["expected"] == 191 for e in shut)
+    assert {e["entity_id"] for e in listed if e["action"] == "run_job"} == {
+        "refresh:2024-10-01", "rounds:2024-10-01", "remind:2024-10-08", "rounds:2024-10-30"}
     invoke("run-jobs", "--job", "nothing", code=2)
 
 
@@ -208,8 +213,10 @@ def test_a_second_worker_waits_for_the_first(database_url):
     told, second_in = threading.Event(), threading.Event()
 
     def second():
-        with jobs.the_only_worker(connect(database_url), told.set):
+        other = connect(database_url)
+        with jobs.the_only_worker(other, told.set):
             second_in.set()
+        other.dispose()
 
     with jobs.the_only_worker(engine, lambda: pytest.fail("the first worker found no other")):
         thread = threading.Thread(target=second)

@@ -45,7 +45,7 @@ def test_a_round_reported_warned_assessed_and_bulletined(keys, tmp_path):
     listed = invoke("round", "list", "--as-of", "2024-03-01").output
     assert "2024年2月" in listed
     reminders = invoke("remind", "--as-of", "2024-03-01", "--unit", "冠县水利局", "--out", str(tmp_path / "r.xlsx"))
-    assert reminders.output.startswith("【督办提醒】冠县水利局：") and "冠县人民政府督查室" in reminders.output
+    assert reminders.stdout.startswith("【督办提醒】冠县水利局：") and "冠县人民政府督查室" in reminders.output
     assert load_workbook(tmp_path / "r.xlsx").active.max_row == 2 + len(keys) + 1  # a row per task, one for the open round
     scores = json.loads(invoke("assess", "--from", "2024-01-01", "--to", "2024-02-29", "-f", "json").stdout)
     water = next(r for r in scores["units"] if r["name"] == "冠县水利局")

@@ -5,26 +5,75 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager, nullcontext
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
-from rich.table import Table
-from sqlalchemy.exc import OperationalError
 
-from .. import export, progress, render, units
 from ..errors import DubanError
-from ..evaluate import SCORED_ROLES, VALUES, Counts, Score, load_gold, score_file
-from ..extract import extract_file
-from ..store import busy, disk_full
-from ..units.registry import FLAGGED, Registry, default_path
+
+if TYPE_CHECKING:  # imported by the commands that use them: `duban --help` loads none of them
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from ..evaluate import Counts, Score
+    from ..units.registry import Registry
 
 app = typer.Typer(help="督办 duban：把政府工作方案读成工作台账 (read work plans into a ledger).",
-                  no_args_is_help=True, add_completion=False)
-out = Console(width=None if sys.stdout.isatty() else 120)
+                  no_args_is_help=True, add_completion=True)
 FORMATS = ("json", "table", "summary")
+
+
+@cache
+def console() -> Console:
+    from rich.console import Console
+    return Console(width=None if sys.stdout.isatty() else 120)
+
+
+class Out:
+    """The commands' console (`out.print(...)`), made at its first use: rich is not loaded for --help.
+    Where rich wants the Console itself (`Progress(console=...)`), pass `console()`."""
+
+    def __getattr__(self, name: str):
+        return getattr(console(), name)
+
+
+out = Out()
+
+
+def show_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+        typer.echo(f"duban {version('duban')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def every_command(
+    version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True,
+                                          help="显示版本 (show the version)")] = False,
+) -> None:
+    """督办 duban：把政府工作方案读成工作台账 (read work plans into a ledger)."""
+    from .. import clock
+    from ..supervise import calendar
+
+    with user_errors():
+        if warning := calendar.warning(clock.today()):
+            typer.secho(f"警告 (warning): {warning} (no holiday calendar for that year: add it to [calendar] "
+                        f"in duban.toml)", err=True, fg="red", bold=True)
+
+
+def refused_write(e: Exception) -> bool:
+    """The database refused a write for being busy or its disk full (sqlalchemy is loaded only by
+    commands that open the database: an error of any other command is none of these)."""
+    if "sqlalchemy" not in sys.modules:
+        return False
+    from sqlalchemy.exc import OperationalError
+
+    from ..store import busy, disk_full
+    return isinstance(e, OperationalError) and (busy(e) or disk_full(e))
 
 
 @contextmanager
@@ -35,9 +84,10 @@ def user_errors():
     except (DubanError, OSError) as e:
         typer.echo(f"错误 (error): {e}", err=True)
         raise typer.Exit(2) from None
-    except OperationalError as e:  # nothing was written: the transaction rolled back
-        if not (busy(e) or disk_full(e)):
+    except Exception as e:  # nothing was written: the transaction rolled back
+        if not refused_write(e):
             raise
+        from ..store import busy
         why = "数据库正被其他程序写入，请稍后重试 (the database is busy)" if busy(e) else \
             "磁盘空间不足，未写入任何内容 (the disk is full: nothing was written)"
         typer.echo(f"错误 (error): {why}", err=True)
@@ -48,6 +98,10 @@ def user_errors():
 def pages_shown(path: Path, bar: Progress | None = None):
     """A bar while OCR reads a scan's pages, drawn at the first page and gone when the file is read: on
     `bar` (a command's own progress), or on stderr."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from .. import progress
     with (Progress(console=Console(stderr=True), transient=True) if bar is None else nullcontext(bar)) as shown:
         task = None
 
@@ -65,6 +119,7 @@ def pages_shown(path: Path, bar: Progress | None = None):
 
 def read_all(paths: list[Path]):
     """(path, documents) for every readable file; unreadable ones are reported and skipped."""
+    from ..extract import extract_file
     ok, failed = [], 0
     for path in paths:
         try:
@@ -84,6 +139,7 @@ def extract_cmd(
     successor: Annotated[bool, typer.Option("--successor", help="单位换成公文日期时的继任机构 (map to the body valid then)")] = False,
 ) -> None:
     """提取文件中的公文、任务和责任单位 (extract documents, tasks and responsibilities)."""
+    from .. import render, units
     if format not in FORMATS:
         raise typer.BadParameter(f"格式应为 {' | '.join(FORMATS)} (unknown format {format!r})")
     results, failed = read_all(paths)
@@ -115,6 +171,9 @@ def targets_cmd(
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="写出到 .csv 或 .xlsx (write to a file)")] = None,
 ) -> None:
     """列出每一项量化目标，供核对 (every quantitative target as a flat table)."""
+    from rich.table import Table
+
+    from .. import export
     results, failed = read_all(paths)
     rows = [row for path, docs in results for row in export.target_rows(path.name, docs)]
     if out_file is None:
@@ -137,11 +196,15 @@ def prf(c: Counts) -> str:
 
 
 def open_registry() -> Registry:
+    from ..units.registry import Registry, default_path
     with user_errors():
         return Registry(default_path())
 
 
 def score_table(rows: list[tuple[str, Score]]) -> Table:
+    from rich.table import Table
+
+    from ..evaluate import SCORED_ROLES
     table = Table(title="对照标准答案评分 (scored against the answer key)")
     for name in ("文件", "任务 P/R/F1", *(f"{r} F1" for r in SCORED_ROLES), "完全正确率", "文头准确率"):
         table.add_column(name)
@@ -152,6 +215,9 @@ def score_table(rows: list[tuple[str, Score]]) -> Table:
 
 
 def values_table(rows: list[tuple[str, Score]]) -> Table:
+    from rich.table import Table
+
+    from ..evaluate import VALUES
     table = Table(title="量化目标与时限 (targets and deadlines; — = not in the key)")
     for name in ("文件", "量化目标 P/R/F1", "目标数 (gold)", "时限 P/R/F1", "时限数 (gold)"):
         table.add_column(name)
@@ -169,6 +235,7 @@ def eval_cmd(
     show_misses: Annotated[bool, typer.Option("--misses", help="列出每一处差异 (list every miss)")] = False,
 ) -> None:
     """按标准答案评分：任务和各角色单位的 P/R/F1、完全正确率、文头准确率 (score against gold)."""
+    from ..evaluate import SCORED_ROLES, VALUES, Score, load_gold, score_file
     if not gold.is_dir():
         raise typer.BadParameter(f"标准答案目录不存在 (no such directory): {gold}")
     results, failed = read_all(paths)
@@ -204,6 +271,7 @@ app.add_typer(units_app, name="units")
 
 
 def resolved_mentions(paths: list[Path], registry: Registry) -> tuple[list, int]:
+    from .. import units
     results, failed = read_all(paths)
     found = []
     for path, docs in results:
@@ -217,6 +285,7 @@ def units_list(
     paths: Annotated[list[Path], typer.Argument(help="文件 (files whose mentions are counted)")],
 ) -> None:
     """列出登记簿单位：提及次数、出现过的写法、所在公文 (units with mention counts, spellings, documents)."""
+    from rich.table import Table
     registry = open_registry()
     found, failed = resolved_mentions(paths, registry)
     by_unit: dict[str, list] = {}
@@ -240,6 +309,9 @@ def units_unknown(
     paths: Annotated[list[Path], typer.Argument(help="文件 (files to check)")],
 ) -> None:
     """列出未能确认的单位提及及其位置 (mentions not in the registry, ambiguous or unknown, with where)."""
+    from rich.table import Table
+
+    from ..units.registry import FLAGGED
     registry = open_registry()
     found, failed = resolved_mentions(paths, registry)
     flagged = [(p, m) for p, m in found if m.resolution.status in FLAGGED]
@@ -328,6 +400,8 @@ from . import (  # noqa: E402,F401  (registers the supervision commands)
     compare,
     followup,
     ledger,  # noqa: E402,F401  (registers the ledger commands)
+    notify,
+    ops,
     plans,
     supervise,
     web,

@@ -7,9 +7,7 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from ..store import audit, transaction
 from . import app, out, user_errors
 from .ledger import engine
 from .supervise import day, task_of
@@ -21,6 +19,7 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("verify")
 def audit_verify() -> None:
     """校验审计日志的哈希链：有记录被改动、删除、插入或改时间则列出并返回 1 (check the hash chain; exit 1 if broken)."""
+    from ..store import audit, transaction
     with user_errors(), transaction(engine()) as s:
         chained, before, findings = audit.verify(s)
     for f in findings:
@@ -43,6 +42,9 @@ def audit_list(
     format: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table",
 ) -> None:
     """列出审计日志，最新的在前 (the audit log, latest first)."""
+    from rich.table import Table
+
+    from ..store import audit, transaction
     with user_errors(), transaction(engine()) as s:
         rows = audit.entries(s, user, task_of(task) if task else None, day(since, "--from") if since else None,
                              day(until, "--to") if until else None, action, limit)

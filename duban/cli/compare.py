@@ -9,20 +9,17 @@ import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from ..compare.across import across
-from ..compare.keys import scored_against
-from ..compare.plans import Plan, compare
-from ..compare.stored import plan_of_document, words_on
 from ..errors import DubanError
-from ..sheets.compared import Sheet, across_sheets, compared_sheets, write_xlsx
-from ..store import transaction
 from . import app, out, read_all, user_errors
 from .ledger import documents_named, engine
+
+if TYPE_CHECKING:
+    from ..compare.plans import Plan
+    from ..sheets.compared import Sheet
 
 FORMATS = ("table", "json")
 
@@ -38,6 +35,7 @@ def answer_key(path: Path, across_: bool, plans: int) -> dict:
 
 def plan_of(path: Path, documents: list) -> Plan:
     """The file's plan: its document with the most tasks (a gazette holds several)."""
+    from ..compare.plans import Plan
     doc = max(documents, key=lambda d: len(d.tasks), default=None)
     if doc is None or not doc.tasks:
         raise DubanError("文件中没有读出任务，无法对照 (no tasks found in the file)", path=str(path))
@@ -52,6 +50,8 @@ def a_file(name: str) -> bool:
 def plans_named(names: list[str]) -> tuple[list[Plan], dict]:
     """Each name a file, or else a document in the ledger (its id, 文号 or words of its title); and the
     office's word on the links of the ledger's plans, by lower plan. Files alone open no database."""
+    from ..compare.stored import plan_of_document, words_on
+    from ..store import transaction
     plans: list[Plan] = []
     with transaction(engine()) if not all(map(a_file, names)) else nullcontext() as s:
         for name in names:
@@ -69,6 +69,7 @@ def plans_named(names: list[str]) -> tuple[list[Plan], dict]:
 
 
 def print_tables(sheets: list[Sheet]) -> None:
+    from rich.table import Table
     for title, headers, rows in sheets:
         table = Table(title=f"{title}（{len(rows)}）")
         for name in headers:
@@ -89,6 +90,10 @@ def compare_cmd(
     key: Annotated[Path | None, typer.Option("--key", help="按标准答案评分（仅一个下级方案）(score against an answer key)")] = None,
 ) -> None:
     """对照方案：上下级承接、同级并列 (--across) 或前后两年 (--years) (compare plans)."""
+    from ..compare.across import across
+    from ..compare.keys import scored_against
+    from ..compare.plans import compare
+    from ..sheets.compared import across_sheets, compared_sheets, write_xlsx
     if format not in FORMATS:
         raise typer.BadParameter(f"格式应为 {' | '.join(FORMATS)} (unknown format {format!r})")
     with user_errors():

@@ -8,16 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
-from rich.table import Table
-from sqlalchemy import select
 
 from ..errors import DubanError
-from ..sheets.reminders import write_reminders
-from ..store import audit, transaction
-from ..store.models import Document, Unit
-from ..supervise import bulletin, extensions, problems, remind, rounds, scoring
-from ..word.bulletin import markdown, write_docx
 from . import app, out, user_errors
 from .ledger import documents_named, engine
 from .supervise import AsOf, Doc, TaskArg, day, one_unit, task_of
@@ -35,6 +27,8 @@ def extension_request(task: TaskArg, to: Annotated[str, typer.Option("--to", hel
                       reason: Annotated[str, typer.Option("--reason", help="理由（必填）")],
                       unit: Annotated[str | None, typer.Option("--unit", help="申请单位")] = None) -> None:
     """提出延期申请 (request an extension)."""
+    from ..store import audit, transaction
+    from ..supervise import extensions
     with user_errors(), transaction(engine()) as s:
         e = extensions.request(s, task_of(task), day(to, "--to"), reason, audit.current_user(), one_unit(s, unit))
         number = e.id
@@ -42,6 +36,8 @@ def extension_request(task: TaskArg, to: Annotated[str, typer.Option("--to", hel
 
 
 def decide(number: int, approve: bool, note: str) -> None:
+    from ..store import audit, transaction
+    from ..supervise import extensions
     with user_errors(), transaction(engine()) as s:
         e = extensions.decide(s, number, approve, audit.current_user(), note)
         state, new_due = e.state, e.new_due
@@ -63,6 +59,10 @@ def extension_refuse(number: Number, note: Note = "") -> None:
 @extension_app.command("list")
 def extension_list(task: Annotated[str | None, typer.Option("--task", help="只看一项任务")] = None) -> None:
     """延期申请及审批记录 (requests and decisions)."""
+    from rich.table import Table
+
+    from ..store import transaction
+    from ..supervise import extensions
     table = Table(title="延期申请 (extension requests)")
     for col in ("编号", "任务", "单位", "原时限", "申请延至", "理由", "状态", "申请", "审批"):
         table.add_column(col, overflow="fold")
@@ -78,6 +78,8 @@ def extension_list(task: Annotated[str | None, typer.Option("--task", help="只�
 def problem_raise(task: TaskArg, text: Annotated[str, typer.Argument(help="问题内容")],
                   unit: Annotated[str | None, typer.Option("--unit", help="提出单位 (default: the office)")] = None) -> None:
     """登记问题（发现）(raise a problem)."""
+    from ..store import audit, transaction
+    from ..supervise import problems
     with user_errors(), transaction(engine()) as s:
         p = problems.raise_problem(s, task_of(task), text, audit.current_user(), one_unit(s, unit))
         number, due = p.id, p.due
@@ -89,6 +91,8 @@ def problem_move(number: Number, state: Annotated[str, typer.Argument(help="协�
                  assignee: Annotated[str | None, typer.Option("--assignee", help="协调：负责的单位或领导")] = None,
                  note: Note = "") -> None:
     """推进问题到下一环节 (move a problem on)."""
+    from ..store import audit, transaction
+    from ..supervise import problems
     with user_errors(), transaction(engine()) as s:
         problems.move(s, number, state, audit.current_user(), note, assignee)
     typer.echo(f"问题 #{number} → {state}")
@@ -98,6 +102,10 @@ def problem_move(number: Number, state: Annotated[str, typer.Argument(help="协�
 def problem_list(as_of: AsOf = None,
                  overdue: Annotated[bool, typer.Option("--overdue", help="只看逾期未销号的")] = False) -> None:
     """问题清单：环节、负责方、每一步的人和时间 (the problem board)."""
+    from rich.table import Table
+
+    from ..store import transaction
+    from ..supervise import problems
     when = day(as_of)
     table = Table(title=f"问题清单（截至{when}）(problems)")
     for col in ("编号", "任务", "问题", "环节", "负责", "应销号", "逾期", "经过"):
@@ -118,6 +126,12 @@ def remind_cmd(as_of: AsOf = None, doc: Doc = None,
                xlsx: Annotated[Path | None, typer.Option("--out", help="另存催办清单 .xlsx")] = None,
                issuer: Annotated[str | None, typer.Option("--issuer", help="落款，如 冠县人民政府督查室")] = None) -> None:
     """催办：逐单位列出预警任务和未报送事项，可直接粘贴发送 (per-unit reminders)."""
+    from sqlalchemy import select
+
+    from ..sheets.reminders import write_reminders
+    from ..store import transaction
+    from ..store.models import Document, Unit
+    from ..supervise import bulletin, remind
     when = day(as_of)
     with user_errors(), transaction(engine()) as s:
         found = remind.reminders(s, when, documents_named(s, doc) if doc else None)
@@ -135,6 +149,7 @@ def remind_cmd(as_of: AsOf = None, doc: Doc = None,
 
 
 def leaders_of(path: Path | None) -> dict[str, list[str]] | None:
+    import yaml
     if path is None:
         return None
     with user_errors():
@@ -152,6 +167,10 @@ def assess_cmd(start: Annotated[str, typer.Option("--from", help="考核期起 Y
                explain: Annotated[bool, typer.Option("--explain", help="逐条列出得分理由（否则每条规则一行计数）")] = False,
                format: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table") -> None:
     """考核：各单位、各领导得分和排名，可逐条说明 (scores and ranks, explained)."""
+    from rich.table import Table
+
+    from ..store import transaction
+    from ..supervise import scoring
     with user_errors(), transaction(engine()) as s:
         units, heads = scoring.assess(s, day(start, "--from"), day(end, "--to"),
                                       documents_named(s, doc) if doc else None, scoring.rules_of(rules),
@@ -177,6 +196,9 @@ def bulletin_cmd(round_name: Annotated[str, typer.Option("--round", help="轮次
                  as_of: AsOf = None,
                  issuer: Annotated[str | None, typer.Option("--issuer", help="发文机关，如 冠县人民政府督查室")] = None) -> None:
     """生成一轮调度的通报（Word 或 Markdown）(write a round's bulletin)."""
+    from ..store import transaction
+    from ..supervise import bulletin, rounds
+    from ..word.bulletin import markdown, write_docx
     if path.suffix.lower() not in (".docx", ".md"):
         raise typer.BadParameter(f"--out 应为 .docx 或 .md 文件 (not {path.suffix or 'a file type'})")
     with user_errors(), transaction(engine()) as s:

@@ -6,29 +6,28 @@ import csv
 import json
 import sys
 from collections import Counter
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress
-from rich.table import Table
-from rich.text import Text
-from sqlalchemy import func, or_, select
 
-from .. import clock, export, render
 from ..errors import DubanError
-from ..extract import extract_file
-from ..ingest import ACCEPTED
-from ..sheets.inert import csv_field
-from ..sheets.ledger import Sheet, heading_of, write_ledger
-from ..sheets.returns import read_returned
-from ..store import analyze, audit, connect, ledger, transaction
-from ..store.ahead import ingest_files
-from ..store.models import AuditEntry, Document, ProgressReport, Task, TaskRole, Unit
-from ..store.progress import import_progress
-from . import app, open_registry, out, pages_shown, user_errors
+from . import app, console, open_registry, out, pages_shown, user_errors
 
-ROLE_NAMES = {k: v for k, v in render.ROLE_NAMES.items() if k != "unattributed_units"}  # the ledger's roles
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from ..store import ledger
+    from ..store.models import Task, Unit
+
+
+@cache
+def role_names() -> dict[str, str]:
+    """The ledger's roles (no 未注明角色): their column names."""
+    from .. import render
+    return {k: v for k, v in render.ROLE_NAMES.items() if k != "unattributed_units"}
+
 
 # tasks stored by one ingest after which the planner's statistics are refreshed, and again each time they
 # double: a fresh PostgreSQL planned a growing ledger's reads for empty tables (20,000 tasks: 341 tasks/s)
@@ -36,11 +35,13 @@ ANALYZE_AFTER = 1000
 
 
 def engine():
+    from ..store import connect
     with user_errors():
         return connect(pooled=False)
 
 
 def files_of(paths: list[Path], folder: Path | None) -> list[Path]:
+    from ..ingest import ACCEPTED
     found = list(paths)
     if folder is not None:
         if not folder.is_dir():
@@ -61,10 +62,16 @@ def ingest_cmd(
         "--workers", min=1, help="同时读取的文件数，默认每核一个 (files read at once; one per core)")] = None,
 ) -> None:
     """把文件读入工作台账；同一文件再次导入不变，修订版成为新版本 (ingest files into the ledger)."""
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from ..extract import extract_file
+    from ..store import analyze, audit
+    from ..store.ahead import ingest_files
     files = files_of(paths or [], folder)
     db, registry, actor = engine(), open_registry(), audit.current_user()
     results, failed, analyzed = [], [], 0
-    with Progress(console=out, transient=True) as progress:
+    with Progress(console=console(), transient=True) as progress:
         bar = progress.add_task("导入 (ingesting)", total=len(files))
 
         def read(path: Path) -> tuple:  # in a thread of its own: its scan's pages on the same bar
@@ -104,6 +111,11 @@ def ingest_cmd(
 @app.command("summary")
 def summary_cmd() -> None:
     """台账概况：公文、任务、单位、填报情况 (the ledger at a glance)."""
+    from rich.table import Table
+    from sqlalchemy import func, select
+
+    from ..store import ledger, transaction
+    from ..store.models import Document, ProgressReport, Task, TaskRole, Unit
     with transaction(engine()) as s:
         docs = s.execute(select(Document.title, Document.doc_number, Document.version, func.count(Task.id))
                          .join(Task).where(Document.current, Task.active).group_by(Document.id)
@@ -127,6 +139,9 @@ def summary_cmd() -> None:
 def documents_named(s, names: list[str]) -> list[int]:
     """Current documents by id (a number names that document alone), 文号 or part of the title;
     BadParameter if one matches nothing."""
+    from sqlalchemy import or_, select
+
+    from ..store.models import Document
     ids = []
     for name in names:
         by_id = select(Document.id).where(Document.current, Document.id == (int(name) if name.isdigit() else -1))
@@ -139,6 +154,7 @@ def documents_named(s, names: list[str]) -> list[int]:
 
 
 def units_named(s, names: list[str]) -> list[Unit]:
+    from ..store import ledger
     found = []
     for name in names:
         units = ledger.find_units(s, name)
@@ -149,6 +165,7 @@ def units_named(s, names: list[str]) -> list[Unit]:
 
 
 def task_filter(s, docs, units, leader, chapter, status, search) -> ledger.Filter:
+    from ..store import ledger
     return ledger.Filter(documents=documents_named(s, docs) if docs else None,
                          units=[u.id for u in units_named(s, units)] if units else None,
                          leader=leader, chapter=chapter, status=status, text=search)
@@ -169,11 +186,15 @@ def tasks_cmd(
     format: Annotated[str, typer.Option("--format", "-f", help="table | json | csv")] = "table",
 ) -> None:
     """按条件列出台账任务 (list ledger tasks by document, unit, leader, chapter, status or words)."""
+    from rich.table import Table
+
+    from ..sheets.inert import csv_field
+    from ..store import ledger, transaction
     if format not in ("table", "json", "csv"):
         raise typer.BadParameter(f"格式应为 table | json | csv (unknown format {format!r})")
     with transaction(engine()) as s:
         rows = [{"id": r.id, "key": r.key, "document": r.document, "chapter": r.chapter, "number": r.number,
-                 "title": r.title, **{k: r.cell(k) for k in ROLE_NAMES}, "deadlines": "；".join(r.deadlines),
+                 "title": r.title, **{k: r.cell(k) for k in role_names()}, "deadlines": "；".join(r.deadlines),
                  "targets": "；".join(r.targets), "status": r.status, "percent": r.percent, "progress": r.progress}
                 for r in ledger.rows(s, task_filter(s, docs, units, leader, chapter, status, search))]
     if format == "json":
@@ -195,11 +216,11 @@ def tasks_cmd(
 
 HIGHLIGHT = {"lead_leaders": "bold magenta", "lead_units": "bold red", "co_units": "bold blue",
              "resp_units": "bold cyan", "deadline": "bold yellow", "target": "bold green"}
-LEGEND = {**ROLE_NAMES, "deadline": "时限", "target": "目标"}
 
 
 def highlighted(task: Task) -> Text:
     """The task as printed in its source, with units, leaders, limits and targets coloured at their spans."""
+    from rich.text import Text
     start = task.span_start
     text = Text(task.document.source_text[start:task.span_end])
     spans = [(r.span_start, r.span_end, HIGHLIGHT[r.role]) for r in task.roles if r.role in HIGHLIGHT] + \
@@ -213,6 +234,12 @@ def highlighted(task: Task) -> Text:
 @app.command("show")
 def show_cmd(task_id: Annotated[str, typer.Argument(help="任务编号，如 42 或 T42-9f1c (a task id or key)")]) -> None:
     """一项任务的原文（单位、时限、目标着色）、角色、时限、目标和填报历史 (one task in full)."""
+    from rich.table import Table
+    from sqlalchemy import select
+
+    from .. import render
+    from ..store import ledger, transaction
+    from ..store.models import AuditEntry, ProgressReport, Task
     with user_errors():
         number = int(task_id) if task_id.isdigit() else ledger.parse_task_key(task_id)
     with transaction(engine()) as s:
@@ -224,12 +251,13 @@ def show_cmd(task_id: Annotated[str, typer.Argument(help="任务编号，如 42 
         out.print(f"[bold]{ledger.task_key(task.id)}[/]  {d.title or ''} {d.doc_number or ''} 第{d.version}版  "
                   f"{task.chapter}  第{task.number}项  {d.path}:{task.line}" + ("" if task.active else "  （已从新版本删除）"))
         out.print(highlighted(task))
-        out.print("  ".join(f"[{style}]{LEGEND[key]}[/]" for key, style in HIGHLIGHT.items()))
+        legend = {**role_names(), "deadline": "时限", "target": "目标"}
+        out.print("  ".join(f"[{style}]{legend[key]}[/]" for key, style in HIGHLIGHT.items()))
         roles = Table(title="角色 (roles)")
         for name in ("角色", "原文", "登记簿", "核对"):
             roles.add_column(name)
         for r in task.roles:
-            roles.add_row(ROLE_NAMES.get(r.role, r.role), r.printed, r.label if (r.unit or r.person) else "", r.status)
+            roles.add_row(role_names().get(r.role, r.role), r.printed, r.label if (r.unit or r.person) else "", r.status)
         out.print(roles)
         out.print("完成时限 (deadlines): " + ("；".join(render.deadline_label(x) + (f"（{x.text}）" if x.text else "") for x in task.deadlines) or "无"))
         out.print("量化目标 (targets): " + ("；".join(ledger.target_label(t) for t in task.targets) or "无"))
@@ -260,6 +288,11 @@ def export_ledger(
     title: Annotated[str | None, typer.Option("--title", help="标题行 (the title row)")] = None,
 ) -> None:
     """按办公室打印的格式导出工作台账 .xlsx (the ledger as offices print it; --by-unit for units to fill)."""
+    from rich.progress import Progress
+
+    from .. import clock
+    from ..sheets.ledger import Sheet, heading_of, write_ledger
+    from ..store import ledger, transaction
     db = engine()
     with transaction(db) as s:
         f = task_filter(s, docs, units, None, None, None, None)
@@ -271,7 +304,7 @@ def export_ledger(
                             several) for u in (units_named(s, units) if units else ledger.units_of(s, f))]
         else:
             sheets = [Sheet("台账", ledger.rows(s, f), several_documents=several)]
-        with Progress(console=out, transient=True) as progress, user_errors():
+        with Progress(console=console(), transient=True) as progress, user_errors():
             bar = progress.add_task("导出 (exporting)", total=None)
             written = write_ledger(sheets, out_file, heading, clock.today(), lambda: progress.advance(bar))
     typer.echo(f"已写出 {len(sheets)} 个工作表、{written} 行任务 (wrote sheets, task rows): {out_file}")
@@ -286,6 +319,10 @@ def import_progress_cmd(
     by: Annotated[str | None, typer.Option("--by", help="代谁导入，记在系统用户名旁 (on whose behalf; kept beside the system user)")] = None,
 ) -> None:
     """导入单位填报的进展情况：先全部核对，有错则一行也不导入（或 --partial）(import progress from a returned sheet)."""
+    from .. import export
+    from ..sheets.returns import read_returned
+    from ..store import audit, transaction
+    from ..store.progress import import_progress
     db = engine()
     with user_errors():
         sheets = read_returned(path)

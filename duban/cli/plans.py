@@ -5,12 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from sqlalchemy import select
 
-from ..store import audit, transaction
-from ..store.models import Document
-from ..supervise import lifecycle
 from . import app, out, user_errors
 from .ledger import engine
 from .supervise import AsOf, Doc, day, one_document
@@ -22,6 +17,12 @@ app.add_typer(plan_app, name="plan")
 @plan_app.command("list")
 def plan_list(as_of: AsOf = None) -> None:
     """列出文件及其执行状态，标出时限已过、待确认办结的 (plans, and those whose period is over)."""
+    from rich.table import Table
+    from sqlalchemy import select
+
+    from ..store import transaction
+    from ..store.models import Document
+    from ..supervise import lifecycle
     when = day(as_of)
     with transaction(engine()) as s:
         over = {doc.id: end for doc, end in lifecycle.period_over(s, when)}
@@ -39,6 +40,8 @@ def plan_list(as_of: AsOf = None) -> None:
 def plan_finish(doc: Doc = None,
                 on: Annotated[str | None, typer.Option("--on", help="办结日期，默认今天 (default today)")] = None) -> None:
     """标记文件已办结：不再进入总览、考核、催办和单位填报 (mark a plan finished)."""
+    from ..store import audit, transaction
+    from ..supervise import lifecycle
     with user_errors(), transaction(engine()) as s:
         found = lifecycle.finish(s, one_document(s, doc), audit.current_user(), day(on, "--on"))
     typer.echo(f"已办结 (finished): {found.title}（{found.finished_on}）")
@@ -47,6 +50,8 @@ def plan_finish(doc: Doc = None,
 @plan_app.command("reopen")
 def plan_reopen(doc: Doc = None) -> None:
     """恢复执行 (a plan running again)."""
+    from ..store import audit, transaction
+    from ..supervise import lifecycle
     with user_errors(), transaction(engine()) as s:
         found = lifecycle.reopen(s, one_document(s, doc), audit.current_user())
     typer.echo(f"已恢复执行 (running): {found.title}")

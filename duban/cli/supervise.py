@@ -7,19 +7,16 @@ import json
 import sys
 from collections.abc import Iterable
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
-from rich.table import Table
 
 from .. import clock
-from ..store import audit, ledger, transaction
-from ..supervise import facts, notes, reports, rounds, state, warnings
-from ..supervise.records import COLOUR_NAMES
 from . import app, out, user_errors
 from .ledger import documents_named, engine, units_named
+
+if TYPE_CHECKING:
+    from ..supervise import state, warnings
 
 round_app = typer.Typer(help="调度轮次 (reporting rounds).", no_args_is_help=True)
 app.add_typer(round_app, name="round")
@@ -39,6 +36,7 @@ def day(text: str | None, name: str = "--as-of") -> date:
 
 
 def task_of(text: str) -> int:
+    from ..store import ledger
     with user_errors():
         return int(text) if text.strip().isdigit() else ledger.parse_task_key(text)
 
@@ -67,6 +65,8 @@ def round_plan(doc: Doc = None,
                start: Annotated[str | None, typer.Option("--from", help="起始日期 (default: today; an earlier one creates the past rounds too)")] = None,
                end: Annotated[str | None, typer.Option("--to", help="结束日期 (default: 31 December)")] = None) -> None:
     """为公文设定报送周期并生成各轮调度 (give a plan its reporting cycle)."""
+    from ..store import audit, transaction
+    from ..supervise import rounds
     with user_errors(), transaction(engine()) as s:
         made = rounds.plan_cycle(s, one_document(s, doc), every, day_of, audit.current_user(), grace,
                                  day(start, "--from") if start else None, day(end, "--to") if end else None)
@@ -79,6 +79,8 @@ def round_open(name: Annotated[str, typer.Option("--name", help="轮次名称，
                due: Annotated[str, typer.Option("--due", help="报送截止日期 YYYY-MM-DD")], doc: Doc = None,
                grace: Annotated[int | None, typer.Option(help="grace working days")] = None) -> None:
     """开启一轮临时调度 (open an ad hoc round)."""
+    from ..store import audit, transaction
+    from ..supervise import rounds
     with user_errors(), transaction(engine()) as s:
         r = rounds.open_round(s, one_document(s, doc), name, day(due, "--due"), audit.current_user(), grace)
         rid, closes = r.id, r.closes
@@ -88,6 +90,8 @@ def round_open(name: Annotated[str, typer.Option("--name", help="轮次名称，
 @round_app.command("lock")
 def round_lock(name: Annotated[str, typer.Argument(help="轮次编号或名称")]) -> None:
     """锁定一轮调度：此后不再接收该轮报送 (lock a round)."""
+    from ..store import audit, transaction
+    from ..supervise import rounds
     with user_errors(), transaction(engine()) as s:
         r = rounds.lock_round(s, rounds.find_round(s, name).id, audit.current_user())
         label = r.name
@@ -97,6 +101,10 @@ def round_lock(name: Annotated[str, typer.Argument(help="轮次编号或名称")
 @round_app.command("list")
 def round_list(doc: Doc = None, as_of: AsOf = None) -> None:
     """各轮调度及报送情况 (rounds and who has reported)."""
+    from rich.table import Table
+
+    from ..store import transaction
+    from ..supervise import rounds
     when = day(as_of)
     table = Table(title=f"调度轮次（截至{when}）(rounds)")
     for col in ("编号", "轮次", "开始", "截止", "锁定", "应报", "按时", "逾期", "未报", "待报"):
@@ -112,6 +120,10 @@ def round_list(doc: Doc = None, as_of: AsOf = None) -> None:
 @round_app.command("show")
 def round_show(name: Annotated[str, typer.Argument(help="轮次编号或名称")], as_of: AsOf = None) -> None:
     """一轮调度中各单位应报、已报、未报 (who has and has not reported in a round)."""
+    from rich.table import Table
+
+    from ..store import transaction
+    from ..supervise import facts, rounds
     when = day(as_of)
     with user_errors(), transaction(engine()) as s:
         r = rounds.find_round(s, name)
@@ -139,6 +151,8 @@ def report_cmd(task: TaskArg,
                progress: Annotated[str, typer.Option("--progress", help="进展情况")] = "",
                problem: Annotated[str, typer.Option("--problem", help="存在问题（将登记为问题）")] = "") -> None:
     """报送一项任务的进展 (report progress on one task)."""
+    from ..store import audit, transaction
+    from ..supervise import reports
     with user_errors(), transaction(engine()) as s:
         r = reports.report(s, task_of(task), one_unit(s, unit), audit.current_user(), status=status,
                            progress=progress, percent=percent, value=value, problem=problem)
@@ -152,6 +166,11 @@ def status_cmd(as_of: AsOf = None, doc: Doc = None,
                colour: Annotated[str | None, typer.Option("--colour", help="red | yellow | blue")] = None,
                format: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table") -> None:
     """各任务状态与三色预警，逐条说明理由 (statuses and warnings, with reasons)."""
+    from rich.table import Table
+
+    from ..store import transaction
+    from ..supervise import warnings
+    from ..supervise.records import COLOUR_NAMES
     when = day(as_of)
     with user_errors(), transaction(engine()) as s:
         uid = one_unit(s, unit)
@@ -194,6 +213,10 @@ def refresh_cmd() -> None:
 
 def refreshed(db) -> state.Refreshed:
     """Every task's state for today, with a bar on stderr: a province's ledger takes a while."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from ..supervise import state
     with Progress(console=Console(stderr=True), transient=True) as bar:
         shown = bar.add_task("判定状态和预警 (status)", total=None)
         return state.refresh_all(db, clock.today(), tick=lambda n: bar.advance(shown, n))
@@ -213,6 +236,8 @@ def override_cmd(task: TaskArg, status: Annotated[str | None, typer.Argument(hel
                  reason: Annotated[str, typer.Option("--reason", help="理由（必填）")] = "",
                  lift: Annotated[bool, typer.Option("--lift", help="取消改定，按规则判定 (lift the override)")] = False) -> None:
     """督查室改定任务状态，须写明理由 (override a task's status, with a reason)."""
+    from ..store import audit, transaction
+    from ..supervise import notes
     if not lift and status is None:
         raise typer.BadParameter("请给出状态，或用 --lift 取消 (give a status or --lift)")
     with user_errors(), transaction(engine()) as s:
@@ -224,6 +249,8 @@ def override_cmd(task: TaskArg, status: Annotated[str | None, typer.Argument(hel
 def instruct_cmd(task: TaskArg, text: Annotated[str, typer.Argument(help="批示内容")],
                  leader: Annotated[str, typer.Option("--leader", help="批示领导")]) -> None:
     """登记领导批示 (record a leader's instruction)."""
+    from ..store import audit, transaction
+    from ..supervise import notes
     with user_errors(), transaction(engine()) as s:
         notes.instruct(s, task_of(task), leader, text, audit.current_user())
     typer.echo("已登记批示 (recorded)")

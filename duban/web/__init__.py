@@ -14,6 +14,8 @@ from sqlalchemy import Engine
 from ..store import connect, users
 from . import access, errors
 from .limits import BodyLimit
+from .prefix import Prefix
+from .tracing import Tracing
 from .views import routers
 
 STATIC = Path(__file__).parent / "static"
@@ -24,8 +26,16 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", 
            "Referrer-Policy": "same-origin"}
 
 
+class App(FastAPI):
+    """FastAPI with two middlewares outside even its error handlers, so a 500 page has them too: the
+    request id and access line (tracing), then the path prefix (prefix)."""
+
+    def build_middleware_stack(self):
+        return Tracing(Prefix(super().build_middleware_stack()))
+
+
 def create_app(engine: Engine | None = None) -> FastAPI:
-    app = FastAPI(title="督办 duban", version="1", docs_url=None, redoc_url=None,
+    app = App(title="督办 duban", version="1", docs_url=None, redoc_url=None,
                   description="工作台账与督办：每个页面的数据也在 /api 下以 JSON 提供。")
     app.state.engine = engine or connect()
     users.dummy_hash()  # made now, so the first sign-in of an unknown login takes no longer than the next

@@ -21,6 +21,7 @@ from ..errors import DubanError
 from ..lexicon import load
 from ..store import busy, disk_full
 from . import access, pages
+from .tracing import id_of
 
 log = logging.getLogger("duban.web")
 TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "页面不存在", 405: "不支持的操作",
@@ -80,7 +81,8 @@ def answer(request: Request, status: int, error: str, errors: list | None = None
     shown = [{**e, "where": for_browser(str(e.get("where", ""))), "message": for_browser(str(e.get("message", "")))}
              for e in errors or []]
     return pages.render(request, "error.html", {"status": status, "title": TITLES.get(status, "出错了"),
-                                                "error": error, "errors": shown}, status)
+                                                "error": error, "errors": shown, "request_id": id_of(request.scope)},
+                        status)
 
 
 def field_errors(exc: RequestValidationError) -> list[dict]:

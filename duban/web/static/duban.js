@@ -2,6 +2,8 @@
 // Links and buttons with data-confirm ask first; forms with data-autosubmit submit when a field changes;
 // on the review page, text selected in the source fills the form that adds a task; while an upload is
 // read, the upload page shows how many pages of a scan OCR has read.
+// ROOT: the path prefix duban is served under ("" or "/duban"; web/prefix.py roots <html data-root>)
+const ROOT = (document.documentElement.dataset.root || "/").slice(0, -1);
 document.addEventListener("click", (e) => {
   const el = e.target.closest("[data-confirm]");
   if (el && !window.confirm(el.dataset.confirm)) e.preventDefault();
@@ -27,7 +29,7 @@ document.addEventListener("submit", (e) => {
   status.hidden = false;
   const bar = status.querySelector("progress"), words = status.querySelector("span");
   setInterval(async () => {
-    const r = await fetch(`/api/documents/upload-progress/${ticket}`);
+    const r = await fetch(`${ROOT}/api/documents/upload-progress/${ticket}`);
     if (!r.ok) return;
     const { done, total } = await r.json();
     if (total) { bar.max = total; bar.value = done; words.textContent = `已识别 ${done} / ${total} 页`; }
@@ -228,7 +230,7 @@ document.addEventListener("change", (e) => {
     button.disabled = true;
     say(form, "正在保存……");
     try {
-      const sent = await fetch(`/api${form.getAttribute("action")}`, { method: "POST", body: new FormData(form) });
+      const sent = await fetch(`${ROOT}/api${form.getAttribute("action").slice(ROOT.length)}`, { method: "POST", body: new FormData(form) });
       const answer = await sent.json();
       if (!answer.ok) {
         say(form, `未保存：${String(answer.error || "").replace(GLOSS, "")}`, true);
