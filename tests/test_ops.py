@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -224,4 +224,19 @@ def test_a_second_worker_waits_for_the_first(database_url):
         assert told.wait(10) and not second_in.wait(0.5)
     thread.join(10)
     assert second_in.is_set()
+    engine.dispose()
+
+
+def test_the_worker_runs_the_jobs_whose_time_has_come_and_only_those(planned, monkeypatch):
+    from duban import clock
+
+    schedule = {"refresh": "00:00", "rounds": "00:00", "remind": "00:00", "digest": "23:59"}
+    monkeypatch.setattr(jobs, "settings", lambda: {"schedule": schedule})
+    engine, ran = connect(), []
+    with clock.set_to(date(2024, 10, 8)):
+        jobs.work(engine, ran.append, rounds_left=1)
+        assert [(r.job, r.skipped) for r in ran] == [("refresh", False), ("rounds", False), ("remind", False)]
+        jobs.work(engine, ran.append, rounds_left=1)  # a restarted worker: the day's jobs already ran
+        assert [r.skipped for r in ran[3:]] == [True, True, True]
+    assert 0 < jobs.next_wake(datetime(2024, 10, 8, 12, 0)) <= 3600
     engine.dispose()

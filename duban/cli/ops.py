@@ -135,10 +135,15 @@ def run_jobs_cmd(
 @app.command("worker")
 def worker_cmd() -> None:
     """按设置中的时间每天运行定时任务；同一数据库只运行一个 worker (run the daily jobs on schedule)."""
-    from .. import jobs
+    import logging
+
+    from .. import jobs, logs
+    from ..config import settings
     from .ledger import engine
 
+    logs.configure(settings()["log"])  # the journal (systemd) or `docker logs` keeps what each job did
+    log = logging.getLogger("duban.jobs")
     db = engine()
-    with user_errors(), jobs.the_only_worker(db, lambda: typer.echo("另一个 worker 正在运行，等待 (waiting)…", err=True)):
-        typer.echo("worker 已启动 (started)", err=True)
-        jobs.work(db, said)
+    with user_errors(), jobs.the_only_worker(db, lambda: log.warning("另一个 worker 正在运行，等待 (waiting)…")):
+        log.info("worker 已启动 (started)")
+        jobs.work(db, lambda ran: log.info("%s %s: %s", ran.day, ran.job, ran.said))
