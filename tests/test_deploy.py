@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import configparser
 import json
+import os
 import re
 import shlex
 import shutil
@@ -100,6 +101,21 @@ def test_docker_compose_accepts_the_compose_file():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["services"]["web"]["command"][:2] == ["duban", "serve"]
+
+
+def docker_daemon() -> bool:
+    return bool(shutil.which("docker")) and subprocess.run(["docker", "info"], capture_output=True,
+                                                           timeout=60).returncode == 0
+
+
+@pytest.mark.skipif(os.environ.get("CI") != "true" or not docker_daemon(), reason="built in CI where docker runs")
+def test_the_image_builds_and_answers_its_version():
+    built = subprocess.run(["docker", "build", "-q", "--build-arg", "LIBREOFFICE=0", "-f", str(DEPLOY / "Dockerfile"),
+                            str(ROOT)], capture_output=True, text=True, timeout=1800)
+    assert built.returncode == 0, built.stderr[-2000:]
+    image = built.stdout.strip()
+    ran = subprocess.run(["docker", "run", "--rm", image, "duban", "--version"], capture_output=True, text=True)
+    assert ran.returncode == 0 and ran.stdout.startswith("duban "), ran.stderr
 
 
 def test_the_image_installs_the_lock_and_the_run_time_packages():
