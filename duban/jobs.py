@@ -26,6 +26,7 @@ from .supervise import calendar, rounds, state
 ACTOR = "worker"
 LOCK_KEY = 0x6475_6261_6E  # "duban": the advisory lock every worker of a database takes
 ORDER = ("refresh", "rounds", "remind", "digest")
+RETRY_EVERY = 300.0  # seconds between the worker's looks at messages waiting for a retry or quiet hours' end
 
 
 @dataclass
@@ -115,12 +116,20 @@ def clock_time(text: str):
 
 
 def next_wake(now: datetime) -> float:
-    """Seconds until the next job's time today, or the first one tomorrow (at most an hour: the clock
-    may be moved)."""
+    """Seconds until the next job's time today, or the first one tomorrow; at most RETRY_EVERY, when the
+    messages waiting for a retry or for quiet hours to end are sent."""
     times = sorted(clock_time(t) for t in settings()["schedule"].values() if t)
     later = [datetime.combine(now.date(), t) for t in times if t > now.time()]
     wake = later[0] if later else datetime.combine(now.date() + timedelta(days=1), times[0]) if times else now
-    return max(1.0, min(3600.0, (wake - now).total_seconds()))
+    return max(1.0, min(RETRY_EVERY, (wake - now).total_seconds()))
+
+
+def retried(engine: Engine) -> str | None:
+    """Send the waiting messages whose time has come (a retry, the end of quiet hours); None if none."""
+    from . import notify
+
+    counts = notify.send_due(engine, clock.now())
+    return sent_line(counts) if counts.sent or counts.failed else None
 
 
 @contextmanager
@@ -151,6 +160,8 @@ def work(engine: Engine, said: Callable[[Ran], None], rounds_left: int | None = 
         now = clock.now()
         for job in due_jobs(now):
             said(run_job(engine, job, now.date()))
+        if (sent := retried(engine)) is not None:
+            said(Ran("retry", now.date(), sent))
         if rounds_left is not None:
             rounds_left -= 1
             if rounds_left == 0:
