@@ -25,6 +25,7 @@ from duban.supervise import (
     reports,
     rounds,
     scoring,
+    status,
     warnings,
 )
 from duban.units.registry import Registry
@@ -68,6 +69,16 @@ def test_a_monthly_cycle_makes_contiguous_rounds_due_on_working_days(plan):
     assert by["2024年9月"].closes == date(2024, 9, 27)  # 25 + 2 working days
     assert all(b.opens == a.closes + timedelta(days=1) for a, b in zip(made, made[1:], strict=False))
     assert audited(engine, "plan_cycle") == 1
+
+
+def test_a_cycle_given_no_period_or_day_takes_the_office_s_settings(db, monkeypatch):
+    monkeypatch.setitem(status.RULES, "rounds", {**status.RULES["rounds"], "every": "quarter", "day": 20})
+    with clock.set_to(date(2024, 1, 1)):
+        ingest(db, PLAN, Registry(None), "tester", True)
+        with transaction(db) as s:
+            made = rounds.plan_cycle(s, s.scalar(select(Document.id)), None, None, "督查室", end=date(2024, 12, 31))
+            assert [(r.name, r.due) for r in made][:2] == [("2024年第一季度", date(2024, 3, 20)),
+                                                           ("2024年第二季度", date(2024, 6, 20))]
 
 
 def test_a_round_is_not_open_then_open_then_in_its_grace_days_then_over(plan):

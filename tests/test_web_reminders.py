@@ -29,7 +29,7 @@ def cli_texts(site, monkeypatch, *args: str) -> list[str]:
     monkeypatch.setenv("DUBAN_DATABASE_URL", str(site.engine.url))
     result = CliRunner().invoke(cli, ["remind", "--as-of", str(AS_OF), *args])
     assert result.exit_code == 0, result.output
-    return [t for t in result.output.split("\n\n") if t.strip()]
+    return [t for t in result.stdout.split("\n\n") if t.strip()]
 
 
 @pytest.mark.parametrize("doc", [None, "plan"])

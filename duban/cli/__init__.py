@@ -61,8 +61,8 @@ def every_command(
 
     with user_errors():
         if warning := calendar.warning(clock.today()):
-            typer.secho(f"警告 (warning): {warning} (no holiday calendar for that year: add it to [calendar] "
-                        f"in duban.toml)", err=True, fg="red", bold=True)
+            typer.secho(f"警告 (warning): {warning} (no holiday calendar for that year: add its holidays and "
+                        f"workdays to [calendar] in $DUBAN_DATA_DIR/duban.toml)", err=True, fg="red", bold=True)
 
 
 def refused_write(e: Exception) -> bool:

@@ -59,8 +59,8 @@ def one_unit(s, name: str | None) -> str | None:
 
 @round_app.command("plan")
 def round_plan(doc: Doc = None,
-               every: Annotated[str, typer.Option(help="month | quarter")] = "month",
-               day_of: Annotated[int, typer.Option("--day", help="每月（季末月）几日前报送 (due day)")] = 25,
+               every: Annotated[str | None, typer.Option(help="month | quarter (default: the settings')")] = None,
+               day_of: Annotated[int | None, typer.Option("--day", help="每月（季末月）几日前报送 (due day; default: the settings')")] = None,
                grace: Annotated[int | None, typer.Option(help="截止后仍可补报的工作日数 (grace working days)")] = None,
                start: Annotated[str | None, typer.Option("--from", help="起始日期 (default: today; an earlier one creates the past rounds too)")] = None,
                end: Annotated[str | None, typer.Option("--to", help="结束日期 (default: 31 December)")] = None) -> None:

@@ -55,7 +55,7 @@ def warning(today: date) -> str | None:
         return None
     named = "、".join(f"{y} 年" for y in years)
     return (f"节假日日历不含 {named}：这些年份暂按周一至周五计算工作日（春节、国庆将算作工作日）。"
-            f"请升级 duban 或在 duban.toml 的 [calendar] 中填写 holidays 和 workdays（调休）。")
+            f"请升级本系统，或由管理员在设置文件中补填该年的放假日和调休上班日。")
 
 
 @cache  # the package checks its whole table on every call; a ledger asks about the same days again and again

@@ -44,12 +44,13 @@ def due_days(every: str, day: int, start: date, end: date) -> list[tuple[str, da
     return found
 
 
-def plan_cycle(session: Session, document_id: int, every: str, day: int, actor: str, grace: int | None = None,
-               start: date | None = None, end: date | None = None) -> list[Round]:
+def plan_cycle(session: Session, document_id: int, every: str | None, day: int | None, actor: str,
+               grace: int | None = None, start: date | None = None, end: date | None = None) -> list[Round]:
     """Give a document its reporting cycle and create the cycle's rounds (contiguous: each opens the day
     after the previous one closes), from today unless the office gives an earlier or later start (rounds
     opened before today are `backfilled`)."""
     doc = current_document(session, document_id)
+    every, day = every or status.RULES["rounds"]["every"], day or status.RULES["rounds"]["day"]
     if every not in EVERY or not 1 <= day <= 31:
         raise DubanError(f"报送周期应为 month 或 quarter，日期 1–31 (bad cycle {every!r} day {day})")
     grace = status.RULES["rounds"]["grace"] if grace is None else grace

@@ -16,7 +16,7 @@ from ...errors import DubanError
 from ...store import audit
 from ...store.ledger import task_key
 from ...store.models import Cycle, Round, User
-from ...supervise import facts, rounds
+from ...supervise import facts, rounds, status
 from ..access import Principal, allow
 from ..pages import action, page
 from .common import choices, day, documents
@@ -128,13 +128,14 @@ def rounds_page(request: Request, s: Session, who: Principal = allow("office"),
     shown = sorted((d for d in docs if doc is None or d.id == doc), key=lambda d: (d.finished, -d.id))  # the live plan first
     plans = [DocumentRounds(d.id, d.title, cycles_of(s, d.id), [round_line(s, r, when) for r in rounds.rounds_of(s, [d.id])],
                             d.finished) for d in shown]
-    return {"as_of": when, "doc": doc, "documents": choices(s, docs), "every": EVERY_NAMES, "plans": plans}
+    return {"as_of": when, "doc": doc, "documents": choices(s, docs), "every": EVERY_NAMES, "plans": plans,
+            "defaults": status.RULES["rounds"]}
 
 
 @action(router, "/documents/{document_id}/cycle")
 def plan_cycle(request: Request, s: Session, document_id: int, who: Principal = allow("office"),
-               every: Annotated[Literal["month", "quarter"], Form(description="month 每月 | quarter 每季度")] = "month",
-               due_day: Annotated[int, Form(alias="day", description="每月（季末月）几日前报送 (due day)")] = 25,
+               every: Annotated[Literal["month", "quarter"] | None, Form(description="month 每月 | quarter 每季度，默认按设置")] = None,
+               due_day: Annotated[int | None, Form(alias="day", description="每月（季末月）几日前报送，默认按设置 (due day)")] = None,
                grace: Annotated[int | None, Form(description="截止后仍可补报的工作日数，默认按设置 (grace)")] = None,
                start: Annotated[date | None, Form(description="起始日期，默认今天；更早则补建以往各轮 (from)")] = None,
                end: Annotated[date | None, Form(description="结束日期，默认当年12月31日 (to)")] = None) -> dict:
