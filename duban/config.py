@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import os
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def from_file(path: Path) -> dict:
         raise DubanError(f"{path}：不是有效的 TOML ({e})") from None
 
 
-def from_env(environ: os._Environ | dict) -> dict:
+def from_env(environ: Mapping[str, str]) -> dict:
     """DUBAN_A__B__C=value as {a: {b: {c: value}}}: only names with a "__" (DUBAN_DATA_DIR is no setting)."""
     out: dict = {}
     for name, raw in environ.items():
@@ -84,7 +85,7 @@ class Settings(dict):
     sources: dict[tuple, str]
 
 
-def read(folder: Path | None = None, environ: dict | None = None) -> Settings:
+def read(folder: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """The settings for `folder` (DUBAN_DATA_DIR) and `environ` (the process's environment)."""
     folder = data_dir() if folder is None else folder
     out, sources = Settings(defaults()), {}

@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from contextlib import closing
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -63,9 +64,8 @@ def kept_files(folder: Path) -> list[Path]:
 
 
 def copy_sqlite(engine: Engine, target: Path) -> None:
-    with sqlite3.connect(engine.url.database) as source, sqlite3.connect(target) as copy:
+    with closing(sqlite3.connect(engine.url.database)) as source, closing(sqlite3.connect(target)) as copy:
         source.backup(copy)
-    copy.close()
 
 
 def libpq(engine: Engine) -> tuple[str, list[str]]:
