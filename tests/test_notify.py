@@ -17,7 +17,7 @@ from duban import clock, config
 from duban.cli import app
 from duban.errors import DubanError
 from duban.notify import failed, queue_day, send_due
-from duban.notify.send import send_test
+from duban.notify.send import claimed, due_batch, send_test
 from duban.store import connect, transaction
 from duban.store.documents import ingest
 from duban.store.models import AuditEntry, Document, OutboxMessage, Task, TaskRole
@@ -136,6 +136,15 @@ def test_a_failed_send_is_retried_and_both_attempts_are_audited(engine, conf, ro
     assert (second.sent, second.failed, second.held) == (1, 0, 0) and (m.state, m.attempts) == ("sent", 2)
     assert audited(engine, m.id) == [("notify_failed", 1), ("notify_sent", 2)]
     assert robot.requests[0]["body"] == robot.requests[1]["body"]
+
+
+def test_two_senders_at_once_send_a_message_once(engine, conf, robot):
+    route(conf, FGJ, "wecom", f"{robot.url}/send?key=fgj", digest=True)
+    queue_day(engine, DAY, MORNING, conf=conf)
+    [read_by_worker] = due_batch(engine, MORNING, set())  # the worker has read it, then `notify send` runs
+    assert send_due(engine, MORNING, conf).sent == 1
+    assert not claimed(engine, read_by_worker, MORNING) and len(robot.requests) == 1
+    assert send_due(engine, MORNING + timedelta(hours=1), conf).sent == 0 and len(robot.requests) == 1
 
 
 def test_a_message_refused_after_its_retries_is_failed_and_listed(engine, conf, robot):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from .. import clock
 from ..config import settings
@@ -23,6 +23,7 @@ from .routes import Route, route_named, routes
 
 ACTOR = "system:notify"  # the audit's actor when no one runs it by hand (a colon: never a web login)
 BATCH = 200
+CLAIM = timedelta(minutes=10)  # a message taken by a sender that then died is due again this much later
 
 
 @dataclass
@@ -41,6 +42,8 @@ def send_due(engine: Engine, now: datetime | None = None, conf: dict | None = No
             table = routes(s, conf)
         for m in batch:
             tried.add(m.id)
+            if not claimed(engine, m, now):
+                continue  # another sender (the worker, `duban notify send` by hand) took it
             error = attempt(m, table.get(m.unit_id), conf)
             with transaction(engine) as s:
                 record(s, m.id, error, now, conf, actor)
@@ -56,6 +59,16 @@ def due_batch(engine: Engine, now: datetime, tried: set[int]) -> list[OutboxMess
         found = s.scalars(select(OutboxMessage).where(OutboxMessage.state == WAITING, OutboxMessage.due_at <= now)
                           .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(BATCH + len(tried)))
         return [m for m in found if m.id not in tried][:BATCH]
+
+
+def claimed(engine: Engine, m: OutboxMessage, now: datetime) -> bool:
+    """Whether this run takes the message to send: its due time is moved past the send as it was read, so
+    a sender that read it too finds it taken, and a run that dies while sending leaves it due CLAIM later
+    (sent at least once, never twice by two senders at once)."""
+    with transaction(engine) as s:
+        return s.execute(update(OutboxMessage).where(OutboxMessage.id == m.id, OutboxMessage.state == WAITING,
+                                                     OutboxMessage.due_at == m.due_at)
+                         .values(due_at=now + CLAIM)).rowcount == 1
 
 
 def attempt(m: OutboxMessage, route: Route | None, conf: dict) -> str | None:
