@@ -16,6 +16,7 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..store.among import among
 from ..store.models import Document, Extension, Instruction, Problem, ProblemStep, Round, Task, TaskRole, Unit
 from ..supervise import inbox, remind, rounds
 from ..supervise.facts import end_of
@@ -57,17 +58,22 @@ def remind_events(day: Day) -> Iterator[Event]:
 
 def report_due_events(day: Day) -> Iterator[Event]:
     """Each open round's reports still owed, the listed working days before its due day and in its grace days."""
-    for r in inbox.rounds_due(day.session, day.as_of):
-        if r.workdays_left < 0 or r.workdays_left in day.conf["notify"]["report_due_workdays"]:
-            for unit, n in r.pending.items():
-                yield Event(unit, "report_due", f"report_due:{day.as_of}:{r.round.id}", owed_line(r, n))
+    asked = [r for r in inbox.rounds_due(day.session, day.as_of)
+             if r.workdays_left < 0 or r.workdays_left in day.conf["notify"]["report_due_workdays"]]
+    numbers = task_numbers(day.session, {task for r in asked for owed in r.pending.values() for task in owed})
+    for r in asked:
+        for unit, owed in r.pending.items():
+            yield Event(unit, "report_due", f"report_due:{day.as_of}:{r.round.id}",
+                        owed_line(r, [numbers[task] for task in owed]))
 
 
-def owed_line(r: inbox.RoundDue, n: int) -> str:
+def owed_line(r: inbox.RoundDue, numbers: list[str]) -> str:
+    """The round, its due day and the tasks still owed by number: what the unit needs to act on."""
     name, title = r.round.name, r.round.document.title or ""
+    owed = f"尚有{len(numbers)}项未报（任务{'、'.join(numbers)}）"
     if r.workdays_left < 0:
-        return f"“{name}”调度（{title}）已过报送截止日{ymd(r.round.due)}，尚有{n}项未报，请于{ymd(r.round.closes)}前补报"
-    return f"请于{ymd(r.round.due)}前报送“{name}”调度进展（{title}，尚有{n}项未报）"
+        return f"“{name}”调度（{title}）已过报送截止日{ymd(r.round.due)}，{owed}，请于{ymd(r.round.closes)}前补报"
+    return f"请于{ymd(r.round.due)}前报送“{name}”调度进展（{title}），{owed}"
 
 
 def round_opened_events(day: Day) -> Iterator[Event]:
@@ -133,8 +139,12 @@ def of_day(day: Day) -> list[Event]:
 
 
 def task_names(session: Session, ids: set[int]) -> dict[int, str]:
-    found = session.execute(select(Task.id, Task.number, Task.title).where(Task.id.in_(ids))) if ids else []
+    found = session.execute(select(Task.id, Task.number, Task.title).where(among(Task.id, ids))) if ids else []
     return {i: f"任务{number}“{title}”" for i, number, title in found}
+
+
+def task_numbers(session: Session, ids: set[int]) -> dict[int, str]:
+    return dict(session.execute(select(Task.id, Task.number).where(among(Task.id, ids))).all()) if ids else {}
 
 
 def lead_units(session: Session, rows: list) -> dict[int, list[str]]:
@@ -143,7 +153,7 @@ def lead_units(session: Session, rows: list) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     if ids:
         for task, unit in session.execute(select(TaskRole.task_id, TaskRole.unit_id).where(
-                TaskRole.task_id.in_(ids), TaskRole.role == "lead_units", TaskRole.unit_id.is_not(None))
+                among(TaskRole.task_id, ids), TaskRole.role == "lead_units", TaskRole.unit_id.is_not(None))
                 .order_by(TaskRole.task_id, TaskRole.position)):
             found.setdefault(task, []).append(unit)
     return found

@@ -38,7 +38,7 @@ class RoundDue:
     state: str
     workdays_left: int  # to its due day (negative: in its grace days)
     closing: bool
-    pending: dict[str, int] = field(default_factory=dict)  # unit id -> tasks not reported yet
+    pending: dict[str, list[int]] = field(default_factory=dict)  # unit id -> ids of the tasks not reported yet
 
 
 def live_tasks():
@@ -80,7 +80,7 @@ def rounds_due(s: Session, as_of: date) -> list[RoundDue]:
             continue
         left = calendar.workdays_between(as_of, r.due)
         line = RoundDue(r, rounds.state(r, as_of), left, left <= RULES["rounds"]["closing_workdays"])
-        for _, unit in rounds.tally(s, r, as_of).pending:
-            line.pending[unit] = line.pending.get(unit, 0) + 1
+        for task, unit in rounds.tally(s, r, as_of).pending:
+            line.pending.setdefault(unit, []).append(task)
         found.append(line)
     return found

@@ -68,8 +68,8 @@ def round_items(s: Session, when: date) -> list[dict]:
     return [{"id": r.round.id, "name": r.round.name, "document": r.round.document.title or r.round.document.path,
              "state": r.state, "due": r.round.due, "closes": r.round.closes, "workdays_left": r.workdays_left,
              "closing": r.closing, "url": f"/rounds/{r.round.id}",
-             "pending": [{"unit": units.get(u, u), "tasks": n, "url": unit_url(u)}
-                         for u, n in sorted(r.pending.items(), key=lambda x: -x[1])]}
+             "pending": [{"unit": units.get(u, u), "tasks": len(owed), "url": unit_url(u)}
+                        for u, owed in sorted(r.pending.items(), key=lambda x: -len(x[1]))]}
             for r in sorted(inbox.rounds_due(s, when), key=lambda r: (not r.closing, r.round.due))]
 
 
