@@ -96,9 +96,9 @@ def test_a_digest_is_one_message_and_single_messages_one_per_event(engine, conf,
     queued = queue_day(engine, DAY, MORNING, conf=conf)
     [digest], singles = messages(engine, FGJ), messages(engine, GXJ)
     assert queued == 1 + gxj_items and len(singles) == gxj_items
-    assert len(digest.events) == fgj_items and f"【催办】{fgj_items}项" in digest.body
+    assert len(digest.events) == fgj_items and f"【逾期】{fgj_items}项" in digest.body
     assert f"\n{fgj_items}. 红色｜任务" in digest.body and digest.body.endswith("冠县人民政府督查室  2025年1月10日")
-    assert all(m.body.count("｜任务") == 1 and m.subject == "【督办提醒】催办" for m in singles)
+    assert all(m.body.count("｜任务") == 1 and m.subject == "【督办提醒】逾期" for m in singles)
     assert {m.state for m in [digest, *singles]} == {"waiting"} and digest.due_at == MORNING
 
     sent = send_due(engine, MORNING, conf)
@@ -202,7 +202,10 @@ def test_instructions_extensions_problems_and_rounds_reach_their_units_once(engi
     route(conf, GXJ, "email", "gxj@example.gov.cn")
     queue_day(engine, march, datetime(2024, 3, 20, 18), conf=conf)
     told = {m.subject.removeprefix("【督办提醒】"): m.body for m in messages(engine, FGJ)}
-    assert {"领导批示", "延期审批", "调度开始", "报送提醒", "催办"} <= set(told)
+    assert {"领导批示", "延期审批", "调度开始", "报送提醒", "逾期", "催办"} <= set(told)
+    warned = [m for m in messages(engine, FGJ) if m.subject in ("【督办提醒】逾期", "【督办提醒】催办")]
+    # what is overdue goes out as 逾期, the other warnings as 催办
+    assert all((m.subject == "【督办提醒】逾期") == bool(re.search(r"逾期\d+个工作日|逾期未销号", m.body)) for m in warned)
     assert "张县长对任务" in told["领导批示"] and "请抓紧推进，月底前见成效" in told["领导批示"]
     assert "十天前的批示" not in "".join(told.values()) and stale.id  # older than notify.lookback_days
     assert "延期至2025年3月31日的申请已驳回：理由不充分" in told["延期审批"]
@@ -216,7 +219,7 @@ def test_instructions_extensions_problems_and_rounds_reach_their_units_once(engi
     before = len(messages(engine))
     queue_day(engine, march + timedelta(days=1), datetime(2024, 3, 21, 18), conf=conf)
     next_day = {m.subject for m in messages(engine)[before:]}
-    assert next_day and next_day <= {"【督办提醒】催办", "【督办提醒】报送提醒"}  # the one-off events are not told again
+    assert next_day and next_day <= {"【督办提醒】逾期", "【督办提醒】催办", "【督办提醒】报送提醒"}  # the one-off events are not told again
 
 
 def test_only_the_kinds_the_office_sends_are_queued(engine, conf, robot):
@@ -224,6 +227,9 @@ def test_only_the_kinds_the_office_sends_are_queued(engine, conf, robot):
     route(conf, FGJ, "wecom", f"{robot.url}/send?key=fgj")
     queue_day(engine, date(2024, 3, 20), datetime(2024, 3, 20, 9), conf=conf)
     assert [m.subject for m in messages(engine)] == ["【督办提醒】报送提醒"]
+    conf["notify"]["kinds"] = ["report_due", "remnd"]
+    with pytest.raises(DubanError, match=re.escape("remnd 不是消息种类，可选：overdue | remind")):
+        queue_day(engine, date(2024, 3, 21), datetime(2024, 3, 21, 9), conf=conf)
 
 
 @pytest.mark.parametrize("entry, said", [
@@ -267,7 +273,7 @@ def test_the_cli_reads_the_routes_from_duban_toml(engine, data_dir, tmp_path, mo
     assert sent.exit_code == 0 and "新排入 1 条，发出 1 条" in sent.stdout, sent.output
     assert again.exit_code == 0 and "新排入 0 条，发出 0 条" in again.stdout
     assert unknown.exit_code == 2 and "没有设置通知渠道" in unknown.stderr
-    assert len(robot.requests) == 2 and "【催办】" in robot.requests[1]["body"]["markdown"]["content"]
+    assert len(robot.requests) == 2 and "【逾期】" in robot.requests[1]["body"]["markdown"]["content"]
 
 
 def test_the_office_sees_what_could_not_be_sent(site, conf):

@@ -1,8 +1,9 @@
-"""What a unit is told about a day, derived from the ledger as it stood at the day's end: the 催办 (each
-task with a warning, each overdue problem), reports owed a few working days before a round's due day
-and in its grace days, a round opened, and what happened in the last few days (notify.lookback_days):
-a leader's 批示 on a task it leads, its extension request decided, a problem given to it to 协调. Each
-event has a key: the same event found again (another run, the next day) has the same key."""
+"""What a unit is told about a day, derived from the ledger as it stood at the day's end: what is
+overdue (a task past its limit, a problem past its 销号 day), the other 催办 (a task with a warning),
+reports owed a few working days before a round's due day and in its grace days, a round opened, and
+what happened in the last few days (notify.lookback_days): a leader's 批示 on a task it leads, its
+extension request decided, a problem given to it to 协调. Each event has a key: the same event found
+again (another run, the next day) has the same key."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..errors import DubanError
 from ..store.among import among
 from ..store.models import Document, Extension, Instruction, Problem, ProblemStep, Round, Task, TaskRole, Unit
 from ..supervise import inbox, remind, rounds
@@ -48,12 +50,23 @@ class Day:
         return datetime.combine(self.as_of - timedelta(days=self.conf["notify"]["lookback_days"]), datetime.min.time())
 
 
+def overdue_events(day: Day) -> Iterator[Event]:
+    """Tasks past their limit and problems past their 销号 day."""
+    return warned_events(day, "overdue", True)
+
+
 def remind_events(day: Day) -> Iterator[Event]:
+    """The other warnings: a limit near, a round missed, progress behind."""
+    return warned_events(day, "remind", False)
+
+
+def warned_events(day: Day, kind: str, overdue: bool) -> Iterator[Event]:
     for r in day.reminders:
         for x in r.items:
-            said = f"{COLOUR_NAMES.get(x.colour, '提示')}｜任务{x.number}“{x.title}”：{x.reason}"
-            # a task may carry a warning and overdue problems: each item is its own event
-            yield Event(r.unit_id, "remind", f"remind:{day.as_of}:{x.key}:{short_hash(x.reason)}", said)
+            if x.overdue == overdue:
+                said = f"{COLOUR_NAMES.get(x.colour, '提示')}｜任务{x.number}“{x.title}”：{x.reason}"
+                # a task may carry a warning and overdue problems: each item is its own event
+                yield Event(r.unit_id, kind, f"{kind}:{day.as_of}:{x.key}:{short_hash(x.reason)}", said)
 
 
 def report_due_events(day: Day) -> Iterator[Event]:
@@ -124,6 +137,7 @@ def problem_events(day: Day) -> Iterator[Event]:
 
 
 KINDS = {  # what each kind is derived by, in the order a digest lists them
+    "overdue": overdue_events,
     "remind": remind_events,
     "report_due": report_due_events,
     "round_opened": round_opened_events,
@@ -135,7 +149,11 @@ KINDS = {  # what each kind is derived by, in the order a digest lists them
 
 def of_day(day: Day) -> list[Event]:
     """The day's events of the kinds the office sends (notify.kinds)."""
-    return [e for kind in day.conf["notify"]["kinds"] for e in KINDS[kind](day)]
+    kinds = day.conf["notify"]["kinds"]
+    if unknown := [k for k in kinds if k not in KINDS]:
+        raise DubanError(f"[notify] kinds 中的 {'、'.join(map(str, unknown))} 不是消息种类，可选：{' | '.join(KINDS)} "
+                         "(unknown kind)")
+    return [e for kind in kinds for e in KINDS[kind](day)]
 
 
 def task_names(session: Session, ids: set[int]) -> dict[int, str]:

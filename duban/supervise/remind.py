@@ -27,6 +27,7 @@ class Item:
     title: str
     colour: str | None
     reason: str
+    overdue: bool = False  # past its limit (a task) or past its 销号 day (a problem)
 
 
 class Spool:
@@ -35,12 +36,12 @@ class Spool:
     def __init__(self) -> None:
         self.db = sqlite3.connect("", check_same_thread=False)  # a request's threads take turns with it
         self.db.execute("CREATE TABLE items (unit TEXT, rank INT, key TEXT, number TEXT, title TEXT, colour TEXT, "
-                        "reason TEXT)")
+                        "reason TEXT, overdue INT)")
         self.db.execute("CREATE TABLE owed (unit TEXT, number TEXT)")
 
     def add_item(self, unit: str, x: Item) -> None:
-        self.db.execute("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (unit, ORDER[x.colour], x.key, x.number, x.title, x.colour, x.reason))
+        self.db.execute("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (unit, ORDER[x.colour], x.key, x.number, x.title, x.colour, x.reason, x.overdue))
 
     def add_owed(self, unit: str, number: str) -> None:
         self.db.execute("INSERT INTO owed VALUES (?, ?)", (unit, number))
@@ -50,8 +51,8 @@ class Spool:
         self.db.execute("CREATE INDEX owed_by_unit ON owed (unit)")
 
     def items(self, unit: str) -> list[Item]:
-        return [Item(*row) for row in self.db.execute(
-            "SELECT key, number, title, colour, reason FROM items WHERE unit = ? ORDER BY rank, rowid", (unit,))]
+        return [Item(*row[:-1], bool(row[-1])) for row in self.db.execute(
+            "SELECT key, number, title, colour, reason, overdue FROM items WHERE unit = ? ORDER BY rank, rowid", (unit,))]
 
     def owed(self, unit: str) -> list[str]:
         return [n for (n,) in self.db.execute("SELECT number FROM owed WHERE unit = ? ORDER BY rowid", (unit,))]
@@ -128,7 +129,8 @@ def add_warned(as_of: date, batch: list[warnings.Entry], board: Board) -> None:
             # the unit is told of its own missed rounds, not of the other lead units'
             w = warnings.warn(e.facts, e.status, as_of, {u: r for u, r in e.missed.items() if u == unit})
             if w.colour:
-                board.item(unit, name, Item(e.facts.key, e.facts.number, e.facts.title, w.colour, "；".join(w.reasons)))
+                board.item(unit, name, Item(e.facts.key, e.facts.number, e.facts.title, w.colour,
+                                            "；".join(w.reasons), bool(e.status.overdue)))
 
 
 def add_problems(session: Session, as_of: date, found: dict[int, Facts], board: Board) -> None:
@@ -137,7 +139,7 @@ def add_problems(session: Session, as_of: date, found: dict[int, Facts], board: 
             f = found[p.task_id]
             for unit, name in f.lead_units.items():
                 board.item(unit, name, Item(f.key, f.number, f.title, None,
-                                            f"问题#{p.id}“{p.text}”逾期未销号（{problems.state_on(p, as_of)}）"))
+                                            f"问题#{p.id}“{p.text}”逾期未销号（{problems.state_on(p, as_of)}）", True))
 
 
 def add_owed(session: Session, as_of: date, found: dict[int, Facts], board: Board, known: dict[int, list]) -> None:
