@@ -73,11 +73,11 @@ def report_due_events(day: Day) -> Iterator[Event]:
     """Each open round's reports still owed, the listed working days before its due day and in its grace days."""
     asked = [r for r in inbox.rounds_due(day.session, day.as_of)
              if r.workdays_left < 0 or r.workdays_left in day.conf["notify"]["report_due_workdays"]]
-    numbers = task_numbers(day.session, {task for r in asked for owed in r.pending.values() for task in owed})
+    tasks = tasks_by_id(day.session, {task for r in asked for owed in r.pending.values() for task in owed})
     for r in asked:
         for unit, owed in r.pending.items():
             yield Event(unit, "report_due", f"report_due:{day.as_of}:{r.round.id}",
-                        owed_line(r, [numbers[task] for task in owed]))
+                        owed_line(r, [tasks[task][0] for task in owed]))
 
 
 def owed_line(r: inbox.RoundDue, numbers: list[str]) -> str:
@@ -157,12 +157,13 @@ def of_day(day: Day) -> list[Event]:
 
 
 def task_names(session: Session, ids: set[int]) -> dict[int, str]:
+    return {i: f"任务{number}“{title}”" for i, (number, title) in tasks_by_id(session, ids).items()}
+
+
+def tasks_by_id(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
+    """task id -> (number, title)."""
     found = session.execute(select(Task.id, Task.number, Task.title).where(among(Task.id, ids))) if ids else []
-    return {i: f"任务{number}“{title}”" for i, number, title in found}
-
-
-def task_numbers(session: Session, ids: set[int]) -> dict[int, str]:
-    return dict(session.execute(select(Task.id, Task.number).where(among(Task.id, ids))).all()) if ids else {}
+    return {i: (number, title) for i, number, title in found}
 
 
 def lead_units(session: Session, rows: list) -> dict[int, list[str]]:
