@@ -18,6 +18,8 @@ from duban import clock, config
 from duban.cli import app
 from duban.errors import DubanError
 from duban.notify import failed, queue_day, send_due
+from duban.notify.compose import KIND_NAMES
+from duban.notify.events import KINDS
 from duban.notify.send import claimed, due_batch, send_test
 from duban.store import connect, transaction
 from duban.store.documents import ingest
@@ -220,6 +222,10 @@ def test_instructions_extensions_problems_and_rounds_reach_their_units_once(engi
     queue_day(engine, march + timedelta(days=1), datetime(2024, 3, 21, 18), conf=conf)
     next_day = {m.subject for m in messages(engine)[before:]}
     assert next_day and next_day <= {"【督办提醒】逾期", "【督办提醒】催办", "【督办提醒】报送提醒"}  # the one-off events are not told again
+
+
+def test_every_kind_has_a_name_a_deriver_and_is_sent_by_default(conf):
+    assert list(KIND_NAMES) == list(KINDS) == conf["notify"]["kinds"]
 
 
 def test_only_the_kinds_the_office_sends_are_queued(engine, conf, robot):
